@@ -1,0 +1,227 @@
+"""Parse condition strings into the whitelisted tree of `her_if.expr`, checking types.
+
+Python's `ast` module does the tokenising and precedence; we then accept only the handful of
+node kinds the language has and rebuild them as our own tree, so nothing from the story is
+ever evaluated as Python. Every refusal carries the character offset of the offending part.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from her_if.diagnostics import did_you_mean
+from her_if.expr import Arith, Compare, Expr, Literal, Logic, Negate, Not, Var, Visited
+from her_if.model import Counter, Enum, Flag, Variable
+
+MAX_LENGTH = 500
+MAX_DEPTH = 32
+
+_BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
+_CMP = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+class ConditionError(ValueError):
+    """A condition the language does not allow; `offset` is 0-based within the source."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class _Typed:
+    expr: Expr
+    type: str
+    """`bool`, `int` or `str`."""
+    enum: Enum | None = None
+    """For an enum variable, its declaration, so literals can be checked against its values."""
+    literal: bool = False
+
+
+SceneResolver = Callable[[str], str | None]
+
+
+def parse_condition(
+    source: str, variables: Mapping[str, Variable], resolve_scene: SceneResolver
+) -> Expr:
+    """Parse and type-check one condition; raise ConditionError on anything outside the language."""
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"condition is {len(source)} characters long; the limit is {MAX_LENGTH}")
+    if not source.strip():
+        raise ConditionError("condition is empty")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as err:
+        offset = max((err.offset or 1) - 1, 0) + (len(source) - len(source.lstrip()))
+        raise ConditionError(f"cannot parse condition: {err.msg}", offset) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ConditionError("condition is nested too deeply") from None
+    shift = len(source) - len(source.lstrip())
+    typed = _Checker(variables, resolve_scene, shift).check(tree.body, 0)
+    if typed.type != "bool":
+        hint = f"; compare it, e.g. `{source.strip()} > 0`" if typed.type == "int" else ""
+        raise ConditionError(f"condition must be true or false, but this is a {_NOUN[typed.type]}{hint}")
+    return typed.expr
+
+
+_NOUN = {"bool": "flag", "int": "number", "str": "string"}
+
+
+class _Checker:
+    def __init__(self, variables: Mapping[str, Variable], resolve: SceneResolver, shift: int):
+        self.variables = variables
+        self.resolve = resolve
+        self.shift = shift
+
+    def fail(self, node: ast.AST, message: str) -> ConditionError:
+        return ConditionError(message, getattr(node, "col_offset", 0) + self.shift)
+
+    def check(self, node: ast.expr, depth: int) -> _Typed:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"condition is nested more than {MAX_DEPTH} levels deep")
+        match node:
+            case ast.Constant(value=value):
+                return self.constant(node, value)
+            case ast.Name(id=name):
+                return self.name(node, name)
+            case ast.UnaryOp(op=ast.Not(), operand=operand):
+                inner = self.want(operand, "bool", depth, "`not` needs a flag or a comparison")
+                return _Typed(Not(inner.expr), "bool")
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                inner = self.want(operand, "int", depth, "`-` needs a number")
+                if isinstance(inner.expr, Literal) and isinstance(inner.expr.value, int):
+                    return _Typed(Literal(-inner.expr.value), "int", literal=True)
+                return _Typed(Negate(inner.expr), "int")
+            case ast.BoolOp(op=op, values=values):
+                word = "and" if isinstance(op, ast.And) else "or"
+                parts = tuple(
+                    self.want(v, "bool", depth, f"`{word}` joins flags and comparisons").expr
+                    for v in values
+                )
+                return _Typed(Logic(word, parts), "bool")
+            case ast.BinOp(op=ast.Add() | ast.Sub() as op, left=left, right=right):
+                sign = "+" if isinstance(op, ast.Add) else "-"
+                lt = self.want(left, "int", depth, f"`{sign}` works on counters and numbers")
+                rt = self.want(right, "int", depth, f"`{sign}` works on counters and numbers")
+                return _Typed(Arith(sign, lt.expr, rt.expr), "int")
+            case ast.BinOp():
+                raise self.fail(node, "only `+` and `-` are allowed in conditions")
+            case ast.Compare(left=left, ops=ops, comparators=rights):
+                return self.compare(node, [left, *rights], ops, depth)
+            case ast.Call(func=ast.Name(id="visited"), args=args, keywords=keywords):
+                return self.visited(node, args, keywords)
+            case ast.Call():
+                raise self.fail(node, "the only function allowed in conditions is visited(\"act.scene\")")
+            case ast.Attribute():
+                raise self.fail(node, "attribute access (`.`) is not allowed in conditions")
+            case ast.Subscript():
+                raise self.fail(node, "indexing (`[...]`) is not allowed in conditions")
+        kind = type(node).__name__.lower()
+        raise self.fail(node, f"{_DESCRIBE.get(kind, kind)} is not allowed in conditions")
+
+    def want(self, node: ast.expr, type_: str, depth: int, why: str) -> _Typed:
+        typed = self.check(node, depth + 1)
+        if typed.type != type_:
+            raise self.fail(node, f"{why}, not a {_NOUN[typed.type]}")
+        return typed
+
+    def constant(self, node: ast.expr, value: object) -> _Typed:
+        if isinstance(value, bool):
+            return _Typed(Literal(value), "bool", literal=True)
+        if isinstance(value, int):
+            return _Typed(Literal(value), "int", literal=True)
+        if isinstance(value, str):
+            return _Typed(Literal(value), "str", literal=True)
+        raise self.fail(node, f"{value!r} is not a flag, whole number or string")
+
+    def name(self, node: ast.expr, name: str) -> _Typed:
+        if name in _BOOL_NAMES:
+            return _Typed(Literal(_BOOL_NAMES[name]), "bool", literal=True)
+        var = self.variables.get(name)
+        if var is None:
+            raise self.fail(node, f"unknown state '{name}'{did_you_mean(name, self.variables)}")
+        if isinstance(var, Flag):
+            return _Typed(Var(name), "bool")
+        if isinstance(var, Counter):
+            return _Typed(Var(name), "int")
+        return _Typed(Var(name), "str", enum=var)
+
+    def visited(self, node: ast.Call, args: list[ast.expr], keywords: list[ast.keyword]) -> _Typed:
+        if keywords or len(args) != 1:
+            raise self.fail(node, 'visited() takes one scene id, e.g. visited("act.scene")')
+        arg = args[0]
+        if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            raise self.fail(arg, 'visited() takes a quoted scene id, e.g. visited("act.scene")')
+        scene = self.resolve(arg.value)
+        if scene is None:
+            raise self.fail(arg, f"visited() names unknown scene '{arg.value}'")
+        return _Typed(Visited(scene), "bool")
+
+    def compare(self, node: ast.expr, nodes: list[ast.expr], ops: list[ast.cmpop], depth: int) -> _Typed:
+        typed = [self.check(n, depth + 1) for n in nodes]
+        symbols = []
+        for op, (ln, left), (rn, right) in zip(ops, zip(nodes, typed), zip(nodes[1:], typed[1:]), strict=False):
+            symbol = _CMP.get(type(op))
+            if symbol is None:
+                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}[type(op)]
+                raise self.fail(node, f"`{word}` is not allowed in conditions; use `==` or `!=`")
+            symbols.append(symbol)
+            if left.type != right.type:
+                raise self.fail(
+                    rn,
+                    f"cannot compare a {_NOUN[left.type]} with a {_NOUN[right.type]}"
+                    + _enum_hint(left, right),
+                )
+            if symbol not in ("==", "!=") and left.type != "int":
+                raise self.fail(node, f"`{symbol}` compares numbers, not {_NOUN[left.type]}s")
+            for enum_side, other, other_node in ((left, right, rn), (right, left, ln)):
+                if enum_side.enum is not None and other.literal and isinstance(other.expr, Literal):
+                    self.check_enum_value(other_node, enum_side.enum, other.expr.value)
+        return _Typed(Compare(tuple(symbols), tuple(t.expr for t in typed)), "bool")
+
+    def check_enum_value(self, node: ast.expr, enum: Enum, value: object) -> None:
+        if value not in enum.values:
+            raise self.fail(
+                node,
+                f"'{value}' is not a value of {enum.name} (one of {one_of(enum.values)})"
+                + did_you_mean(str(value), enum.values),
+            )
+
+
+def _enum_hint(left: _Typed, right: _Typed) -> str:
+    var = left.enum or right.enum
+    return f" ({var.name} is one of {one_of(var.values)})" if var is not None else ""
+
+
+def one_of(values: tuple[str, ...]) -> str:
+    return ", ".join(f'"{v}"' for v in values)
+
+
+_DESCRIBE = {
+    "lambda": "a lambda",
+    "listcomp": "a comprehension",
+    "setcomp": "a comprehension",
+    "dictcomp": "a comprehension",
+    "generatorexp": "a comprehension",
+    "ifexp": "`x if y else z`",
+    "list": "a list",
+    "tuple": "a tuple",
+    "dict": "a dict",
+    "set": "a set",
+    "namedexpr": "`:=`",
+    "joinedstr": "an f-string",
+    "await": "await",
+    "yield": "yield",
+    "starred": "`*`",
+    "slice": "a slice",
+}

@@ -1,0 +1,53 @@
+"""Problems found in a story or script, each tied to a place in a file.
+
+Errors are collected, never raised one at a time: an author fixing a story wants the whole list
+in one run. `StoryError` carries them all out of the loader.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from her_if.model import Position
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    pos: Position
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.pos}: {prefix}{self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.pos.path,
+            "line": self.pos.line,
+            "column": self.pos.column,
+            "message": self.message,
+        }
+
+
+class StoryError(Exception):
+    """A story (or a script) that cannot be used; `diagnostics` lists every problem found."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics, key=_order))
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+def _order(d: Diagnostic) -> tuple[str, int, int]:
+    return (d.pos.path, d.pos.line, d.pos.column)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ` (did you mean 'x'?)` suffix, or nothing when no candidate is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,180 @@
+"""The rules of play, as pure functions: start(story), view(story, state), choose(story, state, id).
+
+A `GameState` is plain data and never points into the story, so the same functions serve the
+terminal, the script runner, the tests and the explorer, and a saved game is just its state
+(or, since all of this is deterministic, just its history of choice ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from her_if.model import (
+    CONTINUE,
+    Act,
+    AddEffect,
+    Choice,
+    Counter,
+    Effect,
+    Ending,
+    Scene,
+    Story,
+    Template,
+    Value,
+)
+
+
+@dataclass(frozen=True)
+class GameState:
+    """Everything that changes during play; the story itself never does.
+
+    `vars` holds every declared variable, `visits` counts entries per scene id, `used` holds the
+    `scene/choice` keys of `once` choices already taken, `history` the choice ids made so far.
+    The engine hands out read-only mappings, so states can be kept (for undo) without copying.
+    """
+
+    scene: str
+    vars: Mapping[str, Value]
+    visits: Mapping[str, int]
+    used: frozenset[str] = frozenset()
+    history: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A choice as the player sees it now (its text interpolated), numbered from 1."""
+
+    id: str
+    text: str
+    number: int
+
+
+@dataclass(frozen=True)
+class View:
+    """What the player sees in a state: the scene's visible text and the choices on offer."""
+
+    scene: Scene
+    act: Act
+    paragraphs: tuple[str, ...]
+    choices: tuple[Offer, ...]
+    ending: Ending | None = None
+    pause: bool = field(default=False)
+
+    @property
+    def title(self) -> str:
+        return self.scene.title
+
+
+class ChoiceError(ValueError):
+    """A choice id that is not on offer in the current state."""
+
+
+def start(story: Story) -> GameState:
+    """The state at the story's first scene, with its entry effects applied."""
+    values = story.defaults()
+    scene = story.scenes[story.start]
+    _apply(story, values, scene.effects)
+    return GameState(scene=scene.id, vars=MappingProxyType(values), visits=MappingProxyType({scene.id: 1}))
+
+
+def available(story: Story, state: GameState) -> tuple[Choice, ...]:
+    """The authored choices whose conditions hold and that have not been used up."""
+    scene = story.scenes[state.scene]
+    return tuple(
+        choice
+        for choice in scene.choices
+        if (choice.condition is None or choice.condition.test(state.vars, state.visits))
+        and not (choice.once and f"{scene.id}/{choice.id}" in state.used)
+    )
+
+
+def view(story: Story, state: GameState) -> View:
+    scene = story.scenes[state.scene]
+    paragraphs = tuple(
+        render(p.text, state.vars)
+        for p in scene.paragraphs
+        if p.condition is None or p.condition.test(state.vars, state.visits)
+    )
+    if scene.next is not None:
+        offers: tuple[Offer, ...] = (Offer(CONTINUE, "Continue", 1),)
+    else:
+        offers = tuple(
+            Offer(c.id, render(c.text, state.vars), n)
+            for n, c in enumerate(available(story, state), start=1)
+        )
+    return View(
+        scene=scene,
+        act=story.act(scene.act),
+        paragraphs=paragraphs,
+        choices=offers,
+        ending=scene.ending,
+        pause=scene.next is not None,
+    )
+
+
+def choose(story: Story, state: GameState, choice_id: str) -> GameState:
+    """The state after taking `choice_id`; raise ChoiceError when it is not on offer."""
+    scene = story.scenes[state.scene]
+    used = state.used
+    if scene.next is not None:
+        if choice_id != CONTINUE:
+            raise ChoiceError(f"'{choice_id}' is not a choice here; this is a pause: '{CONTINUE}'")
+        target, effects = scene.next, ()
+    else:
+        choice = next((c for c in available(story, state) if c.id == choice_id), None)
+        if choice is None:
+            raise ChoiceError(_not_offered(story, state, choice_id))
+        target, effects = choice.target, choice.effects
+        if choice.once:
+            used = used | {f"{scene.id}/{choice.id}"}
+    values = dict(state.vars)
+    _apply(story, values, effects)
+    _apply(story, values, story.scenes[target].effects)
+    visits = dict(state.visits)
+    visits[target] = visits.get(target, 0) + 1
+    return GameState(
+        scene=target,
+        vars=MappingProxyType(values),
+        visits=MappingProxyType(visits),
+        used=used,
+        history=(*state.history, choice_id),
+    )
+
+
+def is_over(story: Story, state: GameState) -> bool:
+    return story.scenes[state.scene].ending is not None
+
+
+def render(template: Template, values: Mapping[str, Value]) -> str:
+    return "".join(
+        part if isinstance(part, str) else _show(values[part.name]) for part in template.parts
+    )
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _apply(story: Story, values: dict[str, Value], effects: tuple[Effect, ...]) -> None:
+    for effect in effects:
+        if isinstance(effect, AddEffect):
+            var = story.variables[effect.name]
+            assert isinstance(var, Counter)
+            current = values[effect.name]
+            assert isinstance(current, int)
+            values[effect.name] = min(var.maximum, max(var.minimum, current + effect.amount))
+        else:
+            values[effect.name] = effect.value
+
+
+def _not_offered(story: Story, state: GameState, choice_id: str) -> str:
+    offered = [c.id for c in available(story, state)]
+    where = f"in scene '{state.scene}'"
+    if story.scenes[state.scene].ending is not None:
+        return f"the story has ended {where}; there are no more choices"
+    listing = ", ".join(offered) if offered else "none"
+    return f"'{choice_id}' is not a choice on offer {where} (on offer: {listing})"

@@ -1,0 +1,157 @@
+"""The condition language as a tree, and its compilation to plain closures.
+
+The tree is the whole language: a story can express nothing that has no node here, so a
+condition can never reach Python. Compiling to closures once, at load time, keeps evaluation
+cheap for the explorer, which evaluates conditions millions of times.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+Value = bool | int | str
+Evaluator = Callable[[Mapping[str, Value], Mapping[str, int]], Value]
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Value
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+
+
+@dataclass(frozen=True)
+class Visited:
+    scene: str
+    """A fully qualified scene id (`act.scene`)."""
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Negate:
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str
+    """`and` or `or`."""
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Arith:
+    op: str
+    """`+` or `-`."""
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Compare:
+    """A comparison chain: `a < b <= c` has ops (`<`, `<=`) and three operands."""
+
+    ops: tuple[str, ...]
+    operands: tuple[Expr, ...]
+
+
+Expr = Literal | Var | Visited | Not | Negate | Logic | Arith | Compare
+
+_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+COMPARE_OPS = frozenset(_COMPARE)
+
+
+def compile_expr(expr: Expr) -> Evaluator:
+    """Turn a tree into a function of (vars, visits)."""
+    match expr:
+        case Literal(value):
+            return lambda _vars, _visits: value
+        case Var(name):
+            return lambda vars, _visits: vars[name]
+        case Visited(scene):
+            return lambda _vars, visits: scene in visits
+        case Not(operand):
+            inner = compile_expr(operand)
+            return lambda vars, visits: not inner(vars, visits)
+        case Negate(operand):
+            inner = compile_expr(operand)
+            return lambda vars, visits: -_int(inner(vars, visits))
+        case Logic("and", operands):
+            parts = tuple(compile_expr(o) for o in operands)
+            return lambda vars, visits: all(part(vars, visits) for part in parts)
+        case Logic(_, operands):
+            parts = tuple(compile_expr(o) for o in operands)
+            return lambda vars, visits: any(part(vars, visits) for part in parts)
+        case Arith(op, left, right):
+            lf, rf = compile_expr(left), compile_expr(right)
+            if op == "+":
+                return lambda vars, visits: _int(lf(vars, visits)) + _int(rf(vars, visits))
+            return lambda vars, visits: _int(lf(vars, visits)) - _int(rf(vars, visits))
+        case Compare(ops, operands):
+            return _compile_chain(ops, operands)
+    raise TypeError(f"not a condition node: {expr!r}")
+
+
+def _compile_chain(ops: tuple[str, ...], operands: tuple[Expr, ...]) -> Evaluator:
+    funcs = tuple(compile_expr(o) for o in operands)
+    tests = tuple(_COMPARE[op] for op in ops)
+    if len(tests) == 1:
+        test, lf, rf = tests[0], funcs[0], funcs[1]
+        return lambda vars, visits: test(lf(vars, visits), rf(vars, visits))
+
+    def chain(vars: Mapping[str, Value], visits: Mapping[str, int]) -> bool:
+        left = funcs[0](vars, visits)
+        for test, func in zip(tests, funcs[1:], strict=True):
+            right = func(vars, visits)
+            if not test(left, right):
+                return False
+            left = right
+        return True
+
+    return chain
+
+
+def _int(value: Value) -> int:
+    # The type checker in the parser guarantees ints here; this keeps mypy honest.
+    assert isinstance(value, int)
+    return value
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of the tree, the root first."""
+    yield expr
+    match expr:
+        case Not(operand) | Negate(operand):
+            yield from walk(operand)
+        case Logic(_, operands) | Compare(_, operands):
+            for operand in operands:
+                yield from walk(operand)
+        case Arith(_, left, right):
+            yield from walk(left)
+            yield from walk(right)
+
+
+def names_read(expr: Expr) -> set[str]:
+    """The state variables a condition reads."""
+    return {node.name for node in walk(expr) if isinstance(node, Var)}
+
+
+def scenes_read(expr: Expr) -> set[str]:
+    """The scenes whose visits a condition reads."""
+    return {node.scene for node in walk(expr) if isinstance(node, Visited)}

@@ -1,0 +1,189 @@
+"""The story as immutable data.
+
+Nothing here knows about YAML or terminals: the loader builds these objects, the engine reads
+them, and every later tool (checker, explorer, front end) shares one picture of the story.
+Source positions ride along so that any later report can point back at the author's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from her_if.expr import Expr
+
+Value = bool | int | str
+"""A value of declared state: a flag (bool), a counter (int) or an enum (str)."""
+
+CONTINUE = "continue"
+"""The id of the one choice a pause (a scene with `continue:`) offers."""
+
+Vars = Mapping[str, Value]
+Visits = Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a source file, 1-based, as editors count."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    name: str
+    default: bool
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A whole number kept within [minimum, maximum]; bounds keep the state space finite."""
+
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Enum:
+    name: str
+    default: str
+    values: tuple[str, ...]
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+
+Variable = Flag | Counter | Enum
+
+
+@dataclass(frozen=True)
+class SetEffect:
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class AddEffect:
+    name: str
+    amount: int
+
+
+Effect = SetEffect | AddEffect
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition; `test` is its compiled form, derived from `tree`."""
+
+    source: str
+    tree: Expr
+    pos: Position
+    test: Callable[[Vars, Visits], bool] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with `{name}` slots; parts alternate literal text and `Slot`s."""
+
+    parts: tuple[str | Slot, ...]
+
+    @property
+    def plain(self) -> bool:
+        return all(isinstance(part, str) for part in self.parts)
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Template
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice as authored; the engine decides whether and how it is offered."""
+
+    id: str
+    text: Template
+    target: str
+    pos: Position
+    condition: Condition | None = None
+    effects: tuple[Effect, ...] = ()
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One scene. Exactly one of `choices`, `next` (a pause) or `ending` carries it on."""
+
+    id: str
+    act: str
+    title: str
+    pos: Position
+    paragraphs: tuple[Paragraph, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    next: str | None = None
+    ending: Ending | None = None
+    beats: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The scene id without its act, as authors write it within the act."""
+        return self.id.partition(".")[2]
+
+
+@dataclass(frozen=True)
+class Act:
+    id: str
+    title: str
+    number: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Beat:
+    id: str
+    act: str
+    summary: str
+    sources: tuple[str, ...]
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    start: str
+    acts: tuple[Act, ...]
+    variables: Mapping[str, Variable]
+    scenes: Mapping[str, Scene]
+    beats: tuple[Beat, ...] = ()
+    root: str = ""
+    """The folder the story was loaded from."""
+
+    def act(self, act_id: str) -> Act:
+        return next(act for act in self.acts if act.id == act_id)
+
+    def defaults(self) -> dict[str, Value]:
+        return {name: var.default for name, var in self.variables.items()}

@@ -1,0 +1,35 @@
+"""Make story and save text safe to print.
+
+A story pack or a save file may come from a stranger. Printed raw, an escape sequence in it
+could clear the screen, retitle the window or write the clipboard (OSC 52), and a bidi control
+could make text read differently from what it is. Every string that reaches the terminal passes
+through `clean` first.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?      # OSC ... BEL or ST (title, clipboard, hyperlinks)
+  | \x1b[P^_X][^\x1b]*(?:\x1b\\)?           # DCS, PM, APC, SOS strings
+  | \x1b\[[0-?]*[ -/]*[@-~]?                # CSI: colours, cursor moves, screen clears
+  | \x1b[ -/]*[0-~]?                        # any other escape
+  | \x9b[0-?]*[ -/]*[@-~]?                  # 8-bit CSI
+  | \x9d[^\x07\x9c]*[\x07\x9c]?             # 8-bit OSC
+    """,
+    re.VERBOSE,
+)
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab and newline), DEL, C1
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi marks, embeddings, overrides, isolates
+)
+
+
+def clean(text: str) -> str:
+    """`text` without escape sequences or control characters; tabs become spaces."""
+    if text.isprintable():
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROLS.sub("", text).replace("\t", " ")

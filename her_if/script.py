@@ -1,0 +1,188 @@
+"""Walkthrough scripts: a list of choice ids and what should be true at the end.
+
+A script is how authors and testers pin a path through the story: `her-if play --script`
+replays it and the test suite runs every script, so a story edit that breaks a known route
+fails loudly, naming the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from her_if.diagnostics import Diagnostic, StoryError, did_you_mean
+from her_if.engine import CONTINUE, GameState, Offer, View, choose, start, view
+from her_if.loader import display_path
+from her_if.model import Counter, Enum, Flag, Position, Story, Value
+from her_if.yaml_source import Source
+
+
+@dataclass(frozen=True)
+class Step:
+    choice: str
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Expectations:
+    ending: str | None = None
+    scene: str | None = None
+    state: Mapping[str, Value] = field(default_factory=dict)
+    visited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Script:
+    path: str
+    steps: tuple[Step, ...]
+    expect: Expectations
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: GameState
+    failures: tuple[str, ...]
+    """Each failure names its place in the script; empty when the script ran and held."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def load_script(path: str | Path, story: Story) -> Script:
+    """Read a script, checking it against the story; raise StoryError with every problem."""
+    errors: list[Diagnostic] = []
+    src = Source(Path(path), display_path(Path(path)), errors)
+    node = src.load()
+    fields = src.mapping(node, "a walkthrough", required=("choices",), optional=("expect",)) if node else None
+    steps: list[Step] = []
+    expect = Expectations()
+    if fields and "choices" in fields:
+        for item in src.sequence(fields["choices"][1], "choices") or []:
+            value = src.value(item, "choice")
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                steps.append(Step(str(value), src.pos(item)))
+            elif value is not None:
+                src.error(item, "each choice is a choice id (or a number), not " + src.kind(item))
+    if fields and "expect" in fields:
+        expect = _read_expectations(src, fields["expect"][1], story)
+    if errors:
+        raise StoryError(errors)
+    return Script(src.display, tuple(steps), expect)
+
+
+def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectations:
+    fields = src.mapping(node, "expect", optional=("ending", "scene", "state", "visited")) or {}
+    endings = {s.ending.id for s in story.scenes.values() if s.ending is not None}
+    ending = src.string(fields["ending"][1], "expected ending") if "ending" in fields else None
+    if ending is not None and ending not in endings:
+        src.error(fields["ending"][1], f"the story has no ending '{ending}'" + did_you_mean(ending, endings))
+    scene = _scene(src, fields["scene"][1], story) if "scene" in fields else None
+    visited = tuple(
+        sid
+        for item in (src.sequence(fields["visited"][1], "visited") if "visited" in fields else None) or []
+        if (sid := _scene(src, item, story)) is not None
+    )
+    state: dict[str, Value] = {}
+    if "state" in fields:
+        for name, (key, value_node) in (src.mapping(fields["state"][1], "state", open_keys=True) or {}).items():
+            var = story.variables.get(name)
+            value = src.value(value_node, name)
+            if var is None:
+                src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
+            elif value is not None and not _fits(var, value):
+                src.error(value_node, f"{value!r} is not a possible value of {name}")
+            elif value is not None:
+                state[name] = value  # type: ignore[assignment]
+    return Expectations(ending, scene, state, visited)
+
+
+def _scene(src: Source, node: yaml.Node, story: Story) -> str | None:
+    name = src.string(node, "scene")
+    if name is not None and name not in story.scenes:
+        src.error(node, f"unknown scene '{name}' (write act.scene)" + did_you_mean(name, story.scenes))
+        return None
+    return name
+
+
+def _fits(var: Flag | Counter | Enum, value: object) -> bool:
+    if isinstance(var, Flag):
+        return isinstance(value, bool)
+    if isinstance(var, Counter):
+        return isinstance(value, int) and not isinstance(value, bool) and var.minimum <= value <= var.maximum
+    return value in var.values
+
+
+Listener = Callable[[View, str | None], None]
+"""Called with each view shown and the text of the choice then taken (None at the last view)."""
+
+
+def run_script(story: Story, script: Script, listener: Listener | None = None) -> Outcome:
+    """Play the script's choices from the start; pauses pass by themselves."""
+    state = start(story)
+    failures: list[str] = []
+    steps = list(script.steps)
+    while True:
+        shown = view(story, state)
+        if shown.pause:
+            _tell(listener, shown, shown.choices[0].text)
+            state = choose(story, state, CONTINUE)
+            continue
+        if not steps:
+            _tell(listener, shown, None)
+            break
+        step = steps.pop(0)
+        offer = _match(shown, step.choice)
+        if offer is None:
+            _tell(listener, shown, None)
+            failures.append(f"{step.pos}: {_unavailable(story, state, shown, step.choice)}")
+            return Outcome(state, tuple(failures))
+        _tell(listener, shown, offer.text)
+        state = choose(story, state, offer.id)
+    failures.extend(check_expectations(story, script, state))
+    return Outcome(state, tuple(failures))
+
+
+def _match(shown: View, wanted: str) -> Offer | None:
+    """The offer that `wanted` names: its id, or its number as a player would type it."""
+    return next((o for o in shown.choices if wanted in (o.id, str(o.number))), None)
+
+
+def _tell(listener: Listener | None, shown: View, chosen: str | None) -> None:
+    if listener is not None:
+        listener(shown, chosen)
+
+
+def _unavailable(story: Story, state: GameState, shown: View, wanted: str) -> str:
+    where = f"scene '{state.scene}'"
+    if shown.ending is not None:
+        return f"the story ended at {where} (ending '{shown.ending.id}') before choice '{wanted}'"
+    offered = ", ".join(o.id for o in shown.choices)
+    authored = {c.id for c in story.scenes[state.scene].choices}
+    if wanted in authored:
+        return f"choice '{wanted}' exists in {where} but is not on offer now (on offer: {offered})"
+    return f"no choice '{wanted}' in {where} (on offer: {offered})" + did_you_mean(
+        wanted, [o.id for o in shown.choices]
+    )
+
+
+def check_expectations(story: Story, script: Script, state: GameState) -> list[str]:
+    expect = script.expect
+    failures = []
+    where = f"{script.path}: expected"
+    reached = story.scenes[state.scene].ending
+    if expect.ending is not None and (reached is None or reached.id != expect.ending):
+        got = f"ending '{reached.id}'" if reached else f"no ending (stopped at scene '{state.scene}')"
+        failures.append(f"{where} ending '{expect.ending}', got {got}")
+    if expect.scene is not None and state.scene != expect.scene:
+        failures.append(f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'")
+    for name, value in expect.state.items():
+        if state.vars[name] != value:
+            failures.append(f"{where} {name} = {value!r}, got {state.vars[name]!r}")
+    for scene in expect.visited:
+        if scene not in state.visits:
+            failures.append(f"{where} a visit to '{scene}', which never happened")
+    return failures

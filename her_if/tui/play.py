@@ -1,0 +1,51 @@
+"""The interactive loop: show a scene, offer its choices, apply the one taken, repeat."""
+
+from __future__ import annotations
+
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.application.current import get_app_session
+from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
+
+from her_if.engine import GameState, View, choose, start, view
+from her_if.model import Story
+from her_if.plain import Transcript, roman
+from her_if.sanitize import clean
+from her_if.tui.menu import ChoiceMenu
+from her_if.tui.render import chosen_fragments, scene_fragments
+from her_if.tui.style import STYLE
+
+
+def play_interactive(story: Story, *, transcript: Transcript | None = None) -> GameState:
+    """Play from the start until an ending or until the player quits; return the last state."""
+    state = start(story)
+    act: str | None = None
+    while True:
+        shown = view(story, state)
+        width = get_app_session().output.get_size().columns
+        _print(scene_fragments(shown, min(width, 100), new_act=shown.act.id != act))
+        act = shown.act.id
+        if transcript is not None:
+            transcript.scene(shown)
+        if shown.ending is not None:
+            return state
+        picked = ChoiceMenu(shown.choices, toolbar(shown)).run()
+        if picked is None:
+            _print([("", "Goodbye.\n")])
+            return state
+        text = next(o.text for o in shown.choices if o.id == picked)
+        _print(chosen_fragments(text))
+        if transcript is not None:
+            transcript.chosen(text)
+        state = choose(story, state, picked)
+
+
+def toolbar(shown: View) -> StyleAndTextTuples:
+    keys = "Enter: continue" if shown.pause else "arrows/digits: choose  Enter: take"
+    return [
+        ("class:toolbar", f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)}  "),
+        ("class:toolbar.key", f" {keys}  q: quit "),
+    ]
+
+
+def _print(fragments: StyleAndTextTuples) -> None:
+    print_formatted_text(FormattedText(fragments), style=STYLE, end="")
