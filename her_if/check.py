@@ -35,9 +35,7 @@ def summarize(story: Story) -> Summary:
         choices=sum(len(s.choices) for s in scenes),
         endings=sum(1 for s in scenes if s.ending is not None),
         words=sum(_words(s) for s in scenes),
-        warnings=tuple(
-            [*_unreachable(story), *_unused_state(story), *_unlisted_files(story)]
-        ),
+        warnings=tuple([*_unreachable(story), *_unused_state(story), *_unlisted_files(story)]),
     )
 
 
@@ -62,7 +60,9 @@ def _unreachable(story: Story) -> list[Diagnostic]:
                 seen.add(target)
                 queue.append(target)
     return [
-        Diagnostic(scene.pos, f"scene '{sid}' is unreachable: no choice or continue leads to it", "warning")
+        Diagnostic(
+            scene.pos, f"scene '{sid}' is unreachable: no choice or continue leads to it", "warning"
+        )
         for sid, scene in story.scenes.items()
         if sid not in seen
     ]
@@ -84,10 +84,16 @@ def _unused_state(story: Story) -> list[Diagnostic]:
     for name, var in story.variables.items():
         pos = var.pos or Position(display_path(Path(story.root) / MANIFEST), 1, 1)
         if name not in read:
-            warnings.append(Diagnostic(pos, f"state '{name}' is never read by a condition or text", "warning"))
+            warnings.append(
+                Diagnostic(pos, f"state '{name}' is never read by a condition or text", "warning")
+            )
         elif name not in written:
             warnings.append(
-                Diagnostic(pos, f"state '{name}' is never set, so it is always {_yaml(var.default)}", "warning")
+                Diagnostic(
+                    pos,
+                    f"state '{name}' is never set, so it is always {_yaml(var.default)}",
+                    "warning",
+                )
             )
     return warnings
 

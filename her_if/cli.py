@@ -18,11 +18,11 @@ from pathlib import Path
 from her_if import __version__
 from her_if.check import summarize
 from her_if.diagnostics import StoryError
-from her_if.locate import default_story_dir
 from her_if.loader import load_story
+from her_if.locate import default_story_dir
 from her_if.model import Story
 from her_if.plain import Transcript, play_lines
-from her_if.script import load_script, run_script
+from her_if.script import Script, load_script, run_script
 
 TRANSCRIPT_WIDTH = 80
 
@@ -50,9 +50,13 @@ def _parser() -> argparse.ArgumentParser:
 
     play = commands.add_parser("play", help="play the story (the default command)")
     _story_option(play)
-    play.add_argument("--script", metavar="FILE", help="replay a walkthrough file instead of asking")
     play.add_argument(
-        "--transcript", metavar="OUT", help="write the plain text of everything shown to OUT (- for stdout)"
+        "--script", metavar="FILE", help="replay a walkthrough file instead of asking"
+    )
+    play.add_argument(
+        "--transcript",
+        metavar="OUT",
+        help="write the plain text of everything shown to OUT (- for stdout)",
     )
 
     check = commands.add_parser("check", help="validate the story and report errors and warnings")
@@ -134,7 +138,18 @@ def _play(args: argparse.Namespace) -> int:
         script = load_script(args.script, story) if args.script else None
     except StoryError as err:
         return _report(err)
-    with _transcript(args.transcript) as transcript:
+    try:
+        return _play_story(story, script, args.transcript)
+    except OSError as err:
+        print(
+            f"her-if: cannot write {err.filename or args.transcript}: {err.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+
+
+def _play_story(story: Story, script: Script | None, transcript_to: str | None) -> int:
+    with _transcript(transcript_to) as transcript:
         if script is not None:
             outcome = run_script(story, script, transcript.record if transcript else None)
             for failure in outcome.failures:
@@ -142,7 +157,10 @@ def _play(args: argparse.Namespace) -> int:
             if not outcome.ok:
                 return 1
             steps = len(outcome.state.history)
-            print(f"{script.path}: ok, {steps} steps, stopped at {outcome.state.scene}", file=sys.stderr)
+            print(
+                f"{script.path}: ok, {steps} steps, stopped at {outcome.state.scene}",
+                file=sys.stderr,
+            )
             return 0
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns

@@ -56,13 +56,18 @@ def parse_condition(
 ) -> Expr:
     """Parse and type-check one condition; raise ConditionError on anything outside the language."""
     if len(source) > MAX_LENGTH:
-        raise ConditionError(f"condition is {len(source)} characters long; the limit is {MAX_LENGTH}")
+        raise ConditionError(
+            f"condition is {len(source)} characters long; the limit is {MAX_LENGTH}"
+        )
     if not source.strip():
         raise ConditionError("condition is empty")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as err:
-        offset = max((err.offset or 1) - 1, 0) + (len(source) - len(source.lstrip()))
+        # Python reports offset 0 when the text ends too soon: point at its end.
+        stripped = source.strip()
+        column = err.offset - 1 if err.offset else len(stripped)
+        offset = min(column, len(stripped)) + (len(source) - len(source.lstrip()))
         raise ConditionError(f"cannot parse condition: {err.msg}", offset) from None
     except (RecursionError, MemoryError, ValueError):
         raise ConditionError("condition is nested too deeply") from None
@@ -70,7 +75,9 @@ def parse_condition(
     typed = _Checker(variables, resolve_scene, shift).check(tree.body, 0)
     if typed.type != "bool":
         hint = f"; compare it, e.g. `{source.strip()} > 0`" if typed.type == "int" else ""
-        raise ConditionError(f"condition must be true or false, but this is a {_NOUN[typed.type]}{hint}")
+        raise ConditionError(
+            f"condition must be true or false, but this is a {_NOUN[typed.type]}{hint}"
+        )
     return typed.expr
 
 
@@ -121,7 +128,9 @@ class _Checker:
             case ast.Call(func=ast.Name(id="visited"), args=args, keywords=keywords):
                 return self.visited(node, args, keywords)
             case ast.Call():
-                raise self.fail(node, "the only function allowed in conditions is visited(\"act.scene\")")
+                raise self.fail(
+                    node, 'the only function allowed in conditions is visited("act.scene")'
+                )
             case ast.Attribute():
                 raise self.fail(node, "attribute access (`.`) is not allowed in conditions")
             case ast.Subscript():
@@ -167,14 +176,21 @@ class _Checker:
             raise self.fail(arg, f"visited() names unknown scene '{arg.value}'")
         return _Typed(Visited(scene), "bool")
 
-    def compare(self, node: ast.expr, nodes: list[ast.expr], ops: list[ast.cmpop], depth: int) -> _Typed:
+    def compare(
+        self, node: ast.expr, nodes: list[ast.expr], ops: list[ast.cmpop], depth: int
+    ) -> _Typed:
+        for op in ops:
+            if type(op) not in _CMP:
+                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
+                raise self.fail(
+                    node, f"`{word[type(op)]}` is not allowed in conditions; use `==` or `!=`"
+                )
         typed = [self.check(n, depth + 1) for n in nodes]
         symbols = []
-        for op, (ln, left), (rn, right) in zip(ops, zip(nodes, typed), zip(nodes[1:], typed[1:]), strict=False):
-            symbol = _CMP.get(type(op))
-            if symbol is None:
-                word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}[type(op)]
-                raise self.fail(node, f"`{word}` is not allowed in conditions; use `==` or `!=`")
+        pairs = zip(nodes, typed, strict=True)
+        rights = zip(nodes[1:], typed[1:], strict=True)
+        for op, (ln, left), (rn, right) in zip(ops, pairs, rights, strict=False):
+            symbol = _CMP[type(op)]
             symbols.append(symbol)
             if left.type != right.type:
                 raise self.fail(

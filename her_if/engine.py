@@ -76,7 +76,9 @@ def start(story: Story) -> GameState:
     values = story.defaults()
     scene = story.scenes[story.start]
     _apply(story, values, scene.effects)
-    return GameState(scene=scene.id, vars=MappingProxyType(values), visits=MappingProxyType({scene.id: 1}))
+    return GameState(
+        scene=scene.id, vars=MappingProxyType(values), visits=MappingProxyType({scene.id: 1})
+    )
 
 
 def available(story: Story, state: GameState) -> tuple[Choice, ...]:
@@ -118,10 +120,11 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     """The state after taking `choice_id`; raise ChoiceError when it is not on offer."""
     scene = story.scenes[state.scene]
     used = state.used
+    effects: tuple[Effect, ...]
     if scene.next is not None:
         if choice_id != CONTINUE:
             raise ChoiceError(f"'{choice_id}' is not a choice here; this is a pause: '{CONTINUE}'")
-        target, effects = scene.next, ()
+        target, effects = scene.next, ()  # a pause has no effects of its own
     else:
         choice = next((c for c in available(story, state) if c.id == choice_id), None)
         if choice is None:

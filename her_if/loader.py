@@ -86,6 +86,8 @@ class _StoryLoader:
         self.variables: dict[str, Variable] = {}
         self.raw: dict[str, _RawScene] = {}
         self.endings: dict[str, Position] = {}
+        self.unread_acts: set[str] = set()
+        """Acts whose file could not be read: references into them are not reported again."""
 
     def load(self) -> Story:
         manifest = Source(self.root / MANIFEST, display_path(self.root / MANIFEST), self.errors)
@@ -164,7 +166,9 @@ class _StoryLoader:
 
     def read_variable(self, src: Source, name: str, node: yaml.Node) -> Variable | None:
         what = f"state '{name}'"
-        fields = src.mapping(node, what, required=("type", "default"), optional=("min", "max", "values", "about"))
+        fields = src.mapping(
+            node, what, required=("type", "default"), optional=("min", "max", "values", "about")
+        )
         if fields is None or "type" not in fields:
             return None
         kind = src.string(fields["type"][1], f"{what} type")
@@ -213,7 +217,8 @@ class _StoryLoader:
         if choice not in values:
             src.error(
                 default_node,
-                f"{what} default '{choice}' is not one of its values" + did_you_mean(choice, values),
+                f"{what} default '{choice}' is not one of its values"
+                + did_you_mean(choice, values),
             )
             choice = values[0]
         return Enum(name, choice, values, about, src.pos(node))
@@ -252,7 +257,10 @@ class _StoryLoader:
                 src.error(fields["id"][1], f"act '{act_id}' is listed twice")
                 continue
             if file in files:
-                src.error(fields["file"][1], f"file '{file}' is listed for two acts; give each act its own file")
+                src.error(
+                    fields["file"][1],
+                    f"file '{file}' is listed for two acts; give each act its own file",
+                )
                 continue
             files[file] = fields["file"][1]
             path = self.root / file
@@ -265,11 +273,15 @@ class _StoryLoader:
 
     def read_act_file(self, act: Act, path: Path, manifest: Source, file_node: yaml.Node) -> None:
         if not path.is_file():
-            manifest.error(file_node, f"act file '{path.name}' not found in {display_path(self.root)}")
+            manifest.error(
+                file_node, f"act file '{path.name}' not found in {display_path(self.root)}"
+            )
+            self.unread_acts.add(act.id)
             return
         src = Source(path, act.path, self.errors)
         node = src.load()
         if node is None:
+            self.unread_acts.add(act.id)
             return
         fields = src.mapping(node, "an act file", required=("act", "scenes"))
         if fields is None:
@@ -300,7 +312,9 @@ class _StoryLoader:
         if name is None:
             return None
         if "." not in name:
-            src.error(node, f"start must name the scene as act.scene, e.g. '{_first_act_hint(self.raw)}'")
+            src.error(
+                node, f"start must name the scene as act.scene, e.g. '{_first_act_hint(self.raw)}'"
+            )
             return None
         return self.resolve_scene(src, node, name, None, "start names")
 
@@ -314,7 +328,9 @@ class _StoryLoader:
             return {}
         path = (self.root / rel).resolve()
         if not path.is_file():
-            manifest.error(entry[1], f"beat sheet '{rel}' not found (the path is relative to {MANIFEST})")
+            manifest.error(
+                entry[1], f"beat sheet '{rel}' not found (the path is relative to {MANIFEST})"
+            )
             return {}
         src = Source(path, display_path(path), self.errors)
         node = src.load()
@@ -328,7 +344,10 @@ class _StoryLoader:
             if beat is None:
                 continue
             if beat.id in beats:
-                src.error(item, f"beat '{beat.id}' is listed twice (first at line {beats[beat.id].pos.line})")
+                src.error(
+                    item,
+                    f"beat '{beat.id}' is listed twice (first at line {beats[beat.id].pos.line})",
+                )
                 continue
             beats[beat.id] = beat
         return beats
@@ -343,7 +362,10 @@ class _StoryLoader:
         items = src.sequence(fields["sources"][1], "beat sources")
         sources = tuple(s for s in (src.string(i, "beat source") for i in items or []) if s)
         if act is not None and act not in acts:
-            src.error(fields["act"][1], f"beat act '{act}' is not an act of the story" + did_you_mean(act, acts))
+            src.error(
+                fields["act"][1],
+                f"beat act '{act}' is not an act of the story" + did_you_mean(act, acts),
+            )
             return None
         if beat_id is None or act is None or summary is None:
             return None
@@ -356,7 +378,7 @@ class _StoryLoader:
     ) -> str | None:
         """`scene` (within `act`) or `act.scene` to a scene id; report unknown ones."""
         sid = self.lookup_scene(name, act)
-        if sid is None:
+        if sid is None and name.partition(".")[0] not in self.unread_acts:
             src.error(node, f"{lead} unknown scene '{name}'" + self.scene_hint(name, act))
         return sid
 
@@ -372,7 +394,9 @@ class _StoryLoader:
     def build_scene(self, raw: _RawScene, beats: Mapping[str, Beat]) -> Scene:
         src, act = raw.source, raw.act
         what = f"scene '{raw.id.partition('.')[2]}'"
-        fields = src.mapping(raw.node, what, required=("title", "text"), optional=_SCENE_KEYS[2:]) or {}
+        fields = (
+            src.mapping(raw.node, what, required=("title", "text"), optional=_SCENE_KEYS[2:]) or {}
+        )
         title = self.text_field(src, fields, "title", f"{what} title") or ""
         paragraphs = self.read_text(src, fields["text"][1], act, what) if "text" in fields else ()
         effects = self.read_effects(src, fields, what)
@@ -380,7 +404,9 @@ class _StoryLoader:
         if not leads:
             src.error(raw.node, f"{what} needs one of 'choices', 'continue' or 'ending'")
         elif len(leads) > 1:
-            src.error(fields[leads[1]][0], f"{what} has both '{leads[0]}' and '{leads[1]}'; keep one")
+            src.error(
+                fields[leads[1]][0], f"{what} has both '{leads[0]}' and '{leads[1]}'; keep one"
+            )
         choices: tuple[Choice, ...] = ()
         if "choices" in fields:
             choices = self.read_choices(src, fields["choices"][1], act, what)
@@ -465,7 +491,9 @@ class _StoryLoader:
         return tuple(choices)
 
     def read_choice(self, src: Source, node: yaml.Node, act: str, what: str) -> Choice | None:
-        fields = src.mapping(node, what, required=("text", "to"), optional=("id", "if", "set", "add", "once"))
+        fields = src.mapping(
+            node, what, required=("text", "to"), optional=("id", "if", "set", "add", "once")
+        )
         if fields is None:
             return None
         target = None
@@ -474,7 +502,9 @@ class _StoryLoader:
             if name is not None:
                 label = f"choice '{fields['id'][1].value}'" if "id" in fields else what
                 target = self.resolve_scene(src, fields["to"][1], name, act, f"{label} goes to")
-        text = self.read_template(src, fields["text"][1], f"{what} text") if "text" in fields else None
+        text = (
+            self.read_template(src, fields["text"][1], f"{what} text") if "text" in fields else None
+        )
         if "id" in fields:
             choice_id = self.ident(src, fields, "id", "choice id")
         elif target is not None:
@@ -512,9 +542,13 @@ class _StoryLoader:
             return ()
         return tuple(Paragraph(t) for t in self.split_paragraphs(src, node, raw, what))
 
-    def read_paragraph_item(self, src: Source, node: yaml.Node, act: str, what: str) -> list[Paragraph]:
+    def read_paragraph_item(
+        self, src: Source, node: yaml.Node, act: str, what: str
+    ) -> list[Paragraph]:
         if isinstance(node, yaml.MappingNode):
-            fields = src.mapping(node, f"a paragraph of {what}", required=("text",), optional=("if",))
+            fields = src.mapping(
+                node, f"a paragraph of {what}", required=("text",), optional=("if",)
+            )
             if fields is None or "text" not in fields:
                 return []
             condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
@@ -538,7 +572,9 @@ class _StoryLoader:
         raw = src.string(node, what)
         return None if raw is None else self.parse_template(src, node, raw, 0, what)
 
-    def parse_template(self, src: Source, node: yaml.Node, raw: str, base: int, what: str) -> Template | None:
+    def parse_template(
+        self, src: Source, node: yaml.Node, raw: str, base: int, what: str
+    ) -> Template | None:
         """Split `{name}` slots out of text; `base` is where `raw` starts in the node's value."""
         parts: list[str | Slot] = []
         literal: list[str] = []
@@ -551,7 +587,9 @@ class _StoryLoader:
                 i += 2
                 continue
             if ch == "}":
-                src.error_at(src.pos_in(node, base + i), f"stray '}}' in {what}; write '}}}}' for a brace")
+                src.error_at(
+                    src.pos_in(node, base + i), f"stray '}}' in {what}; write '}}}}' for a brace"
+                )
                 ok = False
                 i += 1
                 continue
@@ -561,13 +599,16 @@ class _StoryLoader:
                 continue
             end = raw.find("}", i)
             if end < 0:
-                src.error_at(src.pos_in(node, base + i), f"unclosed '{{' in {what}; write '{{{{' for a brace")
+                src.error_at(
+                    src.pos_in(node, base + i), f"unclosed '{{' in {what}; write '{{{{' for a brace"
+                )
                 return None
             name = raw[i + 1 : end].strip()
             if name not in self.variables:
                 src.error_at(
-                    src.pos_in(node, base + i + 1),
-                    f"{{{name}}} in {what} is not declared state" + did_you_mean(name, self.variables),
+                    src.pos_in(node, base + i),
+                    f"{{{name}}} in {what} is not declared state"
+                    + did_you_mean(name, self.variables),
                 )
                 ok = False
             parts.append(_fold("".join(literal)))
@@ -582,7 +623,9 @@ class _StoryLoader:
         if source is None:
             return None
         try:
-            tree = parse_condition(source, self.variables, lambda name: self.lookup_scene(name, act))
+            tree = parse_condition(
+                source, self.variables, lambda name: self.lookup_scene(name, act)
+            )
         except ConditionError as err:
             src.error_at(src.pos_in(node, err.offset), err.message)
             return None
@@ -594,18 +637,28 @@ class _StoryLoader:
     ) -> tuple[Effect, ...]:
         effects: list[Effect] = []
         if "set" in fields:
-            for name, (key, value_node) in (src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}).items():
+            for name, (key, value_node) in (
+                src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
+            ).items():
                 var = self.effect_target(src, key, name)
                 value = src.value(value_node, f"set {name}") if var else None
-                if var is not None and value is not None and self.check_value(src, value_node, var, value):
+                if (
+                    var is not None
+                    and value is not None
+                    and self.check_value(src, value_node, var, value)
+                ):
                     effects.append(SetEffect(name, cast(Value, value)))
         if "add" in fields:
-            for name, (key, value_node) in (src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}).items():
+            for name, (key, value_node) in (
+                src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}
+            ).items():
                 var = self.effect_target(src, key, name)
                 if var is None:
                     continue
                 if not isinstance(var, Counter):
-                    src.error(key, f"add works on counters, and '{name}' is a {_kind(var)}; use set")
+                    src.error(
+                        key, f"add works on counters, and '{name}' is a {_kind(var)}; use set"
+                    )
                     continue
                 amount = src.integer(value_node, f"add {name}")
                 if amount is not None:
@@ -615,7 +668,12 @@ class _StoryLoader:
     def effect_target(self, src: Source, key: yaml.Node, name: str) -> Variable | None:
         var = self.variables.get(name)
         if var is None:
-            src.error(key, f"unknown state '{name}'" + did_you_mean(name, self.variables) + "; declare it in the manifest")
+            src.error(
+                key,
+                f"unknown state '{name}'"
+                + did_you_mean(name, self.variables)
+                + "; declare it in the manifest",
+            )
         return var
 
     def check_value(self, src: Source, node: yaml.Node, var: Variable, value: object) -> bool:
@@ -625,10 +683,14 @@ class _StoryLoader:
                 return False
         elif isinstance(var, Counter):
             if isinstance(value, bool) or not isinstance(value, int):
-                src.error(node, f"'{var.name}' is a counter: set it to a whole number, not {value!r}")
+                src.error(
+                    node, f"'{var.name}' is a counter: set it to a whole number, not {value!r}"
+                )
                 return False
             if not var.minimum <= value <= var.maximum:
-                src.error(node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}")
+                src.error(
+                    node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
+                )
                 return False
         elif value not in var.values:
             src.error(
@@ -666,7 +728,10 @@ class _StoryLoader:
         for beat in beats.values():
             if beat.id not in staged:
                 self.errors.append(
-                    Diagnostic(beat.pos, f"beat '{beat.id}' is staged by no scene; add it to a scene's beats")
+                    Diagnostic(
+                        beat.pos,
+                        f"beat '{beat.id}' is staged by no scene; add it to a scene's beats",
+                    )
                 )
 
 

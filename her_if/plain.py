@@ -61,8 +61,9 @@ def render_view(view: View, width: int, *, new_act: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_chosen(text: str) -> str:
-    return f"\n> {clean(text)}\n"
+def render_chosen(text: str, width: int) -> str:
+    lines = wrap(text, width, "  ")
+    return "\n> " + "\n".join(lines)[2:] + "\n"
 
 
 class Transcript:
@@ -80,7 +81,7 @@ class Transcript:
         self.out.flush()
 
     def chosen(self, text: str) -> None:
-        self.out.write(render_chosen(text))
+        self.out.write(render_chosen(text, self.width))
         self.out.flush()
 
     def record(self, shown: View, chosen: str | None) -> None:
@@ -94,7 +95,11 @@ QUIT_WORDS = frozenset({"q", "quit", "exit"})
 
 
 def play_lines(
-    story: Story, lines: Iterable[str], out: TextIO, width: int, transcript: Transcript | None = None
+    story: Story,
+    lines: Iterable[str],
+    out: TextIO,
+    width: int,
+    transcript: Transcript | None = None,
 ) -> int:
     """Play with choices read line by line (a number or a choice id), as when input is piped.
 
@@ -135,6 +140,8 @@ def _read_choice(shown: View, feed: Iterable[str], out: TextIO) -> Offer | None:
             if typed in (offer.id, str(offer.number)):
                 return offer
         count = len(shown.choices)
-        out.write(f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a choice id.\n")
+        out.write(
+            f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a choice id.\n"
+        )
     out.write("(input ended)\n")
     return None

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from her_if.diagnostics import Diagnostic, StoryError, did_you_mean
-from her_if.engine import CONTINUE, GameState, Offer, View, choose, start, view
+from her_if.engine import GameState, Offer, View, choose, start, view
 from her_if.loader import display_path
-from her_if.model import Counter, Enum, Flag, Position, Story, Value
+from her_if.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
 from her_if.yaml_source import Source
 
 
@@ -57,7 +57,11 @@ def load_script(path: str | Path, story: Story) -> Script:
     errors: list[Diagnostic] = []
     src = Source(Path(path), display_path(Path(path)), errors)
     node = src.load()
-    fields = src.mapping(node, "a walkthrough", required=("choices",), optional=("expect",)) if node else None
+    fields = (
+        src.mapping(node, "a walkthrough", required=("choices",), optional=("expect",))
+        if node
+        else None
+    )
     steps: list[Step] = []
     expect = Expectations()
     if fields and "choices" in fields:
@@ -79,16 +83,22 @@ def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectatio
     endings = {s.ending.id for s in story.scenes.values() if s.ending is not None}
     ending = src.string(fields["ending"][1], "expected ending") if "ending" in fields else None
     if ending is not None and ending not in endings:
-        src.error(fields["ending"][1], f"the story has no ending '{ending}'" + did_you_mean(ending, endings))
+        src.error(
+            fields["ending"][1],
+            f"the story has no ending '{ending}'" + did_you_mean(ending, endings),
+        )
     scene = _scene(src, fields["scene"][1], story) if "scene" in fields else None
     visited = tuple(
         sid
-        for item in (src.sequence(fields["visited"][1], "visited") if "visited" in fields else None) or []
+        for item in (src.sequence(fields["visited"][1], "visited") if "visited" in fields else None)
+        or []
         if (sid := _scene(src, item, story)) is not None
     )
     state: dict[str, Value] = {}
     if "state" in fields:
-        for name, (key, value_node) in (src.mapping(fields["state"][1], "state", open_keys=True) or {}).items():
+        for name, (key, value_node) in (
+            src.mapping(fields["state"][1], "state", open_keys=True) or {}
+        ).items():
             var = story.variables.get(name)
             value = src.value(value_node, name)
             if var is None:
@@ -103,7 +113,9 @@ def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectatio
 def _scene(src: Source, node: yaml.Node, story: Story) -> str | None:
     name = src.string(node, "scene")
     if name is not None and name not in story.scenes:
-        src.error(node, f"unknown scene '{name}' (write act.scene)" + did_you_mean(name, story.scenes))
+        src.error(
+            node, f"unknown scene '{name}' (write act.scene)" + did_you_mean(name, story.scenes)
+        )
         return None
     return name
 
@@ -112,7 +124,11 @@ def _fits(var: Flag | Counter | Enum, value: object) -> bool:
     if isinstance(var, Flag):
         return isinstance(value, bool)
     if isinstance(var, Counter):
-        return isinstance(value, int) and not isinstance(value, bool) and var.minimum <= value <= var.maximum
+        return (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and var.minimum <= value <= var.maximum
+        )
     return value in var.values
 
 
@@ -175,7 +191,9 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
     where = f"{script.path}: expected"
     reached = story.scenes[state.scene].ending
     if expect.ending is not None and (reached is None or reached.id != expect.ending):
-        got = f"ending '{reached.id}'" if reached else f"no ending (stopped at scene '{state.scene}')"
+        got = (
+            f"ending '{reached.id}'" if reached else f"no ending (stopped at scene '{state.scene}')"
+        )
         failures.append(f"{where} ending '{expect.ending}', got {got}")
     if expect.scene is not None and state.scene != expect.scene:
         failures.append(f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'")

@@ -33,10 +33,16 @@ class ChoiceMenu:
                 HSplit(
                     [
                         Window(
-                            FormattedTextControl(self._choice_fragments, focusable=True, show_cursor=False),
+                            FormattedTextControl(
+                                self._choice_fragments, focusable=True, show_cursor=False
+                            ),
                             dont_extend_height=True,
                         ),
-                        Window(FormattedTextControl(lambda: self.toolbar), height=1, style="class:toolbar"),
+                        Window(
+                            FormattedTextControl(lambda: self.toolbar),
+                            height=1,
+                            style="class:toolbar",
+                        ),
                     ]
                 )
             ),

@@ -42,7 +42,10 @@ def play_interactive(story: Story, *, transcript: Transcript | None = None) -> G
 def toolbar(shown: View) -> StyleAndTextTuples:
     keys = "Enter: continue" if shown.pause else "arrows/digits: choose  Enter: take"
     return [
-        ("class:toolbar", f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)}  "),
+        (
+            "class:toolbar",
+            f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)}  ",
+        ),
         ("class:toolbar.key", f" {keys}  q: quit "),
     ]
 

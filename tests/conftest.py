@@ -1,0 +1,74 @@
+"""Tiny inline stories, written to a temporary folder, for tests that need a story file."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STORY = ROOT / "story"
+WALKTHROUGHS = Path(__file__).resolve().parent / "walkthroughs"
+
+MANIFEST = """\
+id: tiny
+title: Tiny
+start: one.hall
+acts:
+  - {id: one, title: One, file: one.yaml}
+state:
+  trust: {type: counter, min: 0, max: 3, default: 1}
+  met: {type: flag, default: false}
+  mood: {type: enum, values: [calm, wild], default: calm}
+"""
+
+ACT = """\
+act: one
+scenes:
+  hall:
+    title: The hall
+    text: |
+      You stand in the hall. Trust is {trust}.
+
+      A second paragraph.
+    choices:
+      - text: Open the door.
+        to: room
+        add: {trust: 1}
+        set: {met: true}
+      - id: wait
+        text: Wait.
+        to: hall
+        once: true
+        set: {mood: wild}
+  room:
+    title: The room
+    text:
+      - The room is bright.
+      - text: You feel wild.
+        if: mood == "wild"
+    continue: end
+  end:
+    title: The end
+    text: It ends.
+    ending: {id: fin, title: Fin}
+"""
+
+WriteStory = Callable[..., Path]
+
+
+@pytest.fixture
+def write_story(tmp_path: Path) -> WriteStory:
+    """Write a story folder; pass file name -> YAML text (dedented) to add or replace files."""
+
+    def write(files: dict[str, str] | None = None, **named: str) -> Path:
+        root = tmp_path / "story"
+        root.mkdir(exist_ok=True)
+        contents = {"story.yaml": MANIFEST, "one.yaml": ACT, **(files or {}), **named}
+        for name, text in contents.items():
+            (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return write

@@ -1,0 +1,176 @@
+"""The `her-if` command as a user runs it: a real process, real files, real exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ACT, ROOT, STORY, WALKTHROUGHS, WriteStory
+
+FILM = WALKTHROUGHS / "installation-film.yaml"
+
+
+def her_if(
+    *args: str | Path, stdin: str = "", cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "72"}
+    return subprocess.run(
+        [sys.executable, "-m", "her_if", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_script_with_transcript_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "transcript.txt"
+    result = her_if("play", "--script", FILM, "--transcript", out)
+    assert result.returncode == 0, result.stderr
+    assert "ok, " in result.stderr and result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.count("Act I: Installation") == 1
+    assert "## The letter desk" in text and "*** The end: End of Act I ***" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "\x1b" not in text
+
+
+def test_transcript_to_stdout(tmp_path: Path) -> None:
+    result = her_if("play", "--script", FILM, "--transcript", "-")
+    assert result.returncode == 0
+    assert result.stdout.startswith("\n===")
+    assert "\n> " in result.stdout
+
+
+def test_a_failed_expectation_exits_1_and_says_which(tmp_path: Path) -> None:
+    script = tmp_path / "wrong.yaml"
+    script.write_text(FILM.read_text().replace("openness: 5", "openness: 4"))
+    result = her_if("play", "--script", script)
+    assert result.returncode == 1
+    assert "expected openness = 4, got 5" in result.stderr
+
+
+def test_a_bad_script_exits_2_with_positions(tmp_path: Path) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text("choices: [memory]\nexpect:\n  ending: no-such-end\n  state: {opennes: 2}\n")
+    result = her_if("play", "--script", script)
+    assert result.returncode == 2
+    assert "bad.yaml:3:11: the story has no ending 'no-such-end'" in result.stderr
+    assert "bad.yaml:4:11: unknown state 'opennes' (did you mean 'openness'?)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json_on_the_shipped_story() -> None:
+    result = her_if("check", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert {"scenes", "choices", "endings", "words", "errors", "warnings"} <= set(report)
+    assert report["errors"] == [] and report["warnings"] == []
+    assert report["scenes"] >= 12 and report["words"] > 3000
+
+
+def test_check_plain_summary() -> None:
+    result = her_if("check", "--story", STORY)
+    assert result.returncode == 0
+    assert "0 errors, 0 warnings" in result.stdout
+
+
+def test_check_reports_every_error_with_position_and_exit_2(write_story: WriteStory) -> None:
+    act = ACT.replace("to: room", "to: rom").replace("continue: end", "continue: ned")
+    root = write_story({"one.yaml": act})
+    result = her_if("check", "--story", root)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "2 errors"
+    assert lines[0].endswith(
+        "one.yaml:11:13: choice 1 of scene 'hall' goes to unknown scene 'rom' (did you mean 'room'?)"
+    )
+    assert lines[1].endswith(
+        "one.yaml:25:15: scene 'room' continues to unknown scene 'ned' (did you mean 'end'?)"
+    )
+    as_json = json.loads(her_if("check", "--json", "--story", root).stdout)
+    assert [e["line"] for e in as_json["errors"]] == [11, 25]
+    assert as_json["scenes"] is None
+
+
+def test_a_missing_story_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = her_if("check", "--story", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "story.yaml:1:1: file not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_piped_input_plays_numbers_and_ids() -> None:
+    result = her_if("play", stdin="1\nclose-home\n")
+    assert result.returncode == 0
+    assert '> "The house has been so quiet' in result.stdout
+    assert '> "Welcome home.' in result.stdout
+    assert "## The long way home" in result.stdout
+    assert result.stdout.rstrip().endswith("(input ended)")
+
+
+def test_piped_input_explains_a_bad_line_and_quits_on_q() -> None:
+    result = her_if("play", stdin="7\nq\n")
+    assert result.returncode == 0
+    assert "'7' is not a choice here: type a number from 1 to 3 or a choice id." in result.stdout
+    assert result.stdout.rstrip().endswith("Goodbye.")
+
+
+def test_piped_play_wraps_to_columns() -> None:
+    result = her_if("play", stdin="q\n")
+    assert max(len(line) for line in result.stdout.splitlines()) <= 72
+
+
+def test_control_sequences_in_a_story_never_reach_the_output(write_story: WriteStory) -> None:
+    act = ACT.replace("A second paragraph.", 'A second "\\e]52;c;aGk=\\a\\e[2J" paragraph.')
+    act = (
+        act.replace("    text: |\n      You stand", '    text: "You stand')
+        .replace("Trust is {trust}.\n\n", "Trust is {trust}.\\n\\n")
+        .replace(
+            'A second "\\e]52;c;aGk=\\a\\e[2J" paragraph.\n',
+            'A second \\e]52;c;aGk=\\a\\e[2J paragraph."\n',
+        )
+    )
+    root = write_story({"one.yaml": act})
+    result = her_if("play", "--story", root, stdin="q\n")
+    assert result.returncode == 0, result.stderr
+    assert "A second  paragraph." in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_non_interactive_commands_do_not_import_prompt_toolkit() -> None:
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['her-if'] + sys.argv[1:]\n"
+        "try:\n"
+        "    runpy.run_module('her_if', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('PTK' if 'prompt_toolkit' in sys.modules else 'NO-PTK', file=sys.stderr)\n"
+    )
+    for args in (["check"], ["play", "--script", str(FILM)]):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=60,
+        )
+        assert result.stderr.strip().endswith("NO-PTK"), (args, result.stderr)
+
+
+def test_no_arguments_means_play_and_help_lists_commands() -> None:
+    assert "play" in her_if("--help").stdout and "check" in her_if("--help").stdout
+    assert her_if(stdin="q\n").stdout.rstrip().endswith("Goodbye.")
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = her_if("play", "--nope")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --nope" in result.stderr

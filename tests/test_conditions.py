@@ -1,0 +1,127 @@
+"""The condition language: what it accepts, how it evaluates, and what it refuses (with where)."""
+
+from __future__ import annotations
+
+import pytest
+
+from her_if.conditions import ConditionError, parse_condition
+from her_if.expr import Compare, Literal, Var, compile_expr, names_read, scenes_read
+from her_if.model import Counter, Enum, Flag, Value, Variable
+
+VARIABLES: dict[str, Variable] = {
+    "trust": Counter("trust", 2, 0, 10),
+    "doubt": Counter("doubt", 1, 0, 10),
+    "met": Flag("met", False),
+    "voice": Enum("voice", "warm", ("warm", "bright")),
+}
+SCENES = {"one.hall", "one.room", "two.dinner"}
+
+
+def resolve(name: str) -> str | None:
+    qualified = name if "." in name else f"one.{name}"
+    return qualified if qualified in SCENES else None
+
+
+def parse(source: str):
+    return parse_condition(source, VARIABLES, resolve)
+
+
+def evaluate(
+    source: str, values: dict[str, Value] | None = None, visits: dict[str, int] | None = None
+) -> Value:
+    state: dict[str, Value] = {
+        "trust": 2,
+        "doubt": 1,
+        "met": False,
+        "voice": "warm",
+        **(values or {}),
+    }
+    return compile_expr(parse(source))(state, visits or {})
+
+
+@pytest.mark.parametrize(
+    ("source", "values", "expected"),
+    [
+        ("met", {}, False),
+        ("not met", {}, True),
+        ("trust >= 2", {}, True),
+        ("trust > 2", {}, False),
+        ("1 <= trust < 3", {}, True),
+        ("1 <= trust < 3", {"trust": 3}, False),
+        ('voice == "warm"', {}, True),
+        ('voice != "warm"', {"voice": "bright"}, True),
+        ("trust + doubt > 2", {}, True),
+        ("trust - doubt >= 2", {}, False),
+        ("trust - -1 == 3", {}, True),
+        ("met or trust == 2", {}, True),
+        ("met and trust == 2", {}, False),
+        ("not (met or trust < 0)", {}, True),
+        ("met == false", {}, True),
+        ("met == True", {"met": True}, True),
+    ],
+)
+def test_conditions_evaluate(source: str, values: dict[str, Value], expected: bool) -> None:
+    assert evaluate(source, values) is expected
+
+
+def test_visited_reads_visits_with_bare_and_qualified_ids() -> None:
+    assert evaluate('visited("hall")', visits={"one.hall": 1}) is True
+    assert evaluate('visited("two.dinner")', visits={"one.hall": 1}) is False
+    assert scenes_read(parse('visited("hall") or visited("two.dinner")')) == {
+        "one.hall",
+        "two.dinner",
+    }
+
+
+def test_tree_is_our_own_nodes() -> None:
+    assert parse("trust > 1") == Compare((">",), (Var("trust"), Literal(1)))
+    assert names_read(parse('met and voice == "warm" or trust + doubt > 1')) == {
+        "met",
+        "voice",
+        "trust",
+        "doubt",
+    }
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "offset"),
+    [
+        ("trus > 1", "unknown state 'trus' (did you mean 'trust'?)", 0),
+        ('trust == "yes"', "cannot compare a number with a string", 9),
+        ('voice == "warmm"', "'warmm' is not a value of voice", 9),
+        ("trust", "condition must be true or false, but this is a number", 0),
+        ("met > met", "`>` compares numbers, not flags", 0),
+        ("met > 1", "cannot compare a flag with a number", 6),
+        ("not trust", "`not` needs a flag or a comparison, not a number", 4),
+        ("met and 3", "`and` joins flags and comparisons, not a number", 8),
+        ("trust * 2 > 1", "only `+` and `-` are allowed in conditions", 0),
+        ("trust.real > 1", "attribute access (`.`) is not allowed", 0),
+        (
+            "__import__('os') == 1",
+            'the only function allowed in conditions is visited("act.scene")',
+            0,
+        ),
+        ("met[0]", "indexing (`[...]`) is not allowed", 0),
+        ("(lambda: met)()", "the only function allowed", 0),
+        ("[x for x in met]", "a comprehension is not allowed in conditions", 0),
+        ("met if met else met", "`x if y else z` is not allowed", 0),
+        ("trust in (1, 2)", "`in` is not allowed in conditions; use `==` or `!=`", 0),
+        ("trust > 1.5", "1.5 is not a flag, whole number or string", 8),
+        ('visited("nowhere")', "visited() names unknown scene 'nowhere'", 8),
+        ("visited(trust)", "visited() takes a quoted scene id", 8),
+        ("trust >", "cannot parse condition", 7),
+        ("", "condition is empty", 0),
+    ],
+)
+def test_refusals_say_what_and_where(source: str, message: str, offset: int) -> None:
+    with pytest.raises(ConditionError) as caught:
+        parse(source)
+    assert message in caught.value.message
+    assert caught.value.offset == offset
+
+
+def test_length_and_depth_are_bounded() -> None:
+    with pytest.raises(ConditionError, match="characters long"):
+        parse("met or " * 100 + "met")
+    with pytest.raises(ConditionError, match="nested"):
+        parse("not " * 40 + "met")

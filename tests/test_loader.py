@@ -1,0 +1,315 @@
+"""The loader: a good story becomes a model; each kind of mistake is reported at its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from her_if.diagnostics import StoryError
+from her_if.loader import load_story
+from her_if.model import Counter, Enum, Flag, SetEffect, Slot
+from tests.conftest import ACT, WriteStory
+
+
+def errors(root: Path) -> list[str]:
+    """Every diagnostic as `file:line:col: message`, with the file's bare name."""
+    with pytest.raises(StoryError) as caught:
+        load_story(root)
+    return [
+        f"{Path(d.pos.path).name}:{d.pos.line}:{d.pos.column}: {d.message}"
+        for d in caught.value.diagnostics
+    ]
+
+
+def act_with(scenes: str) -> str:
+    return "act: one\nscenes:\n" + scenes
+
+
+def test_a_good_story_becomes_a_model(write_story: WriteStory) -> None:
+    story = load_story(write_story())
+    assert story.id == "tiny" and story.start == "one.hall"
+    assert set(story.scenes) == {"one.hall", "one.room", "one.end"}
+    assert story.variables["trust"] == Counter("trust", 1, 0, 3)
+    assert story.variables["met"] == Flag("met", False)
+    assert story.variables["mood"] == Enum("mood", "calm", ("calm", "wild"))
+    hall = story.scenes["one.hall"]
+    assert [c.id for c in hall.choices] == ["room", "wait"]  # derived from the target, explicit
+    assert hall.choices[0].target == "one.room"
+    assert SetEffect("met", True) in hall.choices[0].effects
+    assert hall.choices[1].once
+    assert story.scenes["one.room"].next == "one.end"
+    ending = story.scenes["one.end"].ending
+    assert ending is not None and ending.id == "fin"
+
+
+def test_text_splits_paragraphs_folds_lines_and_finds_slots(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": ACT.replace(
+                "You stand in the hall. Trust is {trust}.",
+                "You stand\n      in the hall. Trust is {trust}. {{braces}}",
+            )
+        }
+    )
+    hall = load_story(root).scenes["one.hall"]
+    assert len(hall.paragraphs) == 2
+    assert hall.paragraphs[0].text.parts == (
+        "You stand in the hall. Trust is ",
+        Slot("trust"),
+        ". {braces}",
+    )
+    assert hall.paragraphs[1].text.parts == ("A second paragraph.",)
+
+
+def test_yaml_syntax_error_has_its_position(write_story: WriteStory) -> None:
+    root = write_story({"one.yaml": "act: one\nscenes:\n  hall: [unclosed\n  room: {}\n"})
+    [message] = errors(root)
+    assert message.startswith("one.yaml:4:")
+    assert "YAML syntax" in message
+
+
+def test_wrong_types(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": ACT.replace("title: The hall", "title: [a, list]").replace(
+                "once: true", "once: 3"
+            )
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:4:12: scene 'hall' title must be a string, not a list",
+        "one.yaml:17:15: choice 2 of scene 'hall' once must be true or false, not a whole number",
+    ]
+
+
+def test_missing_fields(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": act_with(
+                "  hall:\n    title: A\n    choices:\n      - text: Go\n    ending: {id: x}\n"
+            )
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:4:5: scene 'hall' is missing 'text'",
+        "one.yaml:6:9: choice 1 of scene 'hall' is missing 'to'",
+        "one.yaml:7:5: scene 'hall' has both 'choices' and 'ending'; keep one",
+        "one.yaml:7:13: scene 'hall' ending is missing 'title'",
+    ]
+
+
+def test_unknown_fields_are_refused_with_a_suggestion(write_story: WriteStory) -> None:
+    root = write_story({"one.yaml": ACT.replace("    continue: end", "    contnue: end")})
+    assert errors(root) == [
+        "one.yaml:20:5: scene 'room' needs one of 'choices', 'continue' or 'ending'",
+        "one.yaml:25:5: unknown key 'contnue' in scene 'room' (did you mean 'continue'?)",
+    ]
+
+
+def test_duplicate_keys_are_caught(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": ACT.replace(
+                "    title: The room\n", "    title: The room\n    title: Again\n"
+            )
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:21:5: duplicate key 'title' in scene 'room' (first at line 20); "
+        "YAML would silently keep only the last one"
+    ]
+
+
+def test_duplicate_scene_ids_across_files_are_caught(write_story: WriteStory) -> None:
+    """Scene ids are act-qualified, so two files can only collide by claiming the same act."""
+    from tests.conftest import MANIFEST
+
+    manifest = MANIFEST.replace(
+        "  - {id: one, title: One, file: one.yaml}\n",
+        "  - {id: one, title: One, file: one.yaml}\n  - {id: one, title: Again, file: two.yaml}\n",
+    )
+    root = write_story({"story.yaml": manifest, "two.yaml": ACT})
+    assert errors(root) == ["story.yaml:6:10: act 'one' is listed twice"]
+
+
+def test_a_file_claiming_another_act_is_caught(write_story: WriteStory) -> None:
+    root = write_story({"one.yaml": ACT.replace("act: one", "act: two")})
+    assert errors(root) == [
+        "one.yaml:1:6: this file says act 'two' but the manifest lists it as act 'one'"
+    ]
+
+
+def test_unknown_target_names_the_choice_and_suggests(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": ACT.replace(
+                "      - id: wait\n        text: Wait.\n        to: hall",
+                "      - id: promise\n        text: Wait.\n        to: rom",
+            )
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:16:13: choice 'promise' goes to unknown scene 'rom' (did you mean 'room'?)"
+    ]
+
+
+def test_unknown_continue_and_start(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    root = write_story(
+        {
+            "story.yaml": MANIFEST.replace("start: one.hall", "start: one.hal"),
+            "one.yaml": ACT.replace("continue: end", "continue: two.end"),
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:25:15: scene 'room' continues to unknown scene 'two.end' (did you mean 'one.end'?)",
+        "story.yaml:3:8: start names unknown scene 'one.hal' (did you mean 'one.hall'?)",
+    ]
+
+
+def test_undeclared_state_in_effects_conditions_and_text(write_story: WriteStory) -> None:
+    act = (
+        ACT.replace("add: {trust: 1}", "add: {trst: 1}")
+        .replace("set: {mood: wild}", "set: {moood: wild}")
+        .replace('if: mood == "wild"', "if: not mett")
+        .replace("Trust is {trust}.", "Trust is {trusty}.")
+    )
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:6:39: {trusty} in scene 'hall' is not declared state (did you mean 'trust'?)",
+        "one.yaml:12:15: unknown state 'trst' (did you mean 'trust'?); declare it in the manifest",
+        "one.yaml:18:15: unknown state 'moood' (did you mean 'mood'?); declare it in the manifest",
+        "one.yaml:24:17: unknown state 'mett' (did you mean 'met'?)",
+    ]
+
+
+def test_bad_conditions_point_inside_the_expression(write_story: WriteStory) -> None:
+    act = ACT.replace('if: mood == "wild"', 'if: trust == "yes"')
+    act = act.replace("        once: true", "        once: true\n        if: met.__class__")
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:18:13: attribute access (`.`) is not allowed in conditions",
+        "one.yaml:25:22: cannot compare a number with a string",
+    ]
+
+
+def test_wrong_values_in_effects(write_story: WriteStory) -> None:
+    act = ACT.replace("set: {met: true}", "set: {met: 1}").replace(
+        "set: {mood: wild}", "set: {mood: wyld}"
+    )
+    act = act.replace("add: {trust: 1}", "add: {trust: one}")
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:12:22: add trust must be a whole number, not a string",
+        "one.yaml:13:20: 'met' is a flag: set it to true or false, not 1",
+        "one.yaml:18:21: 'wyld' is not a value of mood (one of \"calm\", \"wild\") (did you mean 'wild'?)",
+    ]
+
+
+def test_unknown_beats_and_unstaged_beats(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    sheet = (
+        "beats:\n"
+        "  - {id: arrival, act: one, summary: He arrives., sources: [a]}\n"
+        "  - {id: leaving, act: one, summary: He leaves., sources: [a]}\n"
+    )
+    root = write_story(
+        {
+            "story.yaml": MANIFEST + "beat_sheet: plot.yaml\n",
+            "plot.yaml": sheet,
+            "one.yaml": ACT.replace(
+                "    title: The hall\n", "    title: The hall\n    beats: [arival]\n"
+            ),
+        }
+    )
+    assert errors(root) == [
+        "one.yaml:5:13: unknown beat 'arival' (did you mean 'arrival'?)",
+        "plot.yaml:2:5: beat 'arrival' is staged by no scene; add it to a scene's beats",
+        "plot.yaml:3:5: beat 'leaving' is staged by no scene; add it to a scene's beats",
+    ]
+
+
+def test_state_declarations_are_checked(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    manifest = MANIFEST.replace("default: 1}", "default: 7}").replace(
+        "mood: {type: enum, values: [calm, wild], default: calm}",
+        "mood: {type: enumm, values: [calm, wild], default: calm}\n  Bad-Name: {type: flag, default: no}",
+    )
+    found = errors(
+        write_story(
+            {
+                "story.yaml": manifest,
+                "one.yaml": ACT.replace('if: mood == "wild"', "if: met").replace(
+                    "set: {mood: wild}", "set: {met: false}"
+                ),
+            }
+        )
+    )
+    assert found == [
+        "story.yaml:7:51: state 'trust' default 7 is outside 0..3",
+        "story.yaml:9:16: state 'mood' type 'enumm' is not one of flag, counter, enum (did you mean 'enum'?)",
+        "story.yaml:10:3: state name 'Bad-Name' must be lower-case letters, digits and '_' (not '-'), "
+        "not starting with a digit, and not a keyword",
+    ]
+
+
+def test_duplicate_choice_ids_need_explicit_ids(write_story: WriteStory) -> None:
+    act = ACT.replace(
+        "      - id: wait\n        text: Wait.\n        to: hall",
+        "      - text: Wait.\n        to: room",
+    )
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:14:9: choice id 'room' is used twice in scene 'hall' (first at line 10); "
+        "give one of them an explicit 'id:'"
+    ]
+
+
+def test_a_ring_of_pauses_is_refused(write_story: WriteStory) -> None:
+    act = (
+        ACT
+        + "  loop-a:\n    title: A\n    text: a\n    continue: loop-b\n  loop-b:\n    title: B\n    text: b\n    continue: loop-a\n"
+    )
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:30:3: these scenes continue into each other forever with no choice: "
+        "one.loop-a -> one.loop-b -> one.loop-a"
+    ]
+
+
+def test_python_tags_and_other_tags_are_refused(write_story: WriteStory) -> None:
+    act = ACT.replace("title: The hall", "title: !!python/object/apply:os.system [echo hi]")
+    [message] = errors(write_story({"one.yaml": act}))
+    assert message.startswith("one.yaml:4:12: ")
+    assert "tag:yaml.org,2002:python/object/apply:os.system is not allowed" in message
+
+
+def test_every_error_in_every_file_is_reported_together(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    manifest = (
+        MANIFEST.replace("default: 1}", "default: 9}") + "  typo: {type: flag, defualt: true}\n"
+    )
+    act = ACT.replace("to: room", "to: rooom").replace("continue: end", "continue: ned")
+    found = errors(write_story({"story.yaml": manifest, "one.yaml": act}))
+    assert len(found) == 5
+    assert {line.split(":")[0] for line in found} == {"one.yaml", "story.yaml"}
+
+
+def test_bom_crlf_and_utf8_text_load(write_story: WriteStory, tmp_path: Path) -> None:
+    root = write_story()
+    text = (root / "one.yaml").read_text(encoding="utf-8").replace("bright", "bright, café-lit")
+    (root / "one.yaml").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    story = load_story(root)
+    assert "café-lit" in story.scenes["one.room"].paragraphs[0].text.parts[0]  # type: ignore[operator]
+
+
+def test_invalid_utf8_is_reported_at_its_place(write_story: WriteStory) -> None:
+    root = write_story()
+    (root / "one.yaml").write_bytes(b"act: one\nscenes:\n  hall: \xff\n")
+    assert errors(root) == ["one.yaml:3:9: not valid UTF-8; save the file as UTF-8"]
+
+
+def test_missing_act_file_is_reported_in_the_manifest(write_story: WriteStory) -> None:
+    root = write_story()
+    (root / "one.yaml").unlink()
+    assert errors(root) == ["story.yaml:5:33: act file 'one.yaml' not found in " + str(root)]
