@@ -13,9 +13,9 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from her_if.diagnostics import Diagnostic
+from her_if.diagnostics import Diagnostic, display_path
 from her_if.expr import names_read
-from her_if.loader import MANIFEST, display_path
+from her_if.loader import MANIFEST
 from her_if.model import Condition, Position, Scene, Slot, Story, Template
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from her_if.model import Position
@@ -51,3 +52,12 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ` (did you mean 'x'?)` suffix, or nothing when no candidate is close."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def display_path(path: Path) -> str:
+    """A path as the author would type it: relative to the working folder when inside it."""
+    absolute = path.absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from her_if.diagnostics import Diagnostic, StoryError, did_you_mean
+from her_if.diagnostics import Diagnostic, StoryError, did_you_mean, display_path
 from her_if.engine import GameState, Offer, View, choose, start, view
-from her_if.loader import display_path
 from her_if.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
 from her_if.yaml_source import Source
 

@@ -7,6 +7,7 @@ build a Python object. Each scalar is then typed by hand from its resolved tag.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +24,9 @@ except AttributeError:  # libyaml missing: the pure-Python loader gives the same
     _Loader = yaml.SafeLoader
 
 _T = TypeVar("_T")
+IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+"""A mapping's entries by key: (key node, value node)."""
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = frozenset(_TAG + t for t in ("str", "int", "bool", "null", "float", "seq", "map"))
 _KIND = {
@@ -135,7 +139,7 @@ class Source:
         required: Iterable[str] = (),
         optional: Iterable[str] = (),
         open_keys: bool = False,
-    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    ) -> Fields | None:
         """Return {key: (key node, value node)}, reporting duplicate, unknown and missing keys.
 
         With `open_keys`, any string key is allowed (the keys are ids, not field names).
@@ -147,7 +151,7 @@ class Source:
             self.error(node, f"{what} must be a mapping, not {self.kind(node)}")
             return None
         allowed = [*required, *optional]
-        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        result: Fields = {}
         for key_node, value_node in node.value:
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag.startswith(_TAG):
@@ -177,6 +181,27 @@ class Source:
             if key not in result:
                 self.error(node, f"{what} is missing '{key}'")
         return result
+
+    def string_field(self, fields: Fields, key: str, what: str) -> str | None:
+        """The string under `key`, or None when it is absent (already reported) or wrong."""
+        return self.string(fields[key][1], what) if key in fields else None
+
+    def identifier_field(self, fields: Fields, key: str, what: str) -> str | None:
+        if key not in fields:
+            return None
+        node = fields[key][1]
+        return self.check_identifier(node, self.string(node, what), what)
+
+    def check_identifier(self, node: yaml.Node, value: str | None, what: str) -> str | None:
+        """Ids are what scripts and saves record, so they are kept plain and stable."""
+        if value is not None and not IDENTIFIER.match(value):
+            self.error(
+                node,
+                f"{what} '{value}' must be lower-case letters, digits, '-' or '_', "
+                "starting with a letter or digit",
+            )
+            return None
+        return value
 
     def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
         if node.tag not in _PLAIN_TAGS:

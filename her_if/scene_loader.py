@@ -1,0 +1,339 @@
+"""Build scenes from their YAML nodes: text, choices, targets, conditions and effects.
+
+Runs after every file has been read, so every scene id is known and a reference to a scene in
+a later file resolves as easily as one to the scene next door.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Set
+from dataclasses import dataclass, field
+from typing import cast
+
+import yaml
+
+from her_if.conditions import ConditionError, one_of, parse_condition
+from her_if.diagnostics import did_you_mean
+from her_if.expr import compile_expr
+from her_if.model import (
+    CONTINUE,
+    AddEffect,
+    Beat,
+    Choice,
+    Condition,
+    Counter,
+    Effect,
+    Ending,
+    Enum,
+    Flag,
+    Paragraph,
+    Position,
+    Scene,
+    SetEffect,
+    Value,
+    Variable,
+    Vars,
+    Visits,
+)
+from her_if.text_loader import read_template, split_paragraphs
+from her_if.yaml_source import Fields, Source
+
+SCENE_KEYS = ("title", "text", "beats", "set", "add", "choices", "continue", "ending")
+CHOICE_KEYS = ("id", "text", "to", "if", "set", "add", "once")
+
+
+@dataclass(frozen=True)
+class RawScene:
+    """A scene as found by the first pass: its id, and its nodes for the second."""
+
+    id: str
+    act: str
+    source: Source
+    key: yaml.Node
+    node: yaml.Node
+
+
+@dataclass
+class SceneBuilder:
+    """The second pass: knows every scene id and variable, and reports into the sources."""
+
+    variables: Mapping[str, Variable]
+    scene_ids: Set[str]
+    beats: Mapping[str, Beat]
+    unread_acts: Set[str] = frozenset()
+    """Acts whose file could not be read: references into them are not reported again."""
+    endings: dict[str, Position] = field(default_factory=dict)
+
+    def resolve_scene(
+        self, src: Source, node: yaml.Node, name: str, act: str | None, lead: str
+    ) -> str | None:
+        """`scene` (within `act`) or `act.scene` to a scene id; report unknown ones."""
+        sid = self.lookup_scene(name, act)
+        if sid is None and name.partition(".")[0] not in self.unread_acts:
+            src.error(node, f"{lead} unknown scene '{name}'" + self.scene_hint(name, act))
+        return sid
+
+    def lookup_scene(self, name: str, act: str | None) -> str | None:
+        if "." not in name and act is not None:
+            name = f"{act}.{name}"
+        return name if name in self.scene_ids else None
+
+    def scene_hint(self, name: str, act: str | None) -> str:
+        local = [sid.partition(".")[2] for sid in self.scene_ids if sid.partition(".")[0] == act]
+        return did_you_mean(name, [*local, *self.scene_ids])
+
+    def build(self, raw: RawScene) -> Scene:
+        src, act = raw.source, raw.act
+        what = f"scene '{raw.id.partition('.')[2]}'"
+        fields = (
+            src.mapping(raw.node, what, required=("title", "text"), optional=SCENE_KEYS[2:]) or {}
+        )
+        title = src.string_field(fields, "title", f"{what} title") or ""
+        paragraphs = self.read_text(src, fields["text"][1], act, what) if "text" in fields else ()
+        effects = self.read_effects(src, fields, what)
+        leads = [key for key in ("choices", "continue", "ending") if key in fields]
+        if not leads:
+            src.error(raw.node, f"{what} needs one of 'choices', 'continue' or 'ending'")
+        elif len(leads) > 1:
+            src.error(
+                fields[leads[1]][0], f"{what} has both '{leads[0]}' and '{leads[1]}'; keep one"
+            )
+        choices: tuple[Choice, ...] = ()
+        if "choices" in fields:
+            choices = self.read_choices(src, fields["choices"][1], act, what)
+        next_scene = None
+        if "continue" in fields:
+            node = fields["continue"][1]
+            name = src.string(node, f"{what} continue")
+            if name is not None:
+                next_scene = self.resolve_scene(src, node, name, act, f"{what} continues to")
+        ending = self.read_ending(src, fields["ending"][1], what) if "ending" in fields else None
+        scene_beats = self.read_scene_beats(src, fields.get("beats"), what)
+        return Scene(
+            id=raw.id,
+            act=act,
+            title=title,
+            pos=src.pos(raw.key),
+            paragraphs=paragraphs,
+            effects=effects,
+            choices=choices,
+            next=next_scene,
+            ending=ending,
+            beats=scene_beats,
+        )
+
+    def read_scene_beats(
+        self,
+        src: Source,
+        entry: tuple[yaml.Node, yaml.Node] | None,
+        what: str,
+    ) -> tuple[str, ...]:
+        if entry is None:
+            return ()
+        found: list[str] = []
+        for item in src.sequence(entry[1], f"{what} beats") or []:
+            name = src.string(item, f"{what} beat")
+            if name is None:
+                continue
+            if not self.beats:
+                src.error(item, "scenes can name beats only when the manifest has a beat_sheet")
+            elif name not in self.beats:
+                src.error(item, f"unknown beat '{name}'" + did_you_mean(name, self.beats))
+            else:
+                found.append(name)
+        return tuple(found)
+
+    def read_ending(self, src: Source, node: yaml.Node, what: str) -> Ending | None:
+        fields = src.mapping(node, f"{what} ending", required=("id", "title"))
+        if fields is None:
+            return None
+        ending_id = src.identifier_field(fields, "id", "ending id")
+        title = src.string_field(fields, "title", "ending title")
+        if ending_id is None or title is None:
+            return None
+        if ending_id in self.endings:
+            src.error(
+                fields["id"][1],
+                f"ending '{ending_id}' is also defined at {self.endings[ending_id]}; ending ids must be unique",
+            )
+        self.endings[ending_id] = src.pos(fields["id"][1])
+        return Ending(ending_id, title)
+
+    def read_choices(self, src: Source, node: yaml.Node, act: str, what: str) -> tuple[Choice, ...]:
+        items = src.sequence(node, f"{what} choices")
+        if items is not None and not items:
+            src.error(node, f"{what} has an empty choices list")
+        choices: list[Choice] = []
+        by_id: dict[str, Choice] = {}
+        for index, item in enumerate(items or [], start=1):
+            choice = self.read_choice(src, item, act, f"choice {index} of {what}")
+            if choice is None:
+                continue
+            if choice.id in by_id:
+                src.error(
+                    item,
+                    f"choice id '{choice.id}' is used twice in {what} (first at line "
+                    f"{by_id[choice.id].pos.line}); give one of them an explicit 'id:'",
+                )
+                continue
+            by_id[choice.id] = choice
+            choices.append(choice)
+        return tuple(choices)
+
+    def read_choice(self, src: Source, node: yaml.Node, act: str, what: str) -> Choice | None:
+        fields = src.mapping(
+            node, what, required=CHOICE_KEYS[1:3], optional=(CHOICE_KEYS[0], *CHOICE_KEYS[3:])
+        )
+        if fields is None:
+            return None
+        target = None
+        if "to" in fields:
+            name = src.string(fields["to"][1], f"{what} target")
+            if name is not None:
+                label = f"choice '{fields['id'][1].value}'" if "id" in fields else what
+                target = self.resolve_scene(src, fields["to"][1], name, act, f"{label} goes to")
+        text = (
+            read_template(src, fields["text"][1], f"{what} text", self.variables)
+            if "text" in fields
+            else None
+        )
+        if "id" in fields:
+            choice_id = src.identifier_field(fields, "id", "choice id")
+        elif target is not None:
+            choice_id = target.partition(".")[2]
+        else:
+            choice_id = None
+        if choice_id == CONTINUE:
+            src.error(node, f"'{CONTINUE}' is reserved for pauses; give this choice another id")
+            choice_id = None
+        condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
+        once = src.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
+        effects = self.read_effects(src, fields, what)
+        if target is None or text is None or choice_id is None:
+            return None
+        return Choice(
+            id=choice_id,
+            text=text,
+            target=target,
+            pos=src.pos(node),
+            condition=condition,
+            effects=effects,
+            once=bool(once),
+        )
+
+    def read_text(self, src: Source, node: yaml.Node, act: str, what: str) -> tuple[Paragraph, ...]:
+        if isinstance(node, yaml.SequenceNode):
+            paragraphs: list[Paragraph] = []
+            for item in node.value:
+                paragraphs.extend(self.read_paragraph_item(src, item, act, what))
+            return tuple(paragraphs)
+        raw = src.string(node, f"{what} text")
+        if raw is None:
+            return ()
+        return tuple(Paragraph(t) for t in split_paragraphs(src, node, raw, what, self.variables))
+
+    def read_paragraph_item(
+        self, src: Source, node: yaml.Node, act: str, what: str
+    ) -> list[Paragraph]:
+        if isinstance(node, yaml.MappingNode):
+            fields = src.mapping(
+                node, f"a paragraph of {what}", required=("text",), optional=("if",)
+            )
+            if fields is None or "text" not in fields:
+                return []
+            condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
+            text_node = fields["text"][1]
+        else:
+            condition, text_node = None, node
+        raw = src.string(text_node, f"a paragraph of {what}")
+        if raw is None:
+            return []
+        return [
+            Paragraph(t, condition)
+            for t in split_paragraphs(src, text_node, raw, what, self.variables)
+        ]
+
+    def read_condition(self, src: Source, node: yaml.Node, act: str) -> Condition | None:
+        source = src.string(node, "condition")
+        if source is None:
+            return None
+        try:
+            tree = parse_condition(
+                source, self.variables, lambda name: self.lookup_scene(name, act)
+            )
+        except ConditionError as err:
+            src.error_at(src.pos_in(node, err.offset), err.message)
+            return None
+        test = cast(Callable[[Vars, Visits], bool], compile_expr(tree))
+        return Condition(source, tree, src.pos(node), test)
+
+    def read_effects(self, src: Source, fields: Fields, what: str) -> tuple[Effect, ...]:
+        effects: list[Effect] = []
+        if "set" in fields:
+            for name, (key, value_node) in (
+                src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
+            ).items():
+                var = self.effect_target(src, key, name)
+                value = src.value(value_node, f"set {name}") if var else None
+                if (
+                    var is not None
+                    and value is not None
+                    and self.check_value(src, value_node, var, value)
+                ):
+                    effects.append(SetEffect(name, cast(Value, value)))
+        if "add" in fields:
+            for name, (key, value_node) in (
+                src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}
+            ).items():
+                var = self.effect_target(src, key, name)
+                if var is None:
+                    continue
+                if not isinstance(var, Counter):
+                    src.error(
+                        key, f"add works on counters, and '{name}' is a {_kind(var)}; use set"
+                    )
+                    continue
+                amount = src.integer(value_node, f"add {name}")
+                if amount is not None:
+                    effects.append(AddEffect(name, amount))
+        return tuple(effects)
+
+    def effect_target(self, src: Source, key: yaml.Node, name: str) -> Variable | None:
+        var = self.variables.get(name)
+        if var is None:
+            src.error(
+                key,
+                f"unknown state '{name}'"
+                + did_you_mean(name, self.variables)
+                + "; declare it in the manifest",
+            )
+        return var
+
+    def check_value(self, src: Source, node: yaml.Node, var: Variable, value: object) -> bool:
+        if isinstance(var, Flag):
+            if not isinstance(value, bool):
+                src.error(node, f"'{var.name}' is a flag: set it to true or false, not {value!r}")
+                return False
+        elif isinstance(var, Counter):
+            if isinstance(value, bool) or not isinstance(value, int):
+                src.error(
+                    node, f"'{var.name}' is a counter: set it to a whole number, not {value!r}"
+                )
+                return False
+            if not var.minimum <= value <= var.maximum:
+                src.error(
+                    node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
+                )
+                return False
+        elif value not in var.values:
+            src.error(
+                node,
+                f"'{value}' is not a value of {var.name} (one of {one_of(var.values)})"
+                + did_you_mean(str(value), var.values),
+            )
+            return False
+        return True
+
+
+def _kind(var: Variable) -> str:
+    return {Flag: "flag", Counter: "counter", Enum: "enum"}[type(var)]
