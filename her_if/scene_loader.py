@@ -38,8 +38,10 @@ from her_if.model import (
 from her_if.text_loader import read_template, split_paragraphs
 from her_if.yaml_source import Fields, Source
 
-SCENE_KEYS = ("title", "text", "beats", "set", "add", "choices", "continue", "ending")
-CHOICE_KEYS = ("id", "text", "to", "if", "set", "add", "once")
+SCENE_REQUIRED = ("title", "text")
+SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending")
+CHOICE_REQUIRED = ("text", "to")
+CHOICE_OPTIONAL = ("id", "if", "set", "add", "once")
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,7 @@ class SceneBuilder:
     def build(self, raw: RawScene) -> Scene:
         src, act = raw.source, raw.act
         what = f"scene '{raw.id.partition('.')[2]}'"
-        fields = (
-            src.mapping(raw.node, what, required=("title", "text"), optional=SCENE_KEYS[2:]) or {}
-        )
+        fields = src.mapping(raw.node, what, required=SCENE_REQUIRED, optional=SCENE_OPTIONAL) or {}
         title = src.string_field(fields, "title", f"{what} title") or ""
         paragraphs = self.read_text(src, fields["text"][1], act, what) if "text" in fields else ()
         effects = self.read_effects(src, fields, what)
@@ -181,9 +181,7 @@ class SceneBuilder:
         return tuple(choices)
 
     def read_choice(self, src: Source, node: yaml.Node, act: str, what: str) -> Choice | None:
-        fields = src.mapping(
-            node, what, required=CHOICE_KEYS[1:3], optional=(CHOICE_KEYS[0], *CHOICE_KEYS[3:])
-        )
+        fields = src.mapping(node, what, required=CHOICE_REQUIRED, optional=CHOICE_OPTIONAL)
         if fields is None:
             return None
         target = None

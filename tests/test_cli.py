@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ACT, ROOT, STORY, WALKTHROUGHS, WriteStory
 
@@ -174,3 +177,16 @@ def test_unknown_option_is_a_usage_error() -> None:
     result = her_if("play", "--nope")
     assert result.returncode == 2
     assert "unrecognized arguments: --nope" in result.stderr
+
+
+def test_the_installed_console_script_is_the_same_command() -> None:
+    script = Path(sys.executable).parent / "her-if"
+    if not script.exists():
+        found = shutil.which("her-if")
+        if found is None:
+            pytest.skip("her-if is not installed in this environment")
+        script = Path(found)
+    result = subprocess.run(
+        [str(script), "check"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0 and "0 errors" in result.stdout
