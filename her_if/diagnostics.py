@@ -37,15 +37,20 @@ class Diagnostic:
 
 
 class StoryError(Exception):
-    """A story (or a script) that cannot be used; `diagnostics` lists every problem found."""
+    """A story (or a script) that cannot be used; `diagnostics` lists every problem found.
+
+    Files keep the order in which they were first reported (the manifest comes first, then the
+    acts in order), and each file's problems run top to bottom, so a root cause in the
+    manifest is read before its consequences in the acts.
+    """
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(diagnostics, key=_order))
+        found = list(diagnostics)
+        files = {path: rank for rank, path in enumerate(dict.fromkeys(d.pos.path for d in found))}
+        self.diagnostics = tuple(
+            sorted(found, key=lambda d: (files[d.pos.path], d.pos.line, d.pos.column))
+        )
         super().__init__("\n".join(str(d) for d in self.diagnostics))
-
-
-def _order(d: Diagnostic) -> tuple[str, int, int]:
-    return (d.pos.path, d.pos.line, d.pos.column)
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -323,7 +323,7 @@ class SceneBuilder:
                     node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
                 )
                 return False
-        elif value not in var.values:
+        elif var.values and value not in var.values:  # no values: a faulty declaration
             src.error(
                 node,
                 f"'{value}' is not a value of {var.name} (one of {one_of(var.values)})"

@@ -11,8 +11,8 @@ import re
 import yaml
 
 from her_if.diagnostics import did_you_mean
-from her_if.model import Counter, Enum, Flag, Variable
-from her_if.yaml_source import Source
+from her_if.model import Counter, Enum, Flag, Position, Variable
+from her_if.yaml_source import Fields, Source
 
 STATE_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 RESERVED = frozenset({"true", "false", "and", "or", "not", "visited", "in", "is"})
@@ -36,6 +36,11 @@ def read_state(src: Source, node: yaml.Node) -> dict[str, Variable]:
 
 
 def _read_variable(src: Source, name: str, node: yaml.Node) -> Variable | None:
+    """Read one declaration; once its type is known, always return a variable of that type.
+
+    A faulty declaration is reported, then kept in a usable stand-in form, so that every use
+    of the variable is not reported again as undeclared: the author sees the cause, once.
+    """
     what = f"state '{name}'"
     fields = src.mapping(
         node, what, required=("type", "default"), optional=("min", "max", "values", "about")
@@ -43,55 +48,70 @@ def _read_variable(src: Source, name: str, node: yaml.Node) -> Variable | None:
     if fields is None or "type" not in fields:
         return None
     kind = src.string(fields["type"][1], f"{what} type")
-    about = src.string(fields["about"][1], f"{what} about") if "about" in fields else ""
-    about = about or ""
-    expected = {"flag": (), "counter": ("min", "max"), "enum": ("values",)}
-    if kind not in expected:
+    if kind not in _NEEDS:
         if kind is not None:
             src.error(
                 fields["type"][1],
                 f"{what} type '{kind}' is not one of flag, counter, enum"
-                + did_you_mean(kind, expected),
+                + did_you_mean(kind, _NEEDS),
             )
         return None
     for key in ("min", "max", "values"):
-        if key in fields and key not in expected[kind]:
+        if key in fields and key not in _NEEDS[kind]:
             src.error(fields[key][0], f"'{key}' does not apply to a {kind}")
-    for key in expected[kind]:
+    for key in _NEEDS[kind]:
         if key not in fields:
             src.error(node, f"{what} is a {kind} and needs '{key}'")
-    if "default" not in fields or any(key not in fields for key in expected[kind]):
-        return None
-    default_node = fields["default"][1]
+    about = (src.string_field(fields, "about", f"{what} about") or "") if "about" in fields else ""
+    pos = src.pos(node)
     if kind == "flag":
-        flag_default = src.boolean(default_node, f"{what} default")
-        return None if flag_default is None else Flag(name, flag_default, about, src.pos(node))
-    if kind == "counter":
-        low = src.integer(fields["min"][1], f"{what} min")
-        high = src.integer(fields["max"][1], f"{what} max")
-        start = src.integer(default_node, f"{what} default")
-        if low is None or high is None or start is None:
-            return None
-        # A faulty declaration is reported and then kept in a usable form, so that
-        # every use of the variable is not reported again as undeclared.
-        if low > high:
-            src.error(fields["min"][1], f"{what} min {low} is above its max {high}")
-            low, high = high, low
-        if not low <= start <= high:
-            src.error(default_node, f"{what} default {start} is outside {low}..{high}")
-            start = min(high, max(low, start))
-        return Counter(name, start, low, high, about, src.pos(node))
-    values = _read_enum_values(src, fields["values"][1], what)
-    choice = src.string(default_node, f"{what} default")
-    if values is None or choice is None:
-        return None
-    if choice not in values:
-        src.error(
-            default_node,
-            f"{what} default '{choice}' is not one of its values" + did_you_mean(choice, values),
+        default = (
+            src.boolean(fields["default"][1], f"{what} default") if "default" in fields else None
         )
-        choice = values[0]
-    return Enum(name, choice, values, about, src.pos(node))
+        return Flag(name, bool(default), about, pos)
+    if kind == "counter":
+        return _counter(src, fields, name, about, pos)
+    return _enum(src, fields, name, about, pos)
+
+
+_NEEDS = {"flag": (), "counter": ("min", "max"), "enum": ("values",)}
+_WIDE = 2**63
+"""The stand-in range of a counter whose bounds could not be read: accepts any use."""
+
+
+def _counter(src: Source, fields: Fields, name: str, about: str, pos: Position) -> Counter:
+    what = f"state '{name}'"
+    low = src.integer(fields["min"][1], f"{what} min") if "min" in fields else None
+    high = src.integer(fields["max"][1], f"{what} max") if "max" in fields else None
+    start = src.integer(fields["default"][1], f"{what} default") if "default" in fields else None
+    if low is None or high is None:
+        return Counter(name, start or 0, -_WIDE, _WIDE, about, pos)
+    if low > high:
+        src.error(fields["min"][1], f"{what} min {low} is above its max {high}")
+        low, high = high, low
+    if start is None:
+        start = low
+    elif not low <= start <= high:
+        src.error(fields["default"][1], f"{what} default {start} is outside {low}..{high}")
+        start = min(high, max(low, start))
+    return Counter(name, start, low, high, about, pos)
+
+
+def _enum(src: Source, fields: Fields, name: str, about: str, pos: Position) -> Enum:
+    what = f"state '{name}'"
+    values = _read_enum_values(src, fields["values"][1], what) if "values" in fields else None
+    default = src.string(fields["default"][1], f"{what} default") if "default" in fields else None
+    if values is None:
+        return Enum(name, default or "", (), about, pos)  # no values: accepts any use
+    if default is None:
+        default = values[0]
+    elif default not in values:
+        src.error(
+            fields["default"][1],
+            f"{what} default '{default}' is not one of its values" + did_you_mean(default, values),
+        )
+        default = values[0]
+    return Enum(name, default, values, about, pos)
 
 
 def _read_enum_values(src: Source, node: yaml.Node, what: str) -> tuple[str, ...] | None:

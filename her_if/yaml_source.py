@@ -156,7 +156,8 @@ class Source:
             if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
                 if isinstance(key_node, yaml.ScalarNode) and key_node.tag.startswith(_TAG):
                     self.error(
-                        key_node, f"key in {what} must be a word; quote it: '{key_node.value}'"
+                        key_node,
+                        f"key in {what} must be a word; quote it: '{short(key_node.value)}'",
                     )
                 else:
                     self.error(key_node, f"key in {what} must be a word, not {self.kind(key_node)}")
@@ -231,7 +232,7 @@ class Source:
             if tag == _TAG + "float":
                 return self._constructor.construct_yaml_float(node)
         except (ConstructorError, ValueError) as err:
-            raise ValueError(f"cannot read '{node.value}': {err}") from None
+            raise ValueError(f"cannot read '{short(node.value)}': {short(str(err))}") from None
         raise ValueError(_foreign_tag(node))  # pragma: no cover - every plain tag is handled
 
     def string(self, node: yaml.Node, what: str) -> str | None:
@@ -268,7 +269,7 @@ class Source:
             return value
         hint = ""
         if type_ is str and isinstance(node, yaml.ScalarNode) and value is not None:
-            hint = f'; quote it: "{node.value}"'
+            hint = f'; quote it: "{short(node.value)}"'
         self.error(node, f"{what} must be {noun}, not {self.kind(node)}{hint}")
         return None
 
@@ -283,3 +284,8 @@ class Source:
 
 def _foreign_tag(node: yaml.Node) -> str:
     return f"the tag {node.tag} is not allowed in a story; write a plain value"
+
+
+def short(text: str, limit: int = 60) -> str:
+    """Text quoted in a message, cut down so one bad value cannot flood the report."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

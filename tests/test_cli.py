@@ -190,3 +190,11 @@ def test_the_installed_console_script_is_the_same_command() -> None:
         [str(script), "check"], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert result.returncode == 0 and "0 errors" in result.stdout
+
+
+def test_playing_a_broken_story_reports_it_and_exits_2(write_story: WriteStory) -> None:
+    root = write_story({"one.yaml": ACT.replace("to: room", "to: rom")})
+    result = her_if("play", "--story", root, stdin="1\n")
+    assert result.returncode == 2
+    assert "one.yaml:11:13: choice 1 of scene 'hall' goes to unknown scene 'rom'" in result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr

@@ -163,9 +163,9 @@ def test_unknown_continue_and_start(write_story: WriteStory) -> None:
             "one.yaml": ACT.replace("continue: end", "continue: two.end"),
         }
     )
-    assert errors(root) == [
-        "one.yaml:25:15: scene 'room' continues to unknown scene 'two.end' (did you mean 'one.end'?)",
+    assert errors(root) == [  # the manifest first, then the acts
         "story.yaml:3:8: start names unknown scene 'one.hal' (did you mean 'one.hall'?)",
+        "one.yaml:25:15: scene 'room' continues to unknown scene 'two.end' (did you mean 'one.end'?)",
     ]
 
 
@@ -313,3 +313,25 @@ def test_missing_act_file_is_reported_in_the_manifest(write_story: WriteStory) -
     root = write_story()
     (root / "one.yaml").unlink()
     assert errors(root) == ["story.yaml:5:33: act file 'one.yaml' not found in " + str(root)]
+
+
+def test_a_broken_declaration_is_reported_once_not_at_every_use(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    manifest = MANIFEST.replace("max: 3", "max: lots").replace(
+        "values: [calm, wild]", "values: calm"
+    )
+    assert errors(write_story({"story.yaml": manifest})) == [
+        "story.yaml:7:39: state 'trust' max must be a whole number, not a string",
+        "story.yaml:9:30: state 'mood' values must be a list, not a string",
+    ]
+
+
+def test_a_huge_number_is_one_short_error(write_story: WriteStory) -> None:
+    from tests.conftest import MANIFEST
+
+    [message] = errors(
+        write_story({"story.yaml": MANIFEST.replace("max: 3", "max: " + "9" * 6000)})
+    )
+    assert message.startswith("story.yaml:7:39: state 'trust' max: cannot read '999")
+    assert len(message) < 250
