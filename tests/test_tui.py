@@ -93,9 +93,12 @@ def test_the_real_story_plays_through_its_opening(tiny: Story) -> None:
     assert state.vars["letter_line"] == "memory"
 
 
-def test_toolbar_names_act_and_scene(tiny: Story) -> None:
-    text = "".join(t for _s, t, *_ in toolbar(view(tiny, start(tiny))))
-    assert "Act I: One" in text and "The hall" in text and "q: quit" in text
+@pytest.mark.parametrize("width", [100, 40, 24])
+def test_toolbar_names_act_and_scene_and_fits(tiny: Story, width: int) -> None:
+    text = "".join(t for _s, t, *_ in toolbar(view(tiny, start(tiny)), width))
+    assert len(text) <= width and "q: quit" in text
+    if width >= 40:
+        assert "Act I: One" in text and "The hall" in text
 
 
 def test_scene_text_wraps_to_the_width_and_marks_emphasis(tiny: Story) -> None:

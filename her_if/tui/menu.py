@@ -7,7 +7,7 @@ the terminal's scrollback, as in a book.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.application.current import get_app
@@ -22,9 +22,14 @@ from her_if.tui.style import STYLE
 
 
 class ChoiceMenu:
-    """Offers `choices` and returns the id picked, or None when the player quits."""
+    """Offers `choices` and returns the id picked, or None when the player quits.
 
-    def __init__(self, choices: Sequence[Offer], toolbar: StyleAndTextTuples) -> None:
+    `toolbar` is called with the terminal's width at each render, so it fits after a resize.
+    """
+
+    def __init__(
+        self, choices: Sequence[Offer], toolbar: Callable[[int], StyleAndTextTuples]
+    ) -> None:
         self.choices = list(choices)
         self.toolbar = toolbar
         self.selected = 0
@@ -39,7 +44,9 @@ class ChoiceMenu:
                             dont_extend_height=True,
                         ),
                         Window(
-                            FormattedTextControl(lambda: self.toolbar),
+                            FormattedTextControl(
+                                lambda: self.toolbar(get_app().output.get_size().columns)
+                            ),
                             height=1,
                             style="class:toolbar",
                         ),

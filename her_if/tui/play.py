@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
@@ -28,7 +30,7 @@ def play_interactive(story: Story, *, transcript: Transcript | None = None) -> G
             transcript.scene(shown)
         if shown.ending is not None:
             return state
-        picked = ChoiceMenu(shown.choices, toolbar(shown)).run()
+        picked = ChoiceMenu(shown.choices, partial(toolbar, shown)).run()
         if picked is None:
             _print([("", "Goodbye.\n")])
             return state
@@ -39,14 +41,22 @@ def play_interactive(story: Story, *, transcript: Transcript | None = None) -> G
         state = choose(story, state, picked)
 
 
-def toolbar(shown: View) -> StyleAndTextTuples:
-    keys = "Enter: continue" if shown.pause else "arrows/digits: choose  Enter: take"
+def toolbar(shown: View, width: int) -> StyleAndTextTuples:
+    """Where the player is, then the keys; the keys shrink first when the terminal is narrow."""
+    place = f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)} "
+    for keys in (
+        "Enter: continue  q: quit"
+        if shown.pause
+        else "arrows/digits: choose  Enter: take  q: quit",
+        "Enter  q: quit" if shown.pause else "1-9  Enter  q: quit",
+        "q: quit",
+    ):
+        if len(place) + len(keys) + 3 <= width:
+            break
+    gap = " " * max(1, width - len(place) - len(keys) - 2)
     return [
-        (
-            "class:toolbar",
-            f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)}  ",
-        ),
-        ("class:toolbar.key", f" {keys}  q: quit "),
+        ("class:toolbar", place[: max(width - len(keys) - 3, 8)] + gap),
+        ("class:toolbar.key", f" {keys} "),
     ]
 
 
