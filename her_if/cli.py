@@ -11,9 +11,8 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from her_if import __version__
 from her_if.check import summarize
@@ -97,10 +96,10 @@ def _check(args: argparse.Namespace) -> int:
             print(json.dumps(_json_report(None, err), indent=2))
             return 2
         return _report(err)
-    summary = summarize(story)
     if args.json:
         print(json.dumps(_json_report(story, None), indent=2))
         return 0
+    summary = summarize(story)
     for warning in summary.warnings:
         print(warning)
     print(
@@ -139,44 +138,42 @@ def _play(args: argparse.Namespace) -> int:
     except StoryError as err:
         return _report(err)
     try:
-        return _play_story(story, script, args.transcript)
+        sink = _open_transcript(args.transcript)
     except OSError as err:
+        print(f"her-if: cannot write {args.transcript}: {err.strerror}", file=sys.stderr)
+        return 2
+    transcript = Transcript(sink, TRANSCRIPT_WIDTH) if sink else None
+    try:
+        return _play_story(story, script, transcript)
+    finally:
+        if sink is not None and sink is not sys.stdout:
+            sink.close()
+
+
+def _play_story(story: Story, script: Script | None, transcript: Transcript | None) -> int:
+    if script is not None:
+        outcome = run_script(story, script, transcript.record if transcript else None)
+        for failure in outcome.failures:
+            print(failure, file=sys.stderr)
+        if not outcome.ok:
+            return 1
         print(
-            f"her-if: cannot write {err.filename or args.transcript}: {err.strerror}",
+            f"{script.path}: ok, {len(script.steps)} choices, stopped at {outcome.state.scene}",
             file=sys.stderr,
         )
-        return 2
-
-
-def _play_story(story: Story, script: Script | None, transcript_to: str | None) -> int:
-    with _transcript(transcript_to) as transcript:
-        if script is not None:
-            outcome = run_script(story, script, transcript.record if transcript else None)
-            for failure in outcome.failures:
-                print(failure, file=sys.stderr)
-            if not outcome.ok:
-                return 1
-            steps = len(outcome.state.history)
-            print(
-                f"{script.path}: ok, {steps} steps, stopped at {outcome.state.scene}",
-                file=sys.stderr,
-            )
-            return 0
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-            return play_lines(story, sys.stdin, sys.stdout, width, transcript)
-        from her_if.tui.play import play_interactive
-
-        play_interactive(story, transcript=transcript)
         return 0
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
+        return play_lines(story, sys.stdin, sys.stdout, width, transcript)
+    from her_if.tui.play import play_interactive
+
+    play_interactive(story, transcript=transcript)
+    return 0
 
 
-@contextmanager
-def _transcript(target: str | None) -> Iterator[Transcript | None]:
+def _open_transcript(target: str | None) -> TextIO | None:
     if target is None:
-        yield None
-    elif target == "-":
-        yield Transcript(sys.stdout, TRANSCRIPT_WIDTH)
-    else:
-        with open(target, "w", encoding="utf-8") as out:
-            yield Transcript(out, TRANSCRIPT_WIDTH)
+        return None
+    if target == "-":
+        return sys.stdout
+    return open(target, "w", encoding="utf-8")

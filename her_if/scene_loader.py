@@ -36,7 +36,7 @@ from her_if.model import (
     Visits,
 )
 from her_if.text_loader import read_template, split_paragraphs
-from her_if.yaml_source import Fields, Source
+from her_if.yaml_source import Fields, Source, short
 
 SCENE_REQUIRED = ("title", "text")
 SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending")
@@ -188,7 +188,12 @@ class SceneBuilder:
         if "to" in fields:
             name = src.string(fields["to"][1], f"{what} target")
             if name is not None:
-                label = f"choice '{fields['id'][1].value}'" if "id" in fields else what
+                id_node = fields["id"][1] if "id" in fields else None
+                label = (
+                    f"choice '{short(id_node.value)}'"
+                    if isinstance(id_node, yaml.ScalarNode)
+                    else what
+                )
                 target = self.resolve_scene(src, fields["to"][1], name, act, f"{label} goes to")
         text = (
             read_template(src, fields["text"][1], f"{what} text", self.variables)
@@ -221,8 +226,11 @@ class SceneBuilder:
 
     def read_text(self, src: Source, node: yaml.Node, act: str, what: str) -> tuple[Paragraph, ...]:
         if isinstance(node, yaml.SequenceNode):
+            items = src.sequence(node, f"{what} text")
+            if items is not None and not items:
+                src.error(node, f"{what} text is an empty list")
             paragraphs: list[Paragraph] = []
-            for item in node.value:
+            for item in items or []:
                 paragraphs.extend(self.read_paragraph_item(src, item, act, what))
             return tuple(paragraphs)
         raw = src.string(node, f"{what} text")

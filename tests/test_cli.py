@@ -198,3 +198,10 @@ def test_playing_a_broken_story_reports_it_and_exits_2(write_story: WriteStory) 
     assert result.returncode == 2
     assert "one.yaml:11:13: choice 1 of scene 'hall' goes to unknown scene 'rom'" in result.stderr
     assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_an_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
+    result = her_if("play", "--script", FILM, "--transcript", tmp_path / "missing" / "out.txt")
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "No such file or directory" in result.stderr
+    assert "Traceback" not in result.stderr
