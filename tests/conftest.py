@@ -48,7 +48,7 @@ scenes:
     text:
       - The room is bright.
       - text: You feel wild.
-        if: mood == "wild"
+        if: mood == "wild" and met
     continue: end
   end:
     title: The end
