@@ -206,7 +206,7 @@ class _Checker:
         return _Typed(Compare(tuple(symbols), tuple(t.expr for t in typed)), "bool")
 
     def check_enum_value(self, node: ast.expr, enum: Enum, value: object) -> None:
-        if enum.values and value not in enum.values:  # no values: a faulty declaration
+        if not enum.accepts(value):
             raise self.fail(
                 node,
                 f"'{value}' is not a value of {enum.name} (one of {one_of(enum.values)})"

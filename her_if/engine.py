@@ -8,7 +8,7 @@ terminal, the script runner, the tests and the explorer, and a saved game is jus
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from her_if.model import (
@@ -59,12 +59,22 @@ class View:
     act: Act
     paragraphs: tuple[str, ...]
     choices: tuple[Offer, ...]
-    ending: Ending | None = None
-    pause: bool = field(default=False)
 
     @property
     def title(self) -> str:
         return self.scene.title
+
+    @property
+    def ending(self) -> Ending | None:
+        return self.scene.ending
+
+    @property
+    def pause(self) -> bool:
+        return self.scene.next is not None
+
+    def offer(self, typed: str) -> Offer | None:
+        """The offer a player's input names: its id, or its number as shown."""
+        return next((o for o in self.choices if typed in (o.id, str(o.number))), None)
 
 
 class ChoiceError(ValueError):
@@ -111,8 +121,6 @@ def view(story: Story, state: GameState) -> View:
         act=story.act(scene.act),
         paragraphs=paragraphs,
         choices=offers,
-        ending=scene.ending,
-        pause=scene.next is not None,
     )
 
 

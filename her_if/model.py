@@ -62,6 +62,11 @@ class Enum:
     about: str = ""
     pos: Position | None = field(default=None, compare=False)
 
+    def accepts(self, value: object) -> bool:
+        """Whether `value` is one of the values; a declaration whose values could not be read
+        (already reported) has none, and accepts anything rather than cascade errors."""
+        return not self.values or value in self.values
+
 
 Variable = Flag | Counter | Enum
 
@@ -96,10 +101,6 @@ class Template:
     """Text with `{name}` slots; parts alternate literal text and `Slot`s."""
 
     parts: tuple[str | Slot, ...]
-
-    @property
-    def plain(self) -> bool:
-        return all(isinstance(part, str) for part in self.parts)
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,6 @@ class Scene:
     next: str | None = None
     ending: Ending | None = None
     beats: tuple[str, ...] = ()
-
-    @property
-    def name(self) -> str:
-        """The scene id without its act, as authors write it within the act."""
-        return self.id.partition(".")[2]
 
 
 @dataclass(frozen=True)

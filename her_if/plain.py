@@ -136,9 +136,9 @@ def _read_choice(shown: View, feed: Iterable[str], out: TextIO) -> Offer | None:
         if typed.lower() in QUIT_WORDS:
             out.write("Goodbye.\n")
             return None
-        for offer in shown.choices:
-            if typed in (offer.id, str(offer.number)):
-                return offer
+        offer = shown.offer(typed)
+        if offer is not None:
+            return offer
         count = len(shown.choices)
         out.write(
             f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a choice id.\n"

@@ -331,7 +331,7 @@ class SceneBuilder:
                     node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
                 )
                 return False
-        elif var.values and value not in var.values:  # no values: a faulty declaration
+        elif not var.accepts(value):
             src.error(
                 node,
                 f"'{value}' is not a value of {var.name} (one of {one_of(var.values)})"

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from her_if.diagnostics import Diagnostic, StoryError, did_you_mean, display_path
-from her_if.engine import GameState, Offer, View, choose, start, view
+from her_if.engine import GameState, View, choose, start, view
 from her_if.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
 from her_if.yaml_source import Source
 
@@ -150,7 +150,7 @@ def run_script(story: Story, script: Script, listener: Listener | None = None) -
             _tell(listener, shown, None)
             break
         step = steps.pop(0)
-        offer = _match(shown, step.choice)
+        offer = shown.offer(step.choice)
         if offer is None:
             _tell(listener, shown, None)
             failures.append(f"{step.pos}: {_unavailable(story, state, shown, step.choice)}")
@@ -159,11 +159,6 @@ def run_script(story: Story, script: Script, listener: Listener | None = None) -
         state = choose(story, state, offer.id)
     failures.extend(check_expectations(story, script, state))
     return Outcome(state, tuple(failures))
-
-
-def _match(shown: View, wanted: str) -> Offer | None:
-    """The offer that `wanted` names: its id, or its number as a player would type it."""
-    return next((o for o in shown.choices if wanted in (o.id, str(o.number))), None)
 
 
 def _tell(listener: Listener | None, shown: View, chosen: str | None) -> None:

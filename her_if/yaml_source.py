@@ -115,7 +115,7 @@ class Source:
             row = before.count("\n")
             in_line = len(before) - (before.rfind("\n") + 1)
             line_no = start.line + 1 + row  # 0-based index of the source line
-            text_line = value.split("\n")[row] if row < len(value.split("\n")) else ""
+            text_line = value.split("\n")[row]  # `row` counts newlines before offset: in range
             if line_no < len(self.lines):
                 source_line = self.lines[line_no]
                 found = source_line.find(text_line) if text_line else -1

@@ -34,10 +34,11 @@ def play_interactive(story: Story, *, transcript: Transcript | None = None) -> G
         if picked is None:
             _print([("", "Goodbye.\n")])
             return state
-        text = next(o.text for o in shown.choices if o.id == picked)
-        _print(chosen_fragments(text))
+        offer = shown.offer(picked)
+        assert offer is not None  # the menu offers only these choices
+        _print(chosen_fragments(offer.text))
         if transcript is not None:
-            transcript.chosen(text)
+            transcript.chosen(offer.text)
         state = choose(story, state, picked)
 
 
