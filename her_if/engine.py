@@ -81,10 +81,16 @@ class ChoiceError(ValueError):
     """A choice id that is not on offer in the current state."""
 
 
-def start(story: Story) -> GameState:
-    """The state at the story's first scene, with its entry effects applied."""
-    values = story.defaults()
-    scene = story.scenes[story.start]
+def start(
+    story: Story, at: str | None = None, preset: Mapping[str, Value] | None = None
+) -> GameState:
+    """The state at the story's first scene (or `at`), with its entry effects applied.
+
+    `at` and `preset` let a walkthrough begin mid-story, so one act can be tested on its own;
+    both are validated by whoever reads them (the script loader), not here.
+    """
+    values = {**story.defaults(), **(preset or {})}
+    scene = story.scenes[at or story.start]
     _apply(story, values, scene.effects)
     return GameState(
         scene=scene.id, vars=MappingProxyType(values), visits=MappingProxyType({scene.id: 1})

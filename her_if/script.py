@@ -34,10 +34,19 @@ class Expectations:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a script begins when it does not begin at the story's start."""
+
+    scene: str
+    state: Mapping[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Script:
     path: str
     steps: tuple[Step, ...]
     expect: Expectations
+    origin: Origin | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,7 @@ def load_script(path: str | Path, story: Story) -> Script:
     src = Source(Path(path), display_path(Path(path)), errors)
     node = src.load()
     fields = (
-        src.mapping(node, "a walkthrough", required=("choices",), optional=("expect",))
+        src.mapping(node, "a walkthrough", required=("choices",), optional=("from", "expect"))
         if node
         else None
     )
@@ -72,9 +81,17 @@ def load_script(path: str | Path, story: Story) -> Script:
                 src.error(item, "each choice is a choice id (or a number), not " + src.kind(item))
     if fields and "expect" in fields:
         expect = _read_expectations(src, fields["expect"][1], story)
+    origin = _read_origin(src, fields["from"][1], story) if fields and "from" in fields else None
     if errors:
         raise StoryError(errors)
-    return Script(src.display, tuple(steps), expect)
+    return Script(src.display, tuple(steps), expect, origin)
+
+
+def _read_origin(src: Source, node: yaml.Node, story: Story) -> Origin | None:
+    fields = src.mapping(node, "from", required=("scene",), optional=("state",)) or {}
+    scene = _scene(src, fields["scene"][1], story) if "scene" in fields else None
+    state = _read_state(src, fields["state"][1], story) if "state" in fields else {}
+    return Origin(scene, state) if scene is not None else None
 
 
 def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectations:
@@ -93,20 +110,22 @@ def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectatio
         or []
         if (sid := _scene(src, item, story)) is not None
     )
-    state: dict[str, Value] = {}
-    if "state" in fields:
-        for name, (key, value_node) in (
-            src.mapping(fields["state"][1], "state", open_keys=True) or {}
-        ).items():
-            var = story.variables.get(name)
-            value = src.value(value_node, name)
-            if var is None:
-                src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
-            elif value is not None and not _fits(var, value):
-                src.error(value_node, f"{value!r} is not a possible value of {name}")
-            elif value is not None:
-                state[name] = value  # type: ignore[assignment]
+    state = _read_state(src, fields["state"][1], story) if "state" in fields else {}
     return Expectations(ending, scene, state, visited)
+
+
+def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
+    state: dict[str, Value] = {}
+    for name, (key, value_node) in (src.mapping(node, "state", open_keys=True) or {}).items():
+        var = story.variables.get(name)
+        value = src.value(value_node, name)
+        if var is None:
+            src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
+        elif value is not None and not _fits(var, value):
+            src.error(value_node, f"{value!r} is not a possible value of {name}")
+        elif value is not None:
+            state[name] = value  # type: ignore[assignment]
+    return state
 
 
 def _scene(src: Source, node: yaml.Node, story: Story) -> str | None:
@@ -136,8 +155,9 @@ Listener = Callable[[View, str | None], None]
 
 
 def run_script(story: Story, script: Script, listener: Listener | None = None) -> Outcome:
-    """Play the script's choices from the start; pauses pass by themselves."""
-    state = start(story)
+    """Play the script's choices from its origin; pauses pass by themselves."""
+    origin = script.origin
+    state = start(story, origin.scene, origin.state) if origin else start(story)
     failures: list[str] = []
     steps = list(script.steps)
     while True:

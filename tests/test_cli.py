@@ -38,7 +38,7 @@ def test_script_with_transcript_to_a_file(tmp_path: Path) -> None:
     assert "ok, " in result.stderr and result.stdout == ""
     text = out.read_text(encoding="utf-8")
     assert text.count("Act I: Installation") == 1
-    assert "## The letter desk" in text and "*** The end: End of Act I ***" in text
+    assert "## The letter desk" in text and "Act II: Blind Date" in text
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "\x1b" not in text
 

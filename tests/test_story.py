@@ -66,7 +66,7 @@ def test_an_early_choice_changes_text_later_in_the_act(story: Story) -> None:
 
 def test_a_walkthrough_that_goes_wrong_names_its_step(story: Story, tmp_path: Path) -> None:
     script = tmp_path / "wrong.yaml"
-    script.write_text("choices: [memory, no-such-choice]\nexpect: {ending: act-one-end}\n")
+    script.write_text("choices: [memory, no-such-choice]\nexpect: {scene: installation.office}\n")
     outcome = run_script(story, load_script(script, story))
     [failure] = outcome.failures
     assert failure.startswith(
