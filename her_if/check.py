@@ -68,7 +68,8 @@ def _unreachable(story: Story) -> list[Diagnostic]:
     ]
 
 
-def _unused_state(story: Story) -> list[Diagnostic]:
+def state_usage(story: Story) -> tuple[set[str], set[str]]:
+    """The declared state that something reads (condition or text), and that something sets."""
     read: set[str] = set()
     written: set[str] = set()
     for scene in story.scenes.values():
@@ -80,6 +81,11 @@ def _unused_state(story: Story) -> list[Diagnostic]:
             written.update(e.name for e in choice.effects)
             read.update(_template_reads(choice.text))
             read.update(_condition_reads(choice.condition))
+    return read, written
+
+
+def _unused_state(story: Story) -> list[Diagnostic]:
+    read, written = state_usage(story)
     warnings = []
     for name, var in story.variables.items():
         pos = var.pos or Position(display_path(Path(story.root) / MANIFEST), 1, 1)

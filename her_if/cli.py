@@ -11,19 +11,36 @@ import argparse
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from her_if import __version__
 from her_if.check import summarize
 from her_if.diagnostics import StoryError
+from her_if.explore import DEFAULT_MAX_STATES, Exploration, explore
+from her_if.graph import Reached, to_dot, to_mermaid
 from her_if.loader import load_story
-from her_if.locate import default_story_dir
+from her_if.locate import default_saves_dir, default_story_dir
 from her_if.model import Story
-from her_if.plain import Transcript, play_lines
+from her_if.piped import play_lines
+from her_if.plain import Transcript, render_listing
+from her_if.playtest import (
+    exploration_json,
+    exploration_lines,
+    random_json,
+    random_lines,
+    run_walkthroughs,
+    walkthrough_json,
+    walkthrough_lines,
+)
+from her_if.randomplay import DEFAULT_PLAYTHROUGHS, play_randomly
+from her_if.saves import AUTOSAVE, SaveError, check_slot, list_saves
 from her_if.script import Script, load_script, run_script
+from her_if.session import Saving, progress_line, resume_slot, save_state
 
 TRANSCRIPT_WIDTH = 80
+COMMANDS = ("play", "check", "playtest", "graph", "saves")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "playtest":
+            return _playtest(args)
+        if args.command == "graph":
+            return _graph(args)
+        if args.command == "saves":
+            return _saves(args)
         return _play(args)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
@@ -57,10 +80,62 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="write the plain text of everything shown to OUT (- for stdout)",
     )
+    play.add_argument(
+        "--slot",
+        metavar="NAME",
+        help="resume this save slot and save to it (with --script: save the result there)",
+    )
+    play.add_argument(
+        "--new", action="store_true", help="start a new game, skipping the title menu"
+    )
+    _saves_option(play)
+
+    saves = commands.add_parser("saves", help="list the save slots")
+    _story_option(saves)
+    _saves_option(saves)
+    saves.add_argument("--json", action="store_true", help="print one JSON object")
 
     check = commands.add_parser("check", help="validate the story and report errors and warnings")
     _story_option(check)
     check.add_argument("--json", action="store_true", help="print one JSON object")
+
+    playtest = commands.add_parser(
+        "playtest",
+        help="prove the story has no dead ends: explore every state, play at random, "
+        "run walkthroughs (with no option: --exhaustive)",
+    )
+    _story_option(playtest)
+    playtest.add_argument(
+        "--exhaustive", action="store_true", help="walk every reachable state (the default)"
+    )
+    playtest.add_argument(
+        "--random",
+        metavar="N",
+        type=int,
+        nargs="?",
+        const=DEFAULT_PLAYTHROUGHS,
+        help=f"play N random playthroughs (default N: {DEFAULT_PLAYTHROUGHS:,})",
+    )
+    playtest.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
+    playtest.add_argument(
+        "--walkthroughs", metavar="DIR", type=Path, help="run every walkthrough file in DIR"
+    )
+    playtest.add_argument(
+        "--max-states",
+        type=int,
+        default=DEFAULT_MAX_STATES,
+        metavar="N",
+        help=f"stop exploring after N states (default {DEFAULT_MAX_STATES:,})",
+    )
+    playtest.add_argument("--json", action="store_true", help="print one JSON object")
+
+    graph = commands.add_parser("graph", help="draw the scene graph (Graphviz DOT or Mermaid)")
+    _story_option(graph)
+    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    graph.add_argument(
+        "--reachable", action="store_true", help="colour what the exhaustive explorer reaches"
+    )
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     return parser
 
 
@@ -70,9 +145,19 @@ def _story_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _saves_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--saves",
+        metavar="DIR",
+        type=Path,
+        help="the saves folder (default: $HER_IF_SAVES, saves/ in a checkout, "
+        "else ~/.local/share/her-if/saves)",
+    )
+
+
 def _with_default_command(argv: list[str]) -> list[str]:
     """`her-if` alone, or with play's options, means `her-if play`."""
-    if argv and (argv[0] in ("play", "check") or argv[0] in ("-h", "--help", "--version")):
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
         return argv
     return ["play", *argv]
 
@@ -110,6 +195,80 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _playtest(args: argparse.Namespace) -> int:
+    if args.random is not None and args.random < 1:
+        print("her-if: --random needs a number of playthroughs of at least 1", file=sys.stderr)
+        return 2
+    if args.max_states < 1:
+        print("her-if: --max-states needs a number of at least 1", file=sys.stderr)
+        return 2
+    try:
+        story = _load(args.story)
+        results = run_walkthroughs(story, args.walkthroughs) if args.walkthroughs else None
+    except StoryError as err:
+        return _report(err)
+    if results == []:
+        print(f"her-if: no walkthrough files (*.yaml) in {args.walkthroughs}", file=sys.stderr)
+        return 2
+    exhaustive = args.exhaustive or (args.random is None and args.walkthroughs is None)
+    report: dict[str, object] = {"story": story.id}
+    lines: list[str] = []
+    failed = False
+    if exhaustive:
+        found = explore(story, args.max_states, _progress("exploring", "states"))
+        report["exhaustive"] = exploration_json(story, found)
+        lines += exploration_lines(story, found)
+        failed = failed or found.defects > 0
+    if args.random is not None:
+        played = play_randomly(
+            story, args.random, args.seed, _progress("playing", f"of {args.random:,}")
+        )
+        report["random"] = random_json(story, played)
+        lines += random_lines(story, played)
+        failed = failed or bool(played.failures)
+    if results is not None:
+        report["walkthroughs"] = walkthrough_json(results)
+        lines += walkthrough_lines(results)
+        failed = failed or any(r.failures for r in results)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print("\n".join(lines))
+    return 1 if failed else 0
+
+
+def _progress(verb: str, unit: str) -> Callable[[int], None] | None:
+    """A one-line counter on stderr for long runs, only when someone is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int) -> None:
+        print(f"\r{verb}: {done:,} {unit}", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _graph(args: argparse.Namespace) -> int:
+    try:
+        story = _load(args.story)
+    except StoryError as err:
+        return _report(err)
+    reached = None
+    if args.reachable:
+        found: Exploration = explore(story)
+        reached = Reached(found.scenes_reached, found.edges_taken)
+    text = (to_dot if args.format == "dot" else to_mermaid)(story, reached)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as err:
+        print(f"her-if: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
@@ -131,12 +290,39 @@ def _json_report(story: Story | None, err: StoryError | None) -> dict[str, objec
     }
 
 
+def _saves(args: argparse.Namespace) -> int:
+    try:
+        story = _load(args.story)
+    except StoryError as err:
+        return _report(err)
+    listing = list_saves(default_saves_dir(args.saves), story)
+    if args.json:
+        print(json.dumps(listing.as_json(), indent=2))
+    else:
+        sys.stdout.write(render_listing(listing))
+    return 0
+
+
 def _play(args: argparse.Namespace) -> int:
+    if args.slot is not None:
+        try:
+            check_slot(args.slot)
+        except SaveError as err:
+            print(f"her-if: --slot: {err}", file=sys.stderr)
+            return 2
     try:
         story = _load(args.story)
         script = load_script(args.script, story) if args.script else None
     except StoryError as err:
         return _report(err)
+    if script is not None and script.origin is not None and args.slot is not None:
+        print(
+            f"her-if: --slot: {script.path} starts mid-story (from:), so its choices cannot "
+            "be replayed from the start as a save needs; drop --slot",
+            file=sys.stderr,
+        )
+        return 2
+    saving = Saving(default_saves_dir(args.saves), args.slot or AUTOSAVE)
     try:
         sink = _open_transcript(args.transcript)
     except OSError as err:
@@ -144,17 +330,30 @@ def _play(args: argparse.Namespace) -> int:
         return 2
     transcript = Transcript(sink, TRANSCRIPT_WIDTH) if sink else None
     try:
-        return _play_story(story, script, transcript)
+        return _play_story(story, script, transcript, saving, args)
     finally:
         if sink is not None and sink is not sys.stdout:
             sink.close()
 
 
-def _play_story(story: Story, script: Script | None, transcript: Transcript | None) -> int:
+def _play_story(
+    story: Story,
+    script: Script | None,
+    transcript: Transcript | None,
+    saving: Saving,
+    args: argparse.Namespace,
+) -> int:
     if script is not None:
         outcome = run_script(story, script, transcript.record if transcript else None)
         for failure in outcome.failures:
             print(failure, file=sys.stderr)
+        if args.slot is not None:  # a walkthrough saves only when asked to
+            try:
+                path = save_state(story, saving.folder, args.slot, outcome.state)
+            except SaveError as err:
+                print(f"her-if: {err}", file=sys.stderr)
+                return 2
+            print(progress_line(path), file=sys.stderr)
         if not outcome.ok:
             return 1
         print(
@@ -164,10 +363,25 @@ def _play_story(story: Story, script: Script | None, transcript: Transcript | No
         return 0
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
-        return play_lines(story, sys.stdin, sys.stdout, width, transcript)
+        try:
+            fresh = args.new or args.slot is None  # a pipe has no title menu: new, unless --slot
+            resumed = None if fresh else resume_slot(story, saving.folder, args.slot)
+        except SaveError as err:
+            print(f"her-if: {err}", file=sys.stderr)
+            return 2
+        return play_lines(
+            story,
+            sys.stdin,
+            sys.stdout,
+            width,
+            transcript,
+            saving=saving,
+            resumed=resumed,
+            err=sys.stderr,
+        )
     from her_if.tui.play import play_interactive
 
-    play_interactive(story, transcript=transcript)
+    play_interactive(story, transcript=transcript, saving=saving, slot=args.slot, new=args.new)
     return 0
 
 

@@ -133,17 +133,30 @@ def view(story: Story, state: GameState) -> View:
 def choose(story: Story, state: GameState, choice_id: str) -> GameState:
     """The state after taking `choice_id`; raise ChoiceError when it is not on offer."""
     scene = story.scenes[state.scene]
-    used = state.used
-    effects: tuple[Effect, ...]
     if scene.next is not None:
         if choice_id != CONTINUE:
             raise ChoiceError(f"'{choice_id}' is not a choice here; this is a pause: '{CONTINUE}'")
-        target, effects = scene.next, ()  # a pause has no effects of its own
+        return take(story, state, None)
+    choice = next((c for c in available(story, state) if c.id == choice_id), None)
+    if choice is None:
+        raise ChoiceError(_not_offered(story, state, choice_id))
+    return take(story, state, choice)
+
+
+def take(story: Story, state: GameState, choice: Choice | None) -> GameState:
+    """Follow `choice` (None: the scene's pause), which the caller knows to be on offer.
+
+    `choose` is the checked door for players and scripts; the explorer, which takes only
+    what `available` just offered, comes in here and skips asking twice.
+    """
+    scene = story.scenes[state.scene]
+    used = state.used
+    effects: tuple[Effect, ...]
+    if choice is None:
+        assert scene.next is not None
+        target, effects, choice_id = scene.next, (), CONTINUE  # a pause has no effects
     else:
-        choice = next((c for c in available(story, state) if c.id == choice_id), None)
-        if choice is None:
-            raise ChoiceError(_not_offered(story, state, choice_id))
-        target, effects = choice.target, choice.effects
+        target, effects, choice_id = choice.target, choice.effects, choice.id
         if choice.once:
             used = used | {f"{scene.id}/{choice.id}"}
     values = dict(state.vars)

@@ -7,17 +7,20 @@ headings and numbered choices are spelled out in text, not in colour.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterable
 from typing import TextIO
 
-from her_if.engine import Offer, View, choose, start, view
-from her_if.model import Story
+from her_if.diagnostics import display_path
+from her_if.engine import View
+from her_if.replay import Recap
 from her_if.sanitize import clean
+from her_if.saves import Listing, Save
 
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
 def roman(number: int) -> str:
+    if not 0 < number < 40:  # an act number read from a save file may be anything
+        return str(number)
     out = []
     for value, letters in _ROMAN:
         count, number = divmod(number, value)
@@ -91,57 +94,40 @@ class Transcript:
             self.chosen(chosen)
 
 
-QUIT_WORDS = frozenset({"q", "quit", "exit"})
+def play_time(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def play_lines(
-    story: Story,
-    lines: Iterable[str],
-    out: TextIO,
-    width: int,
-    transcript: Transcript | None = None,
-) -> int:
-    """Play with choices read line by line (a number or a choice id), as when input is piped.
-
-    Pauses pass by themselves, so each line of input is one decision.
-    """
-    screens = [Transcript(out, width)]
-    if transcript is not None and transcript.out is not out:
-        screens.append(transcript)
-    feed = iter(lines)
-    state = start(story)
-    while True:
-        shown = view(story, state)
-        for screen in screens:
-            screen.scene(shown)
-        if shown.ending is not None:
-            return 0
-        if shown.pause:
-            offer = shown.choices[0]
-        else:
-            picked = _read_choice(shown, feed, out)
-            if picked is None:
-                return 0
-            offer = picked
-        for screen in screens:
-            screen.chosen(offer.text)
-        state = choose(story, state, offer.id)
+def describe_save(save: Save) -> str:
+    """One line for listings and menus: act, scene, when it was saved, how long played."""
+    when = save.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+    return (
+        f"Act {roman(save.act_number)}: {clean(save.act_title)} · {clean(save.scene_title)}"
+        f" · {when} · played {play_time(save.play_time)}"
+    )
 
 
-def _read_choice(shown: View, feed: Iterable[str], out: TextIO) -> Offer | None:
-    for line in feed:
-        typed = line.strip()
-        if not typed:
-            continue
-        if typed.lower() in QUIT_WORDS:
-            out.write("Goodbye.\n")
-            return None
-        offer = shown.offer(typed)
-        if offer is not None:
-            return offer
-        count = len(shown.choices)
-        out.write(
-            f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a choice id.\n"
-        )
-    out.write("(input ended)\n")
-    return None
+def render_listing(listing: Listing) -> str:
+    """The `saves` listing: one line a slot, newest first, then what cannot be read."""
+    where = clean(display_path(listing.folder))
+    if not listing.entries and not listing.unreadable:
+        return f"No saves in {where} yet.\n"
+    lines = [f"Saves in {where}, newest first:"] if listing.entries else []
+    width = max((len(e.slot) for e in listing.entries), default=0)
+    lines += [f"  {e.slot:<{width}}  {describe_save(e.save)}" for e in listing.entries]
+    lines += [f"cannot read {clean(u.problem)}" for u in listing.unreadable]
+    return "\n".join(lines) + "\n"
+
+
+def render_recap(recap: Recap, width: int) -> str:
+    """What led here, for a resumed game: the end of the scene before and the choice taken."""
+    lines = ["", f"Previously, in {clean(recap.title)}:", ""]
+    if recap.paragraph:
+        lines += wrap(recap.paragraph, width, "  ")
+    text = "\n".join(lines) + "\n"
+    return text + (render_chosen(recap.chosen, width) if recap.chosen is not None else "")

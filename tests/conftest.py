@@ -59,6 +59,15 @@ scenes:
 WriteStory = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def saves_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test, and every `her-if` process a test starts, saves to its own temporary folder,
+    never to the checkout's `saves/` or the user's data folder."""
+    folder = tmp_path / "her-if-saves"
+    monkeypatch.setenv("HER_IF_SAVES", str(folder))
+    return folder
+
+
 @pytest.fixture
 def write_story(tmp_path: Path) -> WriteStory:
     """Write a story folder; pass file name -> YAML text (dedented) to add or replace files."""

@@ -1,19 +1,30 @@
-"""The `her-if` command as a user runs it: a real process, real files, real exit codes."""
+"""The `her-if` command as a user runs it: a real process, real files, real exit codes.
+
+Where a second process is not the point (argument checks, listings), `main` is called in this
+one, which is quicker and reports the same exit codes.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from her_if import choose, load_story, start
+from her_if.cli import main
+from her_if.saves import read_save
+from her_if.session import Game, save_game
 from tests.conftest import ACT, ROOT, STORY, WALKTHROUGHS, WriteStory
 
 FILM = WALKTHROUGHS / "installation-film.yaml"
+WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
 def her_if(
@@ -147,25 +158,25 @@ def test_control_sequences_in_a_story_never_reach_the_output(write_story: WriteS
 
 
 def test_non_interactive_commands_do_not_import_prompt_toolkit() -> None:
+    """One process runs every non-interactive command, then says whether prompt_toolkit loaded."""
     probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['her-if'] + sys.argv[1:]\n"
-        "try:\n"
-        "    runpy.run_module('her_if', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "import contextlib, io, sys\n"
+        "from her_if.cli import main\n"
+        f"for args in ({['check']!r}, {['play', '--script', str(FILM)]!r}, "
+        f"{['playtest', '--random', '3']!r}, {['graph']!r}, {['saves']!r}):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(args)\n"
         "print('PTK' if 'prompt_toolkit' in sys.modules else 'NO-PTK', file=sys.stderr)\n"
     )
-    for args in (["check"], ["play", "--script", str(FILM)]):
-        result = subprocess.run(
-            [sys.executable, "-c", probe, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            timeout=60,
-        )
-        assert result.stderr.strip().endswith("NO-PTK"), (args, result.stderr)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert result.stderr.strip().endswith("NO-PTK"), result.stderr
 
 
 def test_no_arguments_means_play_and_help_lists_commands() -> None:
@@ -205,3 +216,117 @@ def test_an_unwritable_transcript_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "No such file or directory" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- saves -------------------------------------------------------------------------------------
+
+
+def test_autosave_and_continue_across_two_processes(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    root = write_story()
+    first = her_if("play", "--story", root, stdin="2\n")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == f"Progress saved to {saves_dir / 'autosave.json'}.\n"
+    second = her_if("play", "--story", root, "--slot", "autosave", stdin="q\n")
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.startswith(
+        "\nPreviously, in The hall:\n\n  A second paragraph.\n\n> Wait.\n"
+    )
+    assert "## The hall" in second.stdout
+    assert "  1. Open the door.\n" in second.stdout and "2. Wait." not in second.stdout
+
+
+def test_new_starts_afresh_even_with_a_slot_to_resume(
+    write_story: WriteStory,
+    saves_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = write_story()
+    story = load_story(root)
+    save_game(story, saves_dir, "mine", Game(choose(story, start(story), "wait"), WHEN))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("q\n"))
+    assert main(["play", "--story", str(root), "--slot", "mine", "--new"]) == 0
+    out = capsys.readouterr().out
+    assert "Previously" not in out and "  2. Wait." in out
+    assert read_save(saves_dir / "mine.json", story).history == ("wait",)  # nothing played
+
+
+def test_the_saves_command_lists_slots_as_text_and_json(
+    write_story: WriteStory, saves_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_story()
+    assert main(["saves", "--story", str(root)]) == 0
+    assert capsys.readouterr().out == f"No saves in {saves_dir} yet.\n"
+    story = load_story(root)
+    save_game(story, saves_dir, "mine", Game(choose(story, start(story), "wait"), WHEN, 3700))
+    (saves_dir / "broken.json").write_text("[")
+    assert main(["saves", "--story", str(root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Saves in {saves_dir}, newest first:"
+    assert lines[1].startswith("  mine  Act I: One · The hall · ")
+    assert lines[1].endswith(" · played 1 h 01 min")
+    assert lines[2] == (
+        f"cannot read {saves_dir / 'broken.json'}: not a save file: not valid JSON "
+        "(line 1 column 2: Expecting value)"
+    )
+    assert main(["saves", "--story", str(root), "--json", "--saves", str(saves_dir)]) == 0
+    listing = json.loads(capsys.readouterr().out)
+    assert [(s["slot"], s["scene_title"], s["choices"]) for s in listing["saves"]] == [
+        ("mine", "The hall", 1)
+    ]
+    assert listing["unreadable"][0]["slot"] == "broken"
+
+
+@pytest.mark.parametrize("slot", ["../x", "a b", ""])
+def test_a_bad_slot_name_exits_2_with_what_is_allowed(
+    slot: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["play", "--slot", slot]) == 2
+    assert capsys.readouterr().err.endswith("use 1 to 40 letters, digits, '-' or '_'\n")
+
+
+def test_a_script_saves_only_when_given_a_slot(
+    write_story: WriteStory, saves_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_story()
+    script = tmp_path / "walk.yaml"
+    script.write_text("choices: [wait, room]\nexpect: {ending: fin}\n")
+    assert main(["play", "--story", str(root), "--script", str(script)]) == 0
+    assert not saves_dir.exists()
+    assert main(["play", "--story", str(root), "--script", str(script), "--slot", "done"]) == 0
+    assert f"Progress saved to {saves_dir / 'done.json'}." in capsys.readouterr().err
+    saved = read_save(saves_dir / "done.json", load_story(root))
+    assert saved.history == ("wait", "room", "continue") and saved.scene == "one.end"
+
+
+def test_a_script_from_mid_story_cannot_be_saved(
+    write_story: WriteStory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "walk.yaml"
+    script.write_text("from: {scene: one.room}\nchoices: []\n")
+    assert (
+        main(["play", "--story", str(write_story()), "--script", str(script), "--slot", "x"]) == 2
+    )
+    assert "starts mid-story (from:)" in capsys.readouterr().err
+
+
+def test_a_broken_slot_in_piped_play_exits_2_and_is_left_alone(
+    write_story: WriteStory,
+    saves_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    saves_dir.mkdir()
+    broken = saves_dir / "mine.json"
+    broken.write_text('{"format": "her-if-save", "version": 9}')
+    before = broken.read_bytes(), broken.stat().st_mtime_ns
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
+    assert main(["play", "--story", str(write_story()), "--slot", "mine"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == (
+        f"her-if: {broken}: made by a newer her-if (save format version 9; this game reads "
+        "version 1); update her-if to load it\n"
+    )
+    assert (broken.read_bytes(), broken.stat().st_mtime_ns) == before

@@ -34,9 +34,11 @@ def test_every_beat_of_the_sheet_is_staged(story: Story) -> None:
 
 @pytest.mark.parametrize("path", sorted(WALKTHROUGHS.glob("*.yaml")), ids=lambda p: p.stem)
 def test_walkthrough_holds(story: Story, path: Path) -> None:
-    outcome = run_script(story, load_script(path, story))
+    script = load_script(path, story)
+    outcome = run_script(story, script)
     assert outcome.failures == ()
-    assert story.scenes[outcome.state.scene].ending is not None
+    # Every walkthrough pins where it stops, so a story edit that moves the stop is noticed.
+    assert script.expect.ending is not None or script.expect.scene is not None
 
 
 def seen_at(story: Story, script: Script, scene: str) -> tuple[str, ...]:

@@ -5,20 +5,26 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from her_if import load_story, start, view
+from her_if import choose, load_story, start, view
 from her_if.engine import GameState
 from her_if.model import Story
 from her_if.plain import Transcript
+from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
+from her_if.session import Saving
 from her_if.tui.play import play_interactive, toolbar
 from her_if.tui.render import emphasised, scene_fragments
-from tests.conftest import STORY, WriteStory
+from tests.conftest import ACT, STORY, WriteStory
 
 DOWN, UP, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[A", "\r", "\x03", "\x04"
 
@@ -108,3 +114,186 @@ def test_scene_text_wraps_to_the_width_and_marks_emphasis(tiny: Story) -> None:
     assert all(len(line) <= 24 for line in text.splitlines())
     assert emphasised("a *b* c", "x") == [("x", "a "), ("x class:emphasis", "b"), ("x", " c")]
     assert emphasised("a * b", "x") == [("x", "a * b")]
+
+
+# -- saves: the title menu, s / l / u / q, autosave -------------------------------------------
+
+WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+def play_saving(
+    story: Story, keys: str, folder: Path, *, autosave: str = AUTOSAVE, **options: Any
+) -> GameState:
+    with keyboard() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        return play_interactive(story, saving=Saving(folder, autosave), **options)
+
+
+@contextmanager
+def screen() -> Iterator[tuple[PipeInput, io.StringIO]]:
+    """Like `keyboard`, but keeping what is printed, for the few tests about the words shown."""
+    shown = io.StringIO()
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=PlainTextOutput(shown)):
+        yield pipe, shown
+
+
+def printed(shown: io.StringIO) -> str:
+    return shown.getvalue().replace("\r\n", "\n")
+
+
+def saved(story: Story, folder: Path, slot: str, *choices: str, hours: int = 0) -> GameState:
+    state = start(story)
+    for choice in choices:
+        state = choose(story, state, choice)
+    updated = WHEN + timedelta(hours=hours)
+    write_save(folder, slot, snapshot(story, state, created=WHEN, updated=updated, play_time=5))
+    return state
+
+
+def autosaved(story: Story, folder: Path, slot: str = AUTOSAVE) -> tuple[str, ...]:
+    return read_save(folder / f"{slot}.json", story).history
+
+
+def test_a_first_game_starts_from_the_title_menu_and_autosaves_each_choice(
+    tiny: Story, saves_dir: Path
+) -> None:
+    # no saves yet: the menu is New game, Quit
+    state = play_saving(tiny, "1" + "2", saves_dir)
+    assert state.history == ("wait",)
+    assert autosaved(tiny, saves_dir) == ("wait",)
+
+
+def test_quitting_at_the_title_menu_writes_nothing(tiny: Story, saves_dir: Path) -> None:
+    assert play_saving(tiny, "2", saves_dir) == start(tiny)
+    assert not saves_dir.joinpath(f"{AUTOSAVE}.json").exists()
+
+
+@pytest.mark.parametrize("key", ["q", CTRL_C, CTRL_D])
+def test_quitting_autosaves_and_says_where(tiny: Story, saves_dir: Path, key: str) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("2" + key)
+        state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    assert state.history == ("wait",)
+    assert autosaved(tiny, saves_dir) == ("wait",)
+    assert f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye." in printed(shown)
+
+
+def test_continue_resumes_the_newest_save_with_a_recap(tiny: Story, saves_dir: Path) -> None:
+    saved(tiny, saves_dir, "older", "room", hours=0)
+    newest = saved(tiny, saves_dir, "newer", "wait", hours=1)
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + "q")  # Continue, then quit
+        state = play_interactive(tiny, saving=Saving(saves_dir))
+    assert state == newest
+    text = printed(shown)
+    assert "Continue: Act I: One · The hall" in text
+    recap = text.index("Previously, in The hall:")
+    assert text.index("A second paragraph.", recap) < text.index("> Wait.", recap)
+    assert text.index("> Wait.", recap) < text.index("The hall\n", recap + 30)
+
+
+def test_load_lists_the_slots_and_loads_the_one_picked(tiny: Story, saves_dir: Path) -> None:
+    saved(tiny, saves_dir, "older", "room", hours=0)
+    saved(tiny, saves_dir, "newer", "wait", hours=1)
+    # title: Continue, New game, Load, Quit; the list is newest first, then Back
+    state = play_saving(tiny, "3" + "2", saves_dir)
+    assert state.history == ("room",)
+
+
+def test_a_bad_save_picked_from_load_is_reported_and_the_menu_comes_back(
+    tiny: Story, saves_dir: Path
+) -> None:
+    saved(tiny, saves_dir, "good", "room")
+    bad = saves_dir / "bad.json"
+    bad.write_text('{"format": "her-if-save", "ver')
+    before = bad.read_bytes(), bad.stat().st_mtime_ns
+    with screen() as (pipe, shown):
+        pipe.send_text("3" + "2" + "2" + "2")  # Load, the bad one; back at the title: New, wait
+        pipe.close()
+        state = play_interactive(tiny, saving=Saving(saves_dir))
+    assert state.history == ("wait",)
+    assert f"{bad}: the file is cut short (its JSON stops at line 1)\n" in printed(shown)
+    assert (bad.read_bytes(), bad.stat().st_mtime_ns) == before
+
+
+def test_s_saves_under_the_name_typed_or_the_one_offered(tiny: Story, saves_dir: Path) -> None:
+    play_saving(tiny, "2" + "s" + "mine\r" + "s" + "\r", saves_dir, new=True)
+    assert autosaved(tiny, saves_dir, "mine") == ("wait",)
+    # the game's own slot is offered once it has one
+    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json", "mine.json"]
+    play_saving(tiny, "s" + "\r", saves_dir, new=True)
+    assert autosaved(tiny, saves_dir, "save-1") == ()
+
+
+def test_a_bad_slot_name_is_refused_at_the_prompt(tiny: Story, saves_dir: Path) -> None:
+    play_saving(tiny, "2" + "s" + "../x\r", saves_dir, new=True)
+    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json"]
+
+
+def test_saving_over_another_slot_asks_first(tiny: Story, saves_dir: Path) -> None:
+    kept = saved(tiny, saves_dir, "other", "room")
+    play_saving(tiny, "2" + "s" + "other\r" + "2", saves_dir, new=True)  # keep it
+    assert read_save(saves_dir / "other.json", tiny).state == kept
+    play_saving(tiny, "2" + "s" + "other\r" + "1", saves_dir, new=True)  # replace it
+    assert autosaved(tiny, saves_dir, "other") == ("wait",)
+
+
+def test_l_loads_a_slot_during_play(tiny: Story, saves_dir: Path) -> None:
+    mine = saved(tiny, saves_dir, "mine", "wait")
+    # a new game, the door (a pause), then l: the list is newest first, so the autosave of the
+    # door comes before 'mine'
+    state = play_saving(tiny, "1" + "l" + "2", saves_dir, new=True)
+    assert state == mine
+
+
+def test_u_undoes_back_to_the_start_across_pauses(tiny: Story) -> None:
+    # wait, the door (a pause), undo twice to the start, once more (nothing), then wait again
+    assert play(tiny, "2" + "1" + "u" + "u" + "u" + "2").history == ("wait",)
+    assert play(tiny, "2" + "1" + "u").history == ("wait",)
+
+
+def test_undo_is_autosaved_too(tiny: Story, saves_dir: Path) -> None:
+    play_saving(tiny, "2" + "1" + "u", saves_dir, new=True)
+    assert autosaved(tiny, saves_dir) == ("wait",)
+
+
+def test_a_slot_option_resumes_it_and_autosaves_there(tiny: Story, saves_dir: Path) -> None:
+    saved(tiny, saves_dir, "mine", "wait")
+    state = play_saving(tiny, "1", saves_dir, autosave="mine", slot="mine")
+    assert state.history == ("wait", "room")
+    assert autosaved(tiny, saves_dir, "mine") == ("wait", "room")
+    assert not saves_dir.joinpath(f"{AUTOSAVE}.json").exists()
+
+
+def test_after_a_story_edit_the_player_may_go_on_from_the_furthest_point(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    saves = saves_dir / "saves"
+    saved(load_story(write_story()), saves, "mine", "wait", "room")
+    edited = load_story(write_story({"one.yaml": ACT.replace("id: wait", "id: linger")}))
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + "1")  # Continue, Go on from there
+        pipe.close()
+        state = play_interactive(edited, saving=Saving(saves))
+    assert state == start(edited)
+    assert "at step 1 of 2 the scene 'The hall' no longer has a choice 'wait'" in printed(shown)
+    # Back returns to the title menu, and the save is left as it was
+    assert play_saving(edited, "1" + "2" + "4", saves) == start(edited)
+    assert autosaved(edited, saves, "mine") == ("wait", "room")
+
+
+def test_play_time_counts_the_time_between_choices_capped_when_idle(
+    tiny: Story, saves_dir: Path
+) -> None:
+    ticks = iter([0.0, 12.0, 12.0, 5000.0])
+    play_saving(tiny, "2" + "1", saves_dir, new=True, clock=lambda: next(ticks, 5000.0))
+    assert read_save(saves_dir / "autosave.json", tiny).play_time == 12.0 + 300.0
+
+
+def test_the_toolbar_names_the_save_keys_only_when_saving(tiny: Story) -> None:
+    shown = view(tiny, start(tiny))
+    with_saves = "".join(t for _s, t, *_ in toolbar(shown, 120))
+    without = "".join(t for _s, t, *_ in toolbar(shown, 120, saves=False))
+    assert "s: save  l: load  u: undo  q: quit" in with_saves
+    assert "u: undo  q: quit" in without and "s: save" not in without

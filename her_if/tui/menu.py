@@ -1,13 +1,15 @@
 """A small choice menu: arrows or digits to pick, Enter to take, q / Ctrl-C / Ctrl-D to quit.
 
 It is its own little Application rather than prompt_toolkit's `choice()` so that digits take a
-choice at once and quitting returns None instead of raising; the scene text above it stays in
-the terminal's scrollback, as in a book.
+choice at once, command keys (save, load, undo) can sit beside the choices, and quitting
+returns None instead of raising; the scene text above it stays in the terminal's scrollback,
+as in a book.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.application.current import get_app
@@ -21,19 +23,32 @@ from her_if.plain import wrap
 from her_if.tui.style import STYLE
 
 
+@dataclass(frozen=True)
+class Command:
+    """A command key pressed instead of taking a choice (kept apart from choice ids)."""
+
+    key: str
+
+
 class ChoiceMenu:
-    """Offers `choices` and returns the id picked, or None when the player quits.
+    """Offers `choices` and returns the id picked, a `Command` for one of the `commands` keys,
+    or None when the player quits.
 
     `toolbar` is called with the terminal's width at each render, so it fits after a resize.
     """
 
     def __init__(
-        self, choices: Sequence[Offer], toolbar: Callable[[int], StyleAndTextTuples]
+        self,
+        choices: Sequence[Offer],
+        toolbar: Callable[[int], StyleAndTextTuples],
+        *,
+        commands: Collection[str] = (),
     ) -> None:
         self.choices = list(choices)
         self.toolbar = toolbar
+        self.commands = commands
         self.selected = 0
-        self.app: Application[str | None] = Application(
+        self.app: Application[str | Command | None] = Application(
             layout=Layout(
                 HSplit(
                     [
@@ -60,7 +75,7 @@ class ChoiceMenu:
             mouse_support=False,
         )
 
-    def run(self) -> str | None:
+    def run(self) -> str | Command | None:
         try:
             return self.app.run()
         except EOFError:  # input closed: the same as quitting
@@ -109,6 +124,8 @@ class ChoiceMenu:
 
         for offer in self.choices[:9]:
             self._bind_digit(kb, offer)
+        for key in self.commands:
+            self._bind_command(kb, key)
 
         @kb.add("q")
         @kb.add("c-c")
@@ -124,3 +141,9 @@ class ChoiceMenu:
         def _digit(event: KeyPressEvent) -> None:
             """Take the choice with this number at once."""
             event.app.exit(result=offer.id)
+
+    def _bind_command(self, kb: KeyBindings, key: str) -> None:
+        @kb.add(key)
+        def _command(event: KeyPressEvent) -> None:
+            """Leave the menu to run this command (save, load, undo)."""
+            event.app.exit(result=Command(key))

@@ -10,6 +10,7 @@ from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from her_if.engine import View
 from her_if.plain import act_heading, wrap
+from her_if.replay import Recap
 from her_if.sanitize import clean
 
 
@@ -28,6 +29,29 @@ def scene_fragments(view: View, width: int, *, new_act: bool) -> StyleAndTextTup
 
 def chosen_fragments(text: str) -> StyleAndTextTuples:
     return [("class:chosen", f"> {clean(text)}"), ("", "\n")]
+
+
+def recap_fragments(recap: Recap, width: int) -> StyleAndTextTuples:
+    """ "Previously": the end of the scene before and the choice that led here, dimmed."""
+    out: StyleAndTextTuples = [
+        ("", "\n"),
+        ("class:recap.title", f"Previously, in {clean(recap.title)}:"),
+    ]
+    out.append(("", "\n"))
+    if recap.paragraph:
+        out += [
+            ("", "\n"),
+            *emphasised("\n".join(wrap(recap.paragraph, width, "  ")), "class:recap"),
+        ]
+        out.append(("", "\n"))
+    if recap.chosen is not None:
+        out += chosen_fragments(recap.chosen)
+    return out
+
+
+def note_fragments(text: str) -> StyleAndTextTuples:
+    """A message from the game itself (saved, loaded, undone, a problem), on its own line."""
+    return [("class:note", clean(text)), ("", "\n")]
 
 
 def emphasised(text: str, style: str) -> StyleAndTextTuples:

@@ -1,0 +1,214 @@
+"""Play with input read line by line, as when it is piped: a choice, or a command, a line.
+
+A line is a choice's number or id, or one of the commands below. A choice id wins over a
+command of the same name, so a story may name a choice `undo` and still be played. Pauses pass
+by themselves, so each line is one decision. The game autosaves after every choice and when
+the input ends or the player quits; what happened to the save is reported on `err`, keeping
+`out` a clean record of the playthrough.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+from typing import TextIO
+
+from her_if.diagnostics import display_path
+from her_if.engine import Offer, View, choose, view
+from her_if.model import Story
+from her_if.plain import Transcript, render_listing, render_recap, wrap
+from her_if.replay import undo
+from her_if.sanitize import clean
+from her_if.saves import SaveError, check_slot, list_saves
+from her_if.session import (
+    Game,
+    Loaded,
+    Saving,
+    load_game,
+    new_game,
+    played,
+    progress_line,
+    save_game,
+    saved_line,
+    suggest_slot,
+)
+
+QUIT_WORDS = frozenset({"q", "quit", "exit"})
+HELP = (
+    "Type a choice's number or id, or a command:\n"
+    "  save [NAME]  save to a slot (letters, digits, - and _)\n"
+    "  load NAME    load a slot\n"
+    "  undo         take back the last choice\n"
+    "  saves        list the slots\n"
+    "  quit         save progress and stop\n"
+)
+
+
+def play_lines(
+    story: Story,
+    lines: Iterable[str],
+    out: TextIO,
+    width: int,
+    transcript: Transcript | None = None,
+    *,
+    saving: Saving | None = None,
+    resumed: Loaded | None = None,
+    err: TextIO | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Play from `resumed` (or a new game) until an ending, `quit`, or the end of the input.
+
+    Without `saving` nothing is written and the save commands say so.
+    """
+    screens = [Transcript(out, width)]
+    if transcript is not None and transcript.out is not out:
+        screens.append(transcript)
+    feed = iter(lines)
+    errors = err or out
+    if resumed is not None:
+        game = resumed.game
+        _tell_loaded(resumed, out, width)
+    else:
+        game = new_game(story, slot=saving.autosave if saving else None)
+    written = game.state
+    while True:
+        shown = view(story, game.state)
+        for screen in screens:
+            screen.scene(shown)
+        if saving is not None and game.state != written:
+            _autosave(story, saving, game, errors)
+            written = game.state
+        if shown.ending is not None:
+            return 0
+        if shown.pause:
+            offer = shown.choices[0]
+        else:
+            since = clock()
+            taken = _read(story, shown, feed, out, errors, game, saving, width)
+            if taken is None:
+                return 0
+            game, picked = taken
+            game = played(game, clock() - since)
+            if picked is None:  # a load or an undo: show where the player is now
+                continue
+            offer = picked
+        for screen in screens:
+            screen.chosen(offer.text)
+        game = replace(game, state=choose(story, game.state, offer.id))
+
+
+def _read(
+    story: Story,
+    shown: View,
+    feed: Iterator[str],
+    out: TextIO,
+    err: TextIO,
+    game: Game,
+    saving: Saving | None,
+    width: int,
+) -> tuple[Game, Offer | None] | None:
+    """The next choice, or the game after a load or undo (with no offer); None to stop.
+
+    Commands that leave the scene as it is (save, saves, help, a mistake) are answered here.
+    """
+    for line in feed:
+        typed = line.strip()
+        if not typed:
+            continue
+        offer = shown.offer(typed)
+        if offer is not None:
+            return game, offer
+        word, _, rest = typed.partition(" ")
+        word, name = word.lower(), rest.strip()
+        if word in QUIT_WORDS:
+            _save_progress(story, saving, game, err)
+            out.write("Goodbye.\n")
+            return None
+        if word == "help":
+            out.write(HELP)
+        elif saving is None and word in ("save", "load", "saves"):
+            out.write("Saving is off in this game.\n")
+        elif saving is not None and word == "save":
+            game = _save(story, saving, game, name, out)
+        elif saving is not None and word == "saves":
+            out.write(render_listing(list_saves(saving.folder, story)))
+        elif saving is not None and word == "load":
+            loaded = _load(story, saving, name, out, width)
+            if loaded is not None:
+                return loaded, None
+        elif word == "undo":
+            before = undo(story, game.state)
+            if before is None:
+                out.write("Nothing to undo: this is the start of the story.\n")
+            else:
+                out.write(f"Undone: back to {clean(story.scenes[before.scene].title)}.\n")
+                return replace(game, state=before), None
+        else:
+            count = len(shown.choices)
+            out.write(
+                f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a "
+                "choice id. Type 'help' for the commands.\n"
+            )
+    out.write("(input ended)\n")
+    _save_progress(story, saving, game, err)
+    return None
+
+
+def _save(story: Story, saving: Saving, game: Game, name: str, out: TextIO) -> Game:
+    try:
+        slot = check_slot(name) if name else _default_slot(story, saving, game)
+        path = save_game(story, saving.folder, slot, game)
+    except SaveError as err:
+        out.write(f"Not saved: {clean(str(err))}\n")
+        return game
+    out.write(saved_line(path) + "\n")
+    return replace(game, slot=slot)
+
+
+def _default_slot(story: Story, saving: Saving, game: Game) -> str:
+    listing = list_saves(saving.folder, story)
+    return suggest_slot(
+        game, {e.slot for e in listing.entries} | {u.slot for u in listing.unreadable}
+    )
+
+
+def _load(story: Story, saving: Saving, name: str, out: TextIO, width: int) -> Game | None:
+    if not name:
+        out.write("Load which slot? Type 'load NAME'; 'saves' lists them.\n")
+        return None
+    try:
+        loaded = load_game(story, saving.folder, name)
+    except SaveError as err:
+        out.write(f"Not loaded: {clean(str(err))}\n")
+        return None
+    out.write(f"Loaded {clean(display_path(loaded.path))}.\n")
+    _tell_loaded(loaded, out, width)
+    return loaded.game
+
+
+def _tell_loaded(loaded: Loaded, out: TextIO, width: int) -> None:
+    """What changed in the story since the save (if anything), then what led here."""
+    if loaded.change is not None:
+        out.write("\n".join(wrap(loaded.change, width)) + "\n")
+    if loaded.recap is not None:
+        out.write(render_recap(loaded.recap, width))
+
+
+def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> None:
+    try:
+        save_game(story, saving.folder, saving.autosave, game)
+    except SaveError as problem:
+        err.write(f"Not saved: {clean(str(problem))}\n")
+
+
+def _save_progress(story: Story, saving: Saving | None, game: Game, err: TextIO) -> None:
+    """On quitting: save, and say where (a game that has not moved has nothing to save)."""
+    if saving is None or not game.state.history:
+        return
+    try:
+        path = save_game(story, saving.folder, saving.autosave, game)
+    except SaveError as problem:
+        err.write(f"Not saved: {clean(str(problem))}\n")
+        return
+    err.write(progress_line(path) + "\n")

@@ -1,0 +1,193 @@
+"""Re-running a history of choice ids: how saves outlive story edits, how undo works, and the
+"previously" recap.
+
+The engine is deterministic, so a game is fully described by the choices made in it: played
+again from the start on the current story they lead to the state the player is in now. That
+makes undo a shorter replay and a save robust to edits (what still applies is replayed, what no
+longer does is reported). Everything here is pure; saving and loading files is `saves`' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from her_if.engine import GameState, available, choose, start, view
+from her_if.model import CONTINUE, Story
+
+
+@dataclass(frozen=True)
+class Stop:
+    """The step at which a history stopped applying: `step` counts from 1, as a player would."""
+
+    step: int
+    choice: str
+    scene: str
+    """The scene the replay had reached, in which `choice` is not on offer."""
+    reason: str
+    """Why, in words, e.g. "the scene 'The hall' no longer has a choice 'wait'"."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a history reaches on the current story: all of it, or up to `stop`."""
+
+    state: GameState
+    applied: int
+    stop: Stop | None = None
+
+
+@dataclass(frozen=True)
+class Recap:
+    """What led to the current scene, shown when a game is resumed.
+
+    `paragraph` is the last paragraph of the scene before ("" when it showed none) and `chosen`
+    the text of the choice taken there (None when that scene was a pause).
+    """
+
+    title: str
+    paragraph: str
+    chosen: str | None
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """A saved game brought onto the current story.
+
+    `change` tells the player what differs from the save (None when nothing does); `stop` is set
+    when the history no longer applies in full and `state` is the furthest point it reaches.
+    """
+
+    state: GameState
+    change: str | None = None
+    stop: Stop | None = None
+
+
+def replay(story: Story, history: Sequence[str]) -> Replay:
+    """Play `history` from the start; stop at the first choice that is not on offer."""
+    states = _trail(story, history)
+    state = states[-1]
+    applied = len(states) - 1
+    if applied == len(history):
+        return Replay(state, applied)
+    choice = history[applied]
+    stop = Stop(applied + 1, choice, state.scene, _why_not(story, state, choice))
+    return Replay(state, applied, stop)
+
+
+def undo(story: Story, state: GameState) -> GameState | None:
+    """The state before the last decision, or None at the start.
+
+    Pauses are skipped over, so undo lands where the player chose, never on a "Continue".
+    """
+    states = _trail(story, state.history)
+    for step in range(len(states) - 2, -1, -1):
+        if story.scenes[states[step].scene].next is None:
+            return states[step]
+    return None
+
+
+def recap(story: Story, state: GameState) -> Recap | None:
+    """The end of the scene before this one and the choice that led here; None at the start."""
+    if not state.history:
+        return None
+    states = _trail(story, state.history[:-1])
+    if len(states) != len(state.history):  # the history does not replay: nothing to tell
+        return None
+    shown = view(story, states[-1])
+    offer = shown.offer(state.history[-1])
+    if offer is None:
+        return None
+    return Recap(
+        title=shown.title,
+        paragraph=shown.paragraphs[-1] if shown.paragraphs else "",
+        chosen=None if shown.pause else offer.text,
+    )
+
+
+def resume(story: Story, saved: GameState, *, same_story: bool) -> Resumed:
+    """Bring a saved state onto `story` by replaying its history.
+
+    The replay decides, never the saved values: with an unchanged story it must reproduce the
+    saved state exactly (anything else means the save was altered, and the replay wins); after
+    an edit it gives the state the same choices lead to now, so state that was removed is
+    dropped and new state takes the value the replay gives it.
+    """
+    result = replay(story, saved.history)
+    # the same files and a different outcome means the save itself was edited
+    changed = (
+        "This save does not match the story"
+        if same_story
+        else "The story has changed since this save"
+    )
+    if result.stop is not None:
+        stop = result.stop
+        title = story.scenes[stop.scene].title
+        furthest = f"step {result.applied}" if result.applied else "the start of the story"
+        return Resumed(
+            result.state,
+            f"{changed}: at step {stop.step} of {len(saved.history)} {stop.reason}. "
+            f"The furthest point your choices still reach is {furthest}, '{title}'.",
+            stop,
+        )
+    if result.state == saved:
+        if same_story:
+            return Resumed(result.state)
+        return Resumed(result.state, f"{changed}; your place in it has not.")
+    if result.state.scene != saved.scene:
+        now = story.scenes[result.state.scene].title
+        if saved.scene in story.scenes:
+            was = f"'{story.scenes[saved.scene].title}'"
+        else:
+            was = f"'{_short(saved.scene)}' (no longer in the story)"
+        return Resumed(
+            result.state, f"{changed}: your choices now lead to '{now}' rather than {was}."
+        )
+    if same_story:
+        return Resumed(
+            result.state,
+            f"{changed}: its state differs from where its choices lead, so it "
+            "continues where they lead.",
+        )
+    return Resumed(
+        result.state,
+        f"{changed}; you continue where you were, with the state your choices give now.",
+    )
+
+
+def _trail(story: Story, history: Sequence[str]) -> list[GameState]:
+    """The start state and the state after each step, as far as the history applies."""
+    states = [start(story)]
+    for choice in history:
+        state = states[-1]
+        scene = story.scenes[state.scene]
+        if scene.ending is not None:
+            break
+        if scene.next is not None:
+            if choice != CONTINUE:
+                break
+        elif not any(c.id == choice for c in available(story, state)):
+            break
+        states.append(choose(story, state, choice))
+    return states
+
+
+def _why_not(story: Story, state: GameState, wanted: str) -> str:
+    scene = story.scenes[state.scene]
+    choice = _short(wanted)
+    where = f"the scene '{scene.title}'"
+    if scene.ending is not None:
+        return f"the story now ends at {where}, before the choice '{choice}'"
+    if scene.next is not None:
+        return f"{where} is now a pause, with no choice '{choice}'"
+    authored = next((c for c in scene.choices if c.id == wanted), None)
+    if authored is None:
+        return f"{where} no longer has a choice '{choice}'"
+    if authored.once and f"{scene.id}/{wanted}" in state.used:
+        return f"the choice '{choice}' in {where} can now be taken only once"
+    return f"the choice '{choice}' in {where} is no longer on offer at that point"
+
+
+def _short(text: str) -> str:
+    """An id from a save file, which may hold anything, cut to a length fit for a message."""
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -1,0 +1,490 @@
+"""Save files: the JSON format, and reading and writing it safely. Nothing here knows about play.
+
+A save records where a game stands (scene, declared state, visits, once-used choices) and how it
+got there (the full choice history). The history is what counts: `replay.resume` rebuilds the
+state from it, which is how a save outlives edits to the story; the rest is there to check the
+replay against, and for listings.
+
+    {"format": "her-if-save", "version": 1, "story": "her", "story_title": "Her",
+     "fingerprint": "sha256:...", "created": "2025-01-02T03:04:05Z", "updated": "...",
+     "play_time": 754.2, "scene": "installation.desk", "act_number": 1,
+     "act_title": "Installation", "scene_title": "The letter desk",
+     "vars": {...}, "visits": {...}, "used": [...], "history": [...]}
+
+Version history: 1, the first.
+
+A save is written to a temporary file in the same folder, flushed to disk, then renamed over the
+old one in a single step, so a crash or a full disk leaves the previous save whole, and two
+games saving the same slot at once leave one complete save or the other. Reading raises nothing
+but `SaveError` and never changes the file; neither does writing over a file that is not a
+save of this story, which is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from her_if.diagnostics import display_path
+from her_if.engine import GameState
+from her_if.loader import MANIFEST
+from her_if.model import Story, Value
+from her_if.sanitize import clean
+
+FORMAT = "her-if-save"
+VERSION = 1
+AUTOSAVE = "autosave"
+SUFFIX = ".json"
+MAX_BYTES = 16 * 1024 * 1024
+"""Far beyond any real save (a thousand choices take some 30 KB); a bigger file is not one."""
+
+_SLOT = re.compile(r"[A-Za-z0-9_-]{1,40}")
+SLOT_RULE = "1 to 40 letters, digits, '-' or '_'"
+
+
+class SaveError(Exception):
+    """A save that cannot be read or written; the message is one line naming the file.
+
+    The message is made safe to print here, once, since it may quote the file's contents.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean(message))
+
+
+@dataclass(frozen=True)
+class Save:
+    """One save file's content. `created` is when the playthrough began, `updated` when it was
+    saved; `play_time` is in seconds. Scene and act titles are copies, for listings."""
+
+    story: str
+    story_title: str
+    fingerprint: str
+    created: datetime
+    updated: datetime
+    play_time: float
+    scene: str
+    act_number: int
+    act_title: str
+    scene_title: str
+    vars: Mapping[str, Value]
+    visits: Mapping[str, int]
+    used: frozenset[str]
+    history: tuple[str, ...]
+
+    @property
+    def state(self) -> GameState:
+        return GameState(self.scene, self.vars, self.visits, self.used, self.history)
+
+
+@dataclass(frozen=True)
+class Entry:
+    slot: str
+    path: Path
+    save: Save
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    slot: str
+    path: Path
+    problem: str
+    """The one-line message, naming the file."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The saves in a folder: readable ones newest first, then the ones that cannot be read."""
+
+    folder: Path
+    entries: tuple[Entry, ...]
+    unreadable: tuple[Unreadable, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "folder": str(self.folder),
+            "saves": [
+                {
+                    "slot": e.slot,
+                    "path": str(e.path),
+                    "act_number": e.save.act_number,
+                    "act_title": e.save.act_title,
+                    "scene": e.save.scene,
+                    "scene_title": e.save.scene_title,
+                    "created": _time(e.save.created),
+                    "updated": _time(e.save.updated),
+                    "play_time": round(e.save.play_time, 1),
+                    "choices": len(e.save.history),
+                }
+                for e in self.entries
+            ],
+            "unreadable": [
+                {"slot": u.slot, "path": str(u.path), "problem": u.problem} for u in self.unreadable
+            ],
+        }
+
+
+def snapshot(
+    story: Story, state: GameState, *, created: datetime, updated: datetime, play_time: float
+) -> Save:
+    """The save of `state`, fingerprinting the story's files as they are now."""
+    scene = story.scenes[state.scene]
+    act = story.act(scene.act)
+    return Save(
+        story=story.id,
+        story_title=story.title,
+        fingerprint=fingerprint(story),
+        created=created,
+        updated=updated,
+        play_time=play_time,
+        scene=scene.id,
+        act_number=act.number,
+        act_title=act.title,
+        scene_title=scene.title,
+        vars=MappingProxyType(dict(state.vars)),
+        visits=MappingProxyType(dict(state.visits)),
+        used=state.used,
+        history=state.history,
+    )
+
+
+def fingerprint(story: Story) -> str:
+    """A digest of the manifest's and act files' bytes: equal means the story is unchanged.
+
+    Unreadable files give "" (unknown); loading replays the history either way, so a wrong
+    guess costs a message, never a game.
+    """
+    digest = hashlib.sha256()
+    try:
+        for path in (Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)):
+            data = path.read_bytes()
+            digest.update(f"{len(data)}\0".encode())
+            digest.update(data)
+    except OSError:
+        return ""
+    return f"sha256:{digest.hexdigest()}"
+
+
+def check_slot(slot: str) -> str:
+    """`slot` if it is a valid slot name; else SaveError saying what is allowed."""
+    if _SLOT.fullmatch(slot):
+        return slot
+    if not slot:
+        raise SaveError(f"a slot name cannot be empty: use {SLOT_RULE}")
+    raise SaveError(f"{_quote(slot)} is not a slot name: use {SLOT_RULE}")
+
+
+def slot_path(folder: Path, slot: str) -> Path:
+    return folder / f"{check_slot(slot)}{SUFFIX}"
+
+
+def write_save(folder: Path, slot: str, save: Save) -> Path:
+    """Write `save` to the slot atomically and return its path; SaveError if it cannot be.
+
+    A file already in the slot that is not a save of the same story is left alone and the
+    write refused: it may be someone's progress in another story, or a file to recover.
+    """
+    path = slot_path(folder, slot)
+    name = display_path(path)
+    if os.path.lexists(path):
+        try:
+            _decode(_read(path), save.story)
+        except _Problem as problem:
+            raise SaveError(
+                f"{name}: not saving over it, since {problem}; "
+                "move it away or save under another name"
+            ) from None
+    data = (json.dumps(_encode(save), indent=1) + "\n").encode("ascii")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(prefix=f".{slot}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        raise SaveError(f"{name}: could not save ({_reason(err)})") from None
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException as err:
+        with suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(err, OSError):
+            raise SaveError(
+                f"{name}: could not save ({_reason(err)}); the previous save is unchanged"
+            ) from None
+        raise
+    _sync_folder(folder)
+    return path
+
+
+def read_save(path: Path, story: Story) -> Save:
+    """The save in `path`, made by `story`; any problem is a SaveError "<file>: <problem>"."""
+    try:
+        return _decode(_read(path), story.id)
+    except _Problem as problem:
+        raise SaveError(f"{display_path(path)}: {problem}") from None
+
+
+def list_saves(folder: Path, story: Story) -> Listing:
+    """Every `*.json` in `folder`: readable saves newest first, unreadable ones with why.
+
+    A folder that does not exist yet lists nothing (it is created on the first save).
+    """
+    try:
+        paths = sorted(p for p in folder.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+    except OSError as err:
+        problem = f"{display_path(folder)}: cannot list the saves folder ({_reason(err)})"
+        return Listing(folder, (), (Unreadable("", folder, problem),))
+    entries: list[Entry] = []
+    unreadable: list[Unreadable] = []
+    for path in paths:
+        slot = path.name[: -len(SUFFIX)]
+        if not _SLOT.fullmatch(slot):
+            problem = (
+                f"{display_path(path)}: {_quote(slot)} is not a slot name; rename it to {SLOT_RULE}"
+            )
+            unreadable.append(Unreadable(slot, path, problem))
+            continue
+        try:
+            entries.append(Entry(slot, path, read_save(path, story)))
+        except SaveError as err:
+            unreadable.append(Unreadable(slot, path, str(err)))
+    entries.sort(key=lambda e: (e.save.updated, e.slot), reverse=True)
+    return Listing(folder, tuple(entries), tuple(unreadable))
+
+
+# -- the format ------------------------------------------------------------------------------
+
+
+class _Problem(Exception):
+    """What is wrong with a file, without its name (the caller adds it)."""
+
+
+def _encode(save: Save) -> dict[str, object]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "story": save.story,
+        "story_title": save.story_title,
+        "fingerprint": save.fingerprint,
+        "created": _time(save.created),
+        "updated": _time(save.updated),
+        "play_time": round(save.play_time, 1),
+        "scene": save.scene,
+        "act_number": save.act_number,
+        "act_title": save.act_title,
+        "scene_title": save.scene_title,
+        "vars": dict(save.vars),
+        "visits": dict(save.visits),
+        "used": sorted(save.used),
+        "history": list(save.history),
+    }
+
+
+def _decode(text: str, story_id: str) -> Save:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        body = text.strip()
+        if body.startswith("{") and not body.endswith("}"):  # a save is one object: it was cut
+            raise _Problem(
+                f"the file is cut short (its JSON stops at line {body.count(chr(10)) + 1})"
+            ) from None
+        raise _Problem(
+            f"not a save file: not valid JSON (line {err.lineno} column {err.colno}: {err.msg})"
+        ) from None
+    except (ValueError, RecursionError) as err:
+        raise _Problem(f"not a save file: not valid JSON ({_short(str(err))})") from None
+    if not isinstance(data, dict):
+        raise _Problem(f"not a her-if save: the file holds {_kind(data)}, not a JSON object")
+    if data.get("format") != FORMAT:
+        raise _Problem(f'not a her-if save: it has no "format": "{FORMAT}"')
+    version = _int(data, "version")
+    if version > VERSION:
+        raise _Problem(
+            f"made by a newer her-if (save format version {version}; this game reads version "
+            f"{VERSION}); update her-if to load it"
+        )
+    if version != VERSION:
+        raise _Problem(f"unknown save format version {version} (this game reads {VERSION})")
+    story = _text(data, "story")
+    if story != story_id:
+        raise _Problem(f"this save is for the story {_quote(story)}, not {_quote(story_id)}")
+    return Save(
+        story=story,
+        story_title=_text(data, "story_title"),
+        fingerprint=_text(data, "fingerprint"),
+        created=_parse_time(data, "created"),
+        updated=_parse_time(data, "updated"),
+        play_time=_seconds(data, "play_time"),
+        scene=_text(data, "scene"),
+        act_number=_int(data, "act_number"),
+        act_title=_text(data, "act_title"),
+        scene_title=_text(data, "scene_title"),
+        vars=MappingProxyType(_mapping(data, "vars", "true, false, a number or a text", _is_value)),
+        visits=MappingProxyType(_mapping(data, "visits", "a count", _is_count)),
+        used=frozenset(_strings(data, "used")),
+        history=tuple(_strings(data, "history")),
+    )
+
+
+def _field(data: dict[str, object], key: str, want: str, ok: Callable[[object], bool]) -> object:
+    if key not in data:
+        raise _Problem(f'the save has no "{key}"')
+    value = data[key]
+    if not ok(value):
+        raise _Problem(f'"{key}" should be {want}, not {_kind(value)}')
+    return value
+
+
+def _text(data: dict[str, object], key: str) -> str:
+    value = _field(data, key, "a text", lambda v: isinstance(v, str))
+    assert isinstance(value, str)
+    return value
+
+
+def _int(data: dict[str, object], key: str) -> int:
+    value = _field(data, key, "a whole number", _is_int)
+    assert isinstance(value, int)
+    return value
+
+
+def _seconds(data: dict[str, object], key: str) -> float:
+    value = _field(data, key, "a number of seconds, 0 or more", _is_seconds)
+    assert isinstance(value, int | float)
+    return float(value)
+
+
+def _parse_time(data: dict[str, object], key: str) -> datetime:
+    text = _text(data, key)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Problem(f'"{key}" should be an ISO 8601 time, not {_quote(text)}') from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _mapping(
+    data: dict[str, object], key: str, want: str, ok: Callable[[object], bool]
+) -> dict[str, Any]:
+    """A JSON object whose values all pass `ok` (JSON keys are always texts)."""
+    value = _field(data, key, "a JSON object", lambda v: isinstance(v, dict))
+    assert isinstance(value, dict)
+    for name, item in value.items():
+        if not ok(item):
+            raise _Problem(f'"{key}" {_quote(name)} should be {want}, not {_kind(item)}')
+    return value
+
+
+def _strings(data: dict[str, object], key: str) -> list[str]:
+    value = _field(data, key, "a list", lambda v: isinstance(v, list))
+    assert isinstance(value, list)
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, str):
+            raise _Problem(f'"{key}" should hold only texts; item {index} is {_kind(item)}')
+    return value
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_count(value: object) -> bool:
+    return _is_int(value) and value >= 0  # type: ignore[operator]
+
+
+def _is_seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < math.inf
+
+
+def _is_value(value: object) -> bool:
+    return isinstance(value, bool | int | str)
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    return "a JSON object"
+
+
+def _time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- the disk --------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> str:
+    """The file's text, refusing anything that is not a small UTF-8 regular file."""
+    try:
+        if path.is_dir():
+            raise _Problem("is a folder, not a save file")
+        # O_NONBLOCK: opening a named pipe must not hang the game
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _Problem("is not a regular file, so not a save file")
+            if info.st_size > MAX_BYTES:
+                raise _Problem(f"is {info.st_size:,} bytes, far too big to be a save file")
+            data = file.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _Problem("no such file") from None
+    except IsADirectoryError:
+        raise _Problem("is a folder, not a save file") from None
+    except PermissionError:
+        raise _Problem("cannot be read (permission denied); check the file's permissions") from None
+    except OSError as err:
+        raise _Problem(f"cannot be read ({_reason(err)})") from None
+    if not data.strip():
+        raise _Problem("the file is empty (it may have been cut short)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _Problem(f"not a save file: not UTF-8 text (byte {err.start + 1})") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable; only POSIX can open a folder to sync it."""
+    if os.name != "posix":
+        return
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _reason(err: OSError) -> str:
+    return (err.strerror or str(err)).rstrip(".")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(text: str) -> str:
+    """Text from a file or a player, shown with its oddities escaped and kept short."""
+    return repr(_short(text, 40))

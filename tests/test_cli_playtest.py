@@ -1,0 +1,138 @@
+"""`her-if playtest` and `her-if graph` as a tester runs them: output, JSON and exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from her_if.cli import main
+from tests.conftest import ROOT, WALKTHROUGHS, WriteStory
+from tests.test_cli import her_if
+
+FLAWED = ROOT / "tests" / "fixtures" / "flawed"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_playtest_of_a_flawed_story_exits_1_and_names_each_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED)
+    assert code == 1
+    one = "tests/fixtures/flawed/one.yaml"
+    assert f"{one}:19:3: one.pit: no choice is on offer here" in out
+    assert "    path: right\n" in out
+    assert f"{one}:25:3: one.maze: no ending can be reached from here" in out
+    assert f"{one}:52:3: scene 'one.attic' is never reached" in out
+    assert f"{one}:9:9: one.gate, choice 'magic': condition 'coins > 5'" in out
+    assert out.rstrip().endswith("7 defects")
+
+
+def test_playtest_json_has_the_promised_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED, "--json")
+    assert code == 1
+    report = json.loads(out)["exhaustive"]
+    for key in (
+        "states",
+        "transitions",
+        "dead_ends",
+        "softlocks",
+        "unreachable_scenes",
+        "unreachable_choices",
+        "endings",
+    ):
+        assert key in report
+    assert report["dead_ends"][0] == {
+        "scene": "one.pit",
+        "message": "no choice is on offer here and it is not an ending (key = false)",
+        "path": ["right"],
+    }
+    assert report["endings"][0]["path"] == ["left", "take-key", "open"]
+
+
+def test_playtest_cap_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED, "--max-states", "3")
+    assert code == 1
+    assert "STOPPED at the cap of 3 states" in out and "raise --max-states" in out
+
+
+def test_random_playtest_reports_seed_coverage_and_failures(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED, "--random", "20", "--seed", "5")
+    assert code == 1
+    assert "20 random playthroughs (seed 5)" in out
+    assert "scenes seen: 7/8 (87.5%)" in out
+    assert "(seed 5) at tests/fixtures/flawed/one.yaml:19:3: one.pit: dead end" in out
+    code, again, _ = run(capsys, "playtest", "--story", FLAWED, "--random", "20", "--seed", "5")
+    assert again == out
+
+
+def test_walkthroughs_run_and_fail_by_exit_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "playtest", "--walkthroughs", WALKTHROUGHS)
+    assert code == 0, out
+    assert f"walkthroughs: {len(list(WALKTHROUGHS.glob('*.yaml')))} run, 0 failed" in out
+    (tmp_path / "bad.yaml").write_text("choices: [no-such-choice]\n")
+    code, out, _ = run(capsys, "playtest", "--walkthroughs", tmp_path)
+    assert code == 1 and "bad.yaml: FAILED" in out
+    (tmp_path / "bad.yaml").write_text("choices: [\n")
+    code, _, err = run(capsys, "playtest", "--walkthroughs", tmp_path)
+    assert code == 2 and "bad.yaml:" in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "playtest", "--walkthroughs", empty)
+    assert code == 2 and "no walkthrough files" in err
+
+
+def test_playtest_of_a_broken_story_exits_2(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    root = write_story({"one.yaml": "act: one\nscenes: {}\n"})
+    code, _, err = run(capsys, "playtest", "--story", root)
+    assert code == 2 and "error" in err
+
+
+def test_playtest_of_the_shipped_story_is_clean_as_a_process() -> None:
+    result = her_if("playtest", "--json")
+    assert result.returncode == 0, result.stdout
+    report = json.loads(result.stdout)["exhaustive"]
+    assert report["dead_ends"] == [] and report["softlocks"] == []
+    assert report["unreachable_scenes"] == [] and report["complete"] is True
+
+
+def test_graph_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, dot, _ = run(capsys, "graph", "--story", FLAWED)
+    assert code == 0
+    assert 'subgraph "cluster_one"' in dot
+    assert '"one.gate" -> "one.pit" [label="right"];' in dot
+    assert '"one.gate" -> "one.treasure" [label="magic", style=dashed];' in dot
+    assert '"(start)" -> "one.gate";' in dot
+    assert "peripheries=2" in dot
+    code, mermaid, _ = run(capsys, "graph", "--story", FLAWED, "--format", "mermaid")
+    assert mermaid.startswith("flowchart TD\n")
+    assert '-. "magic" .->' in mermaid and '-- "right" -->' in mermaid
+    code, coloured, _ = run(capsys, "graph", "--story", FLAWED, "--reachable")
+    assert '"one.attic" [label="End: Attic", peripheries=2, fillcolor=lightgrey];' in coloured
+    assert '"one.pit" [label="The pit", fillcolor=palegreen];' in coloured
+    out = tmp_path / "g.mmd"
+    code, printed, _ = run(capsys, "graph", "--format", "mermaid", "--reachable", "-o", out)
+    assert code == 0 and printed == "" and "class " in out.read_text()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+@pytest.mark.parametrize("story", [FLAWED, ROOT / "story"])
+def test_graphviz_accepts_the_dot(capsys: pytest.CaptureFixture[str], story: Path) -> None:
+    _, dot, _ = run(capsys, "graph", "--story", story, "--reachable")
+    result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "<svg" in result.stdout

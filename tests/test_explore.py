@@ -1,0 +1,175 @@
+"""The playtester: planted defects are found with the right witness, and witnesses are real."""
+
+from __future__ import annotations
+
+import pytest
+
+from her_if.engine import GameState, choose, start, view
+from her_if.explore import explore
+from her_if.liveness import live_facts
+from her_if.loader import load_story
+from her_if.model import CONTINUE, Story
+from her_if.randomplay import play_randomly
+from tests.conftest import ROOT, WriteStory
+
+FLAWED = ROOT / "tests" / "fixtures" / "flawed"
+
+
+@pytest.fixture(scope="module")
+def flawed() -> Story:
+    return load_story(FLAWED)
+
+
+def replay(story: Story, path: tuple[str, ...]) -> GameState:
+    """Follow a witness the way a walkthrough would: pauses pass by themselves."""
+    state = start(story)
+    steps = list(path)
+    while True:
+        shown = view(story, state)
+        if shown.pause:
+            state = choose(story, state, CONTINUE)
+        elif steps:
+            state = choose(story, state, steps.pop(0))
+        else:
+            return state
+
+
+def test_each_planted_defect_is_found_with_its_shortest_witness(flawed: Story) -> None:
+    found = explore(flawed)
+    assert found.complete
+    assert [(f.scene, f.path) for f in found.dead_ends] == [("one.pit", ("right",))]
+    assert "(key = false)" in found.dead_ends[0].message
+    assert [(f.scene, f.path) for f in found.softlocks] == [
+        ("one.maze", ("left", "wander")),
+        ("one.maze2", ("left", "wander", "onward")),
+    ]
+    assert found.unreachable_scenes == ("one.attic",)
+    assert [(f.scene, f.choice) for f in found.always_false if f.choice] == [("one.gate", "magic")]
+    assert [(f.scene, f.choice, f.path) for f in found.always_true] == [
+        ("one.vault", "open", ("left", "take-key"))
+    ]
+    [text] = [f for f in found.always_false if f.choice is None]
+    assert text.scene == "one.treasure" and "never shows" in text.message
+    assert [(f.choice, f.path) for f in found.clamps] == [
+        ("back", ("left", "back", "left", "back", "left"))
+    ]
+    assert "above its maximum" in found.clamps[0].message
+    # 'magic' is explained by its always-false condition, so it is not reported twice.
+    assert found.unreachable_choices == ()
+    assert [(e.id, e.path) for e in found.endings] == [("rich", ("left", "take-key", "open"))]
+    assert found.defects == 7
+
+
+def test_every_witness_replays_to_where_it_claims(flawed: Story) -> None:
+    found = explore(flawed)
+    for finding in (*found.dead_ends, *found.softlocks, *found.always_true, *found.clamps):
+        assert replay(flawed, finding.path).scene == finding.scene
+    for ending in found.endings:
+        assert replay(flawed, ending.path).scene == ending.scene
+
+
+def test_a_choice_that_is_never_offered_is_reported(write_story: WriteStory) -> None:
+    root = write_story(
+        {
+            "one.yaml": """\
+            act: one
+            scenes:
+              hall:
+                title: Hall
+                text: A hall.
+                choices:
+                  - {id: go, text: Go., to: end, set: {met: true}}
+                  - {id: back, text: Back., to: end, if: met}
+              end:
+                title: End
+                text: The end.
+                ending: {id: fin, title: Fin}
+            """
+        }
+    )
+    found = explore(load_story(root))
+    # 'met' is false whenever the hall is shown: an always-false condition, reported once.
+    assert [(f.scene, f.choice) for f in found.always_false] == [("one.hall", "back")]
+    assert found.unreachable_choices == ()
+
+
+def test_cap_stops_the_walk_loudly(flawed: Story) -> None:
+    found = explore(flawed, max_states=5)
+    assert not found.complete and found.states == 5
+    assert found.defects >= 1
+    # Nothing is claimed unreachable from an incomplete walk.
+    assert found.unreachable_scenes == () and found.always_false == ()
+
+
+LETTER = """\
+act: one
+scenes:
+  hall:
+    title: Hall
+    text: Write a line.
+    choices:
+      - {id: calm, text: Calm., to: desk, set: {mood: calm}}
+      - {id: wild, text: Wild., to: desk, set: {mood: wild}}
+  desk:
+    title: Desk
+    text: Your line was {mood}.
+    choices:
+      - {id: send, text: Send it., to: end, add: {trust: 1}}
+      - {id: keep, text: Keep it., to: end, IF}
+  end:
+    title: End
+    text:
+      - text: A wild ending.
+        if: mood == "wild"
+      - It ends.
+    ending: {id: fin, title: Fin}
+"""
+
+
+def test_state_only_text_reads_does_not_multiply_states(write_story: WriteStory) -> None:
+    text_only = load_story(write_story({"one.yaml": LETTER.replace(", IF", "")}))
+    assert explore(text_only).states == 3  # hall, desk, end: mood is only shown, never decides
+    read_by_choice = load_story(
+        write_story({"one.yaml": LETTER.replace("IF", 'if: mood == "wild"')})
+    )
+    assert explore(read_by_choice).states == 4  # the desk now splits on mood
+    assert live_facts(read_by_choice)["one.desk"].vars == ("mood",)
+    assert live_facts(text_only)["one.desk"].vars == ()
+
+
+def test_random_play_reports_failures_with_seed_and_path(flawed: Story) -> None:
+    report = play_randomly(flawed, 40, seed=7)
+    assert report == play_randomly(flawed, 40, seed=7)  # reproducible by seed
+    dead = [f for f in report.failures if f.scene == "one.pit"]
+    loops = [f for f in report.failures if f.scene.startswith("one.maze")]
+    assert dead and loops
+    assert all(f.seed == 7 for f in report.failures)
+    # A reported path replays to the failure.
+    assert replay(flawed, dead[0].path).scene == "one.pit"
+    assert report.endings.get("rich", 0) + len(report.failures) == 40
+    assert "one.attic" not in report.scenes_seen
+
+
+def test_exploring_the_shipped_story_finds_no_defect(story: Story) -> None:
+    found = explore(story)
+    assert found.complete
+    assert found.defects == 0, [
+        *found.dead_ends,
+        *found.softlocks,
+        *found.unreachable_scenes,
+        *found.unreachable_choices,
+        *found.always_true,
+        *found.always_false,
+    ]
+    assert found.scenes_reached == frozenset(story.scenes)
+
+
+def test_random_play_of_the_shipped_story_always_ends(story: Story) -> None:
+    report = play_randomly(story, 300, seed=1)
+    assert report.failures == ()
+    assert sum(report.endings.values()) == 300
+
+
+@pytest.fixture(scope="module")
+def story() -> Story:
+    return load_story(ROOT / "story")

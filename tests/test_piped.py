@@ -1,0 +1,119 @@
+"""Piped play: choices and commands a line at a time, autosaving as it goes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from her_if import load_story
+from her_if.model import Story
+from her_if.piped import play_lines
+from her_if.saves import read_save
+from her_if.session import Saving, load_game
+from tests.conftest import ACT, WriteStory
+
+
+@pytest.fixture
+def tiny(write_story: WriteStory) -> Story:
+    return load_story(write_story())
+
+
+def pipe(story: Story, text: str, folder: Path | None, **options: object) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    saving = Saving(folder) if folder is not None else None
+    play_lines(story, io.StringIO(text), out, 72, saving=saving, err=err, **options)  # type: ignore[arg-type]
+    return out.getvalue(), err.getvalue()
+
+
+def test_every_choice_is_autosaved_and_the_end_of_input_says_where(
+    tiny: Story, saves_dir: Path
+) -> None:
+    out, err = pipe(tiny, "2\n", saves_dir)
+    assert read_save(saves_dir / "autosave.json", tiny).history == ("wait",)
+    assert out.rstrip().endswith("(input ended)")
+    assert err == f"Progress saved to {saves_dir / 'autosave.json'}.\n"
+
+
+def test_a_game_that_has_not_moved_saves_nothing(tiny: Story, saves_dir: Path) -> None:
+    out, err = pipe(tiny, "quit\n", saves_dir)
+    assert out.rstrip().endswith("Goodbye.") and err == ""
+    assert not saves_dir.exists()
+
+
+def test_save_load_undo_and_saves_commands(tiny: Story, saves_dir: Path) -> None:
+    out, _ = pipe(tiny, "2\nsave mine\nundo\nsaves\nload mine\nsave\nquit\n", saves_dir)
+    assert f"Saved to {saves_dir / 'mine.json'}.\n" in out
+    assert "Undone: back to The hall.\n" in out
+    assert "Saves in " in out and "  mine      Act I: One · The hall · " in out
+    assert f"Loaded {saves_dir / 'mine.json'}.\n\nPreviously, in The hall:" in out
+    assert out.count(f"Saved to {saves_dir / 'mine.json'}.") == 2  # plain `save`: the loaded slot
+    assert out.rstrip().endswith("Goodbye.")
+    assert read_save(saves_dir / "autosave.json", tiny).history == ("wait",)
+
+
+def test_save_without_a_name_uses_the_games_slot_or_a_free_one(
+    tiny: Story, saves_dir: Path
+) -> None:
+    out, _ = pipe(tiny, "save\nsave\n", saves_dir)
+    assert out.count(f"Saved to {saves_dir / 'save-1.json'}.") == 2
+    out, _ = pipe(tiny, "save\n", saves_dir)  # another game: save-1 is taken
+    assert f"Saved to {saves_dir / 'save-2.json'}." in out
+
+
+def test_bad_commands_are_answered_and_play_goes_on(tiny: Story, saves_dir: Path) -> None:
+    (saves_dir).mkdir()
+    broken = saves_dir / "broken.json"
+    broken.write_text("{")
+    out, _ = pipe(tiny, "save ../x\nload\nload nothing\nload broken\nundo\n7\n2\n", saves_dir)
+    assert "Not saved: '../x' is not a slot name: use 1 to 40 letters, digits, '-' or '_'" in out
+    assert "Load which slot? Type 'load NAME'; 'saves' lists them." in out
+    assert f"Not loaded: {saves_dir / 'nothing.json'}: no such file" in out
+    assert f"Not loaded: {broken}: the file is cut short (its JSON stops at line 1)" in out
+    assert "Nothing to undo: this is the start of the story." in out
+    assert "'7' is not a choice here: type a number from 1 to 2 or a choice id." in out
+    assert "> Wait." in out and broken.read_text() == "{"
+
+
+def test_a_choice_named_like_a_command_is_taken_as_the_choice(write_story: WriteStory) -> None:
+    story = load_story(write_story({"one.yaml": ACT.replace("id: wait", "id: undo")}))
+    out, _ = pipe(story, "undo\nundo\n", None)
+    assert out.count("> Wait.") == 1  # the first `undo` is the choice, the second the command
+    assert "Undone: back to The hall." in out
+
+
+def test_without_saving_the_save_commands_say_so(tiny: Story) -> None:
+    out, _ = pipe(tiny, "save\nload x\nsaves\n", None)
+    assert out.count("Saving is off in this game.") == 3
+
+
+def test_resuming_shows_what_changed_and_what_led_here(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    before = load_story(write_story())
+    pipe(before, "2\n1\n", saves_dir)  # wait, the door: the game ends and is autosaved
+    after = load_story(write_story({"one.yaml": ACT.replace("It ends.", "It is over.")}))
+    out, _ = pipe(after, "", saves_dir, resumed=load_game(after, saves_dir, "autosave"))
+    assert out.startswith(
+        "The story has changed since this save; your place in it has not.\n\n"
+        "Previously, in The room:\n\n  You feel wild.\n"
+    )
+    assert "It is over." in out
+
+
+def test_an_autosave_that_cannot_be_written_is_reported_on_err(
+    tiny: Story, saves_dir: Path
+) -> None:
+    saves_dir.mkdir()
+    (saves_dir / "autosave.json").write_text('{"format": "ink"}')
+    out, err = pipe(tiny, "2\n", saves_dir)
+    assert "> Wait." in out
+    assert err.startswith(f"Not saved: {saves_dir / 'autosave.json'}: not saving over it, since ")
+    assert (saves_dir / "autosave.json").read_text() == '{"format": "ink"}'
+
+
+def test_piped_play_counts_play_time(tiny: Story, saves_dir: Path) -> None:
+    ticks = iter([0.0, 42.0])
+    pipe(tiny, "2\n", saves_dir, clock=lambda: next(ticks, 42.0))
+    assert read_save(saves_dir / "autosave.json", tiny).play_time == 42.0

@@ -1,0 +1,467 @@
+"""Save files on disk: the round trip, atomic writes, every kind of bad file, slot names."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from her_if import choose, load_story, start, view
+from her_if.engine import GameState
+from her_if.locate import default_saves_dir
+from her_if.model import Story
+from her_if.replay import resume
+from her_if.saves import (
+    AUTOSAVE,
+    Save,
+    SaveError,
+    check_slot,
+    fingerprint,
+    list_saves,
+    read_save,
+    snapshot,
+    write_save,
+)
+from her_if.session import Game, load_game, played, save_game, suggest_slot
+from tests.conftest import ACT, STORY, WriteStory
+
+WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+
+
+@pytest.fixture
+def tiny(write_story: WriteStory) -> Story:
+    return load_story(write_story())
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Story:
+    return load_story(STORY)
+
+
+def save_of(story: Story, state: GameState, updated: datetime = WHEN) -> Save:
+    return snapshot(story, state, created=WHEN, updated=updated, play_time=61.5)
+
+
+def play(story: Story, *choices: str) -> GameState:
+    state = start(story)
+    for choice in choices:
+        state = choose(story, state, choice)
+    return state
+
+
+def untouched(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+# -- the round trip ----------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(picks=st.lists(st.integers(min_value=0, max_value=99), max_size=80))
+def test_random_play_saved_and_loaded_is_the_same_state(shipped: Story, picks: list[int]) -> None:
+    state = start(shipped)
+    for pick in picks:
+        shown = view(shipped, state)
+        if shown.ending is not None:
+            break
+        state = choose(shipped, state, shown.choices[pick % len(shown.choices)].id)
+    with tempfile.TemporaryDirectory() as folder:
+        write_save(Path(folder), "slot", save_of(shipped, state))
+        loaded = read_save(Path(folder) / "slot.json", shipped)
+    assert loaded.state == state
+    assert loaded == save_of(shipped, state)
+    assert resume(shipped, loaded.state, same_story=True).state == state
+
+
+def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path) -> None:
+    state = play(tiny, "wait", "room")
+    path = write_save(tmp_path, "one", save_of(tiny, state))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data == {
+        "format": "her-if-save",
+        "version": 1,
+        "story": "tiny",
+        "story_title": "Tiny",
+        "fingerprint": fingerprint(tiny),
+        "created": "2025-03-04T05:06:07Z",
+        "updated": "2025-03-04T05:06:07Z",
+        "play_time": 61.5,
+        "scene": "one.room",
+        "act_number": 1,
+        "act_title": "One",
+        "scene_title": "The room",
+        "vars": {"trust": 2, "met": True, "mood": "wild"},
+        "visits": {"one.hall": 2, "one.room": 1},
+        "used": ["one.hall/wait"],
+        "history": ["wait", "room"],
+    }
+    assert fingerprint(tiny).startswith("sha256:") and len(fingerprint(tiny)) == 71
+
+
+def test_the_fingerprint_follows_the_story_files(write_story: WriteStory) -> None:
+    root = write_story()
+    first = fingerprint(load_story(root))
+    (root / "notes.txt").write_text("not part of the story")
+    assert fingerprint(load_story(root)) == first
+    write_story({"one.yaml": ACT.replace("It ends.", "It ends here.")})
+    assert fingerprint(load_story(root)) != first
+
+
+# -- atomic writes -----------------------------------------------------------------------------
+
+
+def test_a_failure_between_the_write_and_the_replace_keeps_the_old_save(
+    tiny: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "saves"
+    path = write_save(folder, "slot", save_of(tiny, play(tiny, "wait")))
+    before = path.read_bytes()
+
+    def disk_full(src: str, dst: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(SaveError) as caught:
+        write_save(folder, "slot", save_of(tiny, play(tiny, "room")))
+    assert str(caught.value) == (
+        f"{path}: could not save (No space left on device); the previous save is unchanged"
+    )
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["slot.json"]  # no temporary left
+
+
+def test_a_failure_while_writing_keeps_the_old_save(
+    tiny: Story, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "saves"
+    path = write_save(folder, "slot", save_of(tiny, play(tiny, "wait")))
+    before = path.read_bytes()
+
+    def failing_disk(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_disk)
+    with pytest.raises(SaveError, match="Input/output error"):
+        write_save(folder, "slot", save_of(tiny, play(tiny, "room")))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["slot.json"]
+
+
+def test_games_saving_the_same_slot_at_once_leave_a_whole_save(tiny: Story, tmp_path: Path) -> None:
+    folder = tmp_path / "saves"
+    states = [play(tiny), play(tiny, "wait"), play(tiny, "room"), play(tiny, "wait", "room")]
+
+    def keep_saving(state: GameState) -> None:
+        for _ in range(25):
+            write_save(folder, "shared", save_of(tiny, state))
+
+    with ThreadPoolExecutor(max_workers=len(states)) as pool:
+        list(pool.map(keep_saving, states))
+    assert read_save(folder / "shared.json", tiny).state in states
+    assert sorted(p.name for p in folder.iterdir()) == ["shared.json"]
+
+
+def test_the_folder_is_created_on_the_first_save(tiny: Story, tmp_path: Path) -> None:
+    folder = tmp_path / "deep" / "saves"
+    assert list_saves(folder, tiny).entries == ()
+    assert not folder.exists()  # looking creates nothing
+    write_save(folder, "a", save_of(tiny, start(tiny)))
+    assert (folder / "a.json").is_file()
+
+
+def test_an_unwritable_folder_is_a_one_line_error(tiny: Story, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(SaveError, match=r"could not save \(") as caught:
+        write_save(blocker / "saves", "a", save_of(tiny, start(tiny)))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_file_that_is_not_this_storys_save_is_never_saved_over(
+    tiny: Story, tmp_path: Path
+) -> None:
+    foreign = tmp_path / "slot.json"
+    foreign.write_text(json.dumps({"format": "her-if-save", "version": 1, "story": "other"}))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "her-if-save", "vers')
+    for path in (foreign, broken):
+        before = untouched(path)
+        with pytest.raises(SaveError, match="not saving over it") as caught:
+            write_save(tmp_path, path.stem, save_of(tiny, start(tiny)))
+        assert str(caught.value).startswith(f"{path}: not saving over it, since ")
+        assert untouched(path) == before
+
+
+# -- bad files ---------------------------------------------------------------------------------
+
+
+def good_json(story: Story) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_save(Path(folder), "x", save_of(story, play(story, "wait")))
+        data: dict[str, object] = json.loads(path.read_text())
+    return data
+
+
+def altered(base: Story, **changes: object) -> str:
+    return json.dumps({**good_json(base), **changes})
+
+
+BAD_FILES: dict[str, tuple[Callable[[Story], str], str]] = {
+    "truncated": (
+        lambda s: json.dumps(good_json(s))[:120],
+        "the file is cut short (its JSON stops at line 1)",
+    ),
+    "not json": (lambda s: "Dear Catherine,\n", "not a save file: not valid JSON (line 1 column 1"),
+    "empty": (lambda s: "", "the file is empty (it may have been cut short)"),
+    "a list": (lambda s: "[1, 2]", "not a her-if save: the file holds a list, not a JSON object"),
+    "another format": (lambda s: '{"format": "ink"}', 'not a her-if save: it has no "format"'),
+    "unknown version": (
+        lambda s: altered(s, version=0),
+        "unknown save format version 0 (this game reads 1)",
+    ),
+    "newer version": (
+        lambda s: altered(s, version=2),
+        "made by a newer her-if (save format version 2; this game reads version 1); "
+        "update her-if to load it",
+    ),
+    "version as text": (
+        lambda s: altered(s, version="1"),
+        '"version" should be a whole number, not a text',
+    ),
+    "another story": (
+        lambda s: altered(s, story="her-sequel"),
+        "this save is for the story 'her-sequel', not 'tiny'",
+    ),
+    "history not a list": (
+        lambda s: altered(s, history="wait"),
+        '"history" should be a list, not a text',
+    ),
+    "a number in the history": (
+        lambda s: altered(s, history=["wait", 3]),
+        '"history" should hold only texts; item 2 is a number',
+    ),
+    "visits as text": (
+        lambda s: altered(s, visits={"one.hall": "1"}),
+        "\"visits\" 'one.hall' should be a count, not a text",
+    ),
+    "a list as a value": (
+        lambda s: altered(s, vars={"trust": [1]}),
+        "\"vars\" 'trust' should be true, false, a number or a text, not a list",
+    ),
+    "negative play time": (
+        lambda s: altered(s, play_time=-5),
+        '"play_time" should be a number of seconds, 0 or more, not a number',
+    ),
+    "a missing field": (
+        lambda s: json.dumps({k: v for k, v in good_json(s).items() if k != "scene"}),
+        'the save has no "scene"',
+    ),
+    "a bad time": (
+        lambda s: altered(s, updated="yesterday"),
+        "\"updated\" should be an ISO 8601 time, not 'yesterday'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_file_gives_one_line_naming_it_and_is_left_alone(
+    tiny: Story, tmp_path: Path, case: str
+) -> None:
+    content, problem = BAD_FILES[case]
+    path = tmp_path / "bad.json"
+    path.write_text(content(tiny), encoding="utf-8")
+    before = untouched(path)
+    with pytest.raises(SaveError) as caught:
+        read_save(path, tiny)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {problem}")
+    assert "\n" not in message
+    assert untouched(path) == before
+
+
+def test_a_file_that_is_not_utf8(tiny: Story, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b'{"format": "her-if-save", "story": "caf\xe9"}')
+    before = untouched(path)
+    with pytest.raises(SaveError) as caught:
+        read_save(path, tiny)
+    assert str(caught.value) == f"{path}: not a save file: not UTF-8 text (byte 40)"
+    assert untouched(path) == before
+
+
+def test_a_folder_where_the_file_should_be(tiny: Story, tmp_path: Path) -> None:
+    path = tmp_path / "slot.json"
+    path.mkdir()
+    with pytest.raises(SaveError) as caught:
+        read_save(path, tiny)
+    assert str(caught.value) == f"{path}: is a folder, not a save file"
+    assert path.is_dir() and list(path.iterdir()) == []
+
+
+def test_a_missing_file(tiny: Story, tmp_path: Path) -> None:
+    with pytest.raises(SaveError) as caught:
+        read_save(tmp_path / "gone.json", tiny)
+    assert str(caught.value) == f"{tmp_path / 'gone.json'}: no such file"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file(tiny: Story, tmp_path: Path) -> None:
+    path = write_save(tmp_path, "locked", save_of(tiny, start(tiny)))
+    path.chmod(0)
+    try:
+        before = path.stat().st_mtime_ns
+        with pytest.raises(SaveError) as caught:
+            read_save(path, tiny)
+        assert str(caught.value) == (
+            f"{path}: cannot be read (permission denied); check the file's permissions"
+        )
+        assert path.stat().st_mtime_ns == before
+    finally:
+        path.chmod(0o600)
+
+
+def test_a_named_pipe_does_not_hang_the_game(tiny: Story, tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    path = tmp_path / "pipe.json"
+    os.mkfifo(path)
+    with pytest.raises(SaveError, match="is not a regular file"):
+        read_save(path, tiny)
+
+
+def test_escape_sequences_in_a_bad_file_are_shown_escaped(tiny: Story, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(altered(tiny, story="\x1b]52;c;aGk=\x07"))
+    with pytest.raises(SaveError) as caught:
+        read_save(path, tiny)
+    assert "\x1b" not in str(caught.value) and "\\x1b]52" in str(caught.value)
+
+
+# -- slot names --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "slot", ["../x", "a/b", "", "x" * 41, "tab\there", "esc\x1b[2J", "two words", ".hidden", "é"]
+)
+def test_slot_names_outside_the_rule_are_refused(tiny: Story, tmp_path: Path, slot: str) -> None:
+    with pytest.raises(SaveError, match=r"use 1 to 40 letters, digits, '-' or '_'$") as caught:
+        write_save(tmp_path / "saves", slot, save_of(tiny, start(tiny)))
+    assert "\x1b" not in str(caught.value) and "\t" not in str(caught.value)
+    assert not (tmp_path / "saves").exists() and not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("slot", ["a", "x" * 40, "Act-2_final", AUTOSAVE, "0"])
+def test_slot_names_inside_the_rule_are_accepted(slot: str) -> None:
+    assert check_slot(slot) == slot
+
+
+# -- listing -----------------------------------------------------------------------------------
+
+
+def test_listing_is_newest_first_and_reports_what_it_cannot_read(
+    tiny: Story, tmp_path: Path
+) -> None:
+    write_save(tmp_path, "old", save_of(tiny, start(tiny), WHEN))
+    write_save(tmp_path, "new", save_of(tiny, play(tiny, "room"), WHEN + timedelta(hours=1)))
+    (tmp_path / "bad.json").write_text("{")
+    (tmp_path / "my save.json").write_text("{}")
+    (tmp_path / "notes.txt").write_text("not a save")
+    listing = list_saves(tmp_path, tiny)
+    assert [e.slot for e in listing.entries] == ["new", "old"]
+    assert listing.entries[0].save.scene_title == "The room"
+    assert [(u.slot, u.problem) for u in listing.unreadable] == [
+        (
+            "bad",
+            f"{tmp_path / 'bad.json'}: the file is cut short (its JSON stops at line 1)",
+        ),
+        (
+            "my save",
+            f"{tmp_path / 'my save.json'}: 'my save' is not a slot name; "
+            "rename it to 1 to 40 letters, digits, '-' or '_'",
+        ),
+    ]
+
+
+# -- where saves live ------------------------------------------------------------------------
+
+
+def test_where_saves_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import her_if.locate as locate
+
+    monkeypatch.setenv("HER_IF_SAVES", str(tmp_path / "env"))
+    assert default_saves_dir(tmp_path / "flag") == tmp_path / "flag"
+    assert default_saves_dir() == tmp_path / "env"
+    monkeypatch.delenv("HER_IF_SAVES")
+    assert default_saves_dir() == Path(locate.__file__).resolve().parent.parent / "saves"
+    monkeypatch.setattr(locate, "_PACKAGE", tmp_path / "site" / "her_if")  # an installed copy
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_saves_dir() == tmp_path / "data" / "her-if" / "saves"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/data")  # invalid by the spec: ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_saves_dir() == tmp_path / "home" / ".local" / "share" / "her-if" / "saves"
+    assert not any(tmp_path.iterdir())  # nothing is created by looking
+
+
+# -- sessions: saving and loading through the story ------------------------------------------
+
+
+def test_a_game_saved_and_loaded_keeps_its_place_time_and_slot(tiny: Story, tmp_path: Path) -> None:
+    game = Game(play(tiny, "wait"), WHEN, 100.0)
+    save_game(tiny, tmp_path, "mine", game)
+    loaded = load_game(tiny, tmp_path, "mine")
+    assert loaded.game == Game(game.state, WHEN, 100.0, "mine")
+    assert loaded.change is None and loaded.stop is None
+    assert loaded.recap is not None and loaded.recap.chosen == "Wait."
+
+
+def test_loading_after_a_text_edit_continues_exactly(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    before = load_story(write_story())
+    game = Game(play(before, "wait", "room"), WHEN)
+    save_game(before, tmp_path, "mine", game)
+    after = load_story(write_story({"one.yaml": ACT.replace("It ends.", "It is over.")}))
+    loaded = load_game(after, tmp_path, "mine")
+    assert loaded.game.state == game.state and loaded.stop is None
+    assert loaded.change == "The story has changed since this save; your place in it has not."
+
+
+def test_loading_after_a_choice_is_removed_offers_the_furthest_point(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    before = load_story(write_story())
+    save_game(before, tmp_path, "mine", Game(play(before, "wait", "room", "continue"), WHEN))
+    without_wait = ACT.replace(
+        "      - id: wait\n        text: Wait.\n        to: hall\n        once: true\n"
+        "        set: {mood: wild}\n",
+        "",
+    )
+    after = load_story(write_story({"one.yaml": without_wait}))
+    loaded = load_game(after, tmp_path, "mine")
+    assert loaded.stop is not None and loaded.stop.step == 1 and loaded.stop.choice == "wait"
+    assert loaded.game.state == start(after)
+    assert loaded.change is not None
+    assert "at step 1 of 3 the scene 'The hall' no longer has a choice 'wait'" in loaded.change
+
+
+def test_play_time_counts_idle_gaps_only_up_to_a_cap(tiny: Story) -> None:
+    game = Game(start(tiny), WHEN, 10.0)
+    assert played(game, 30.0).play_time == 40.0
+    assert played(game, 8 * 3600.0).play_time == 310.0
+    assert played(game, -1.0).play_time == 10.0  # a clock that stepped back counts nothing
+
+
+def test_saving_suggests_the_games_own_slot_or_a_free_one(tiny: Story) -> None:
+    game = Game(start(tiny), WHEN)
+    assert suggest_slot(game, {"save-1", "save-3"}) == "save-2"
+    assert suggest_slot(Game(start(tiny), WHEN, slot=AUTOSAVE), {"save-1"}) == "save-2"
+    assert suggest_slot(Game(start(tiny), WHEN, slot="mine"), {"mine"}) == "mine"
