@@ -2,7 +2,7 @@
 
 Errors stop a story from loading (see the loader); warnings here are things that load but are
 probably mistakes: a scene no choice leads to, state that nothing reads or nothing changes, a
-YAML file in the story folder that the manifest forgets. All are found statically, without
+YAML file in the story folder (or a pack's folder) that its manifest forgets. All are found statically, without
 playing; the playtester explores actual play.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from her_if.diagnostics import Diagnostic, display_path
 from her_if.expr import names_read
-from her_if.loader import MANIFEST
+from her_if.loader import MANIFEST, PACK_MANIFEST
 from her_if.model import Condition, Position, Scene, Slot, Story, Template
 
 
@@ -113,17 +113,32 @@ def _condition_reads(condition: Condition | None) -> set[str]:
 
 
 def _unlisted_files(story: Story) -> list[Diagnostic]:
-    root = Path(story.root)
-    listed = {Path(act.path).name for act in story.acts} | {MANIFEST}
-    return [
-        Diagnostic(
-            Position(display_path(path), 1, 1),
-            f"'{path.name}' is in the story folder but no act in {MANIFEST} lists it",
-            "warning",
-        )
-        for path in sorted(root.glob("*.y*ml"))
-        if path.name not in listed
+    """YAML files lying in the story's folder or a pack's folder that no manifest lists."""
+    listed = {Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)}
+    listed |= {Path(beat.pos.path) for beat in story.beats[:1]}  # a beat sheet kept alongside
+    for pack in story.packs:
+        listed |= {Path(pack.root) / PACK_MANIFEST, *(Path(file) for file in pack.files)}
+    known = {path.resolve() for path in listed}
+    folders = [(Path(story.root), f"story folder but no act in {MANIFEST} lists it")]
+    folders += [
+        (Path(p.root), f"pack folder but its {PACK_MANIFEST} 'files' do not list it")
+        for p in story.packs
     ]
+    warnings: list[Diagnostic] = []
+    seen: set[Path] = set()
+    for folder, why in folders:
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.resolve() in known or path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            warnings.append(
+                Diagnostic(
+                    Position(display_path(path), 1, 1),
+                    f"'{path.name}' is in the {why}",
+                    "warning",
+                )
+            )
+    return warnings
 
 
 def _yaml(value: object) -> str:

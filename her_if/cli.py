@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -20,9 +21,10 @@ from her_if.check import summarize
 from her_if.diagnostics import StoryError
 from her_if.explore import DEFAULT_MAX_STATES, Exploration, explore
 from her_if.graph import Reached, to_dot, to_mermaid
-from her_if.loader import load_story
+from her_if.loader import layer_problem, load_story
 from her_if.locate import default_saves_dir, default_story_dir
 from her_if.model import Story
+from her_if.new_scene import NewSceneError, draft_scene, write_scene
 from her_if.piped import play_lines
 from her_if.plain import Transcript, render_listing
 from her_if.playtest import (
@@ -35,16 +37,22 @@ from her_if.playtest import (
     walkthrough_lines,
 )
 from her_if.randomplay import DEFAULT_PLAYTHROUGHS, play_randomly
+from her_if.reload import Reloading
+from her_if.sanitize import clean
 from her_if.saves import AUTOSAVE, SaveError, check_slot, list_saves
 from her_if.script import Script, load_script, run_script
 from her_if.session import Saving, progress_line, resume_slot, save_state
 
 TRANSCRIPT_WIDTH = 80
-COMMANDS = ("play", "check", "playtest", "graph", "saves")
+COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
+    problem = _story_problem(getattr(args, "story", None))
+    if problem is not None:
+        print(f"her-if: {problem}", file=sys.stderr)
+        return 2
     try:
         if args.command == "check":
             return _check(args)
@@ -54,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _graph(args)
         if args.command == "saves":
             return _saves(args)
+        if args.command == "new-scene":
+            return _new_scene(args)
         return _play(args)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
@@ -87,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     play.add_argument(
         "--new", action="store_true", help="start a new game, skipping the title menu"
+    )
+    play.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the story whenever one of its files changes, keeping your place",
     )
     _saves_option(play)
 
@@ -136,12 +151,28 @@ def _parser() -> argparse.ArgumentParser:
         "--reachable", action="store_true", help="colour what the exhaustive explorer reaches"
     )
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    new_scene = commands.add_parser(
+        "new-scene", help="print a commented skeleton of a new scene, or add it to its act file"
+    )
+    new_scene.add_argument(
+        "scene", metavar="ACT.SCENE", help="the new scene's id, e.g. upgrade.rain"
+    )
+    _story_option(new_scene)
+    new_scene.add_argument(
+        "--write", action="store_true", help="add it at the end of the act's scenes in its file"
+    )
     return parser
 
 
 def _story_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--story", metavar="DIR", type=Path, help="the story folder (default: the bundled story)"
+        "--story",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        help="the story folder (default: the bundled story); give it again for each scene "
+        "pack to layer on the story, in order",
     )
 
 
@@ -162,8 +193,22 @@ def _with_default_command(argv: list[str]) -> list[str]:
     return ["play", *argv]
 
 
-def _load(story_dir: Path | None) -> Story:
-    return load_story(story_dir or default_story_dir())
+def _load(stories: list[Path] | None) -> Story:
+    """The story of the first `--story` with the packs of the later ones layered on it.
+
+    Each call reads the files afresh: play reloads the story by calling it again.
+    """
+    paths = stories or [default_story_dir()]
+    return load_story(paths[0], packs=paths[1:])
+
+
+def _story_problem(stories: list[Path] | None) -> str | None:
+    """A `--story` that is not a story folder (the first) or a pack folder (the later ones)."""
+    for index, path in enumerate(stories or []):
+        problem = layer_problem(path, "story" if index == 0 else "pack")
+        if problem is not None:
+            return f"--story {path}: {problem}"
+    return None
 
 
 def _report(err: StoryError) -> int:
@@ -188,7 +233,7 @@ def _check(args: argparse.Namespace) -> int:
     for warning in summary.warnings:
         print(warning)
     print(
-        f"{story.title}: {_count(summary.scenes, 'scene')}, {_count(summary.choices, 'choice')}, "
+        f"{clean(story.full_title)}: {_count(summary.scenes, 'scene')}, {_count(summary.choices, 'choice')}, "
         f"{_count(summary.endings, 'ending')}, {_count(summary.words, 'word')}; "
         f"0 errors, {_count(len(summary.warnings), 'warning')}"
     )
@@ -278,6 +323,12 @@ def _json_report(story: Story | None, err: StoryError | None) -> dict[str, objec
     return {
         "story": story.id if story else None,
         "title": story.title if story else None,
+        "packs": [
+            {"id": p.id, "title": p.title, "version": p.version, "folder": p.root}
+            for p in story.packs
+        ]
+        if story
+        else None,
         "acts": len(story.acts) if story else None,
         "scenes": summary.scenes if summary else None,
         "choices": summary.choices if summary else None,
@@ -303,6 +354,35 @@ def _saves(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_scene(args: argparse.Namespace) -> int:
+    try:
+        story = _load(args.story)
+        draft = draft_scene(story, args.scene)
+        if not args.write:
+            sys.stdout.write(draft.skeleton)
+            print(
+                f"her-if: paste it at the end of the scenes in {draft.path}, "
+                "or add --write to put it there",
+                file=sys.stderr,
+            )
+            return 0
+        line = write_scene(draft)
+    except StoryError as err:
+        return _report(err)
+    except NewSceneError as err:
+        print(f"her-if: new-scene: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"her-if: new-scene: {err.filename}: {err.strerror}", file=sys.stderr)
+        return 2
+    name = draft.scene.partition(".")[2]
+    print(
+        f"{draft.path}:{line}: new scene '{draft.scene}'; nothing leads to it yet: add a "
+        f"choice with 'to: {draft.scene}' (or 'to: {name}' in its own act)"
+    )
+    return 0
+
+
 def _play(args: argparse.Namespace) -> int:
     if args.slot is not None:
         try:
@@ -321,6 +401,9 @@ def _play(args: argparse.Namespace) -> int:
             "be replayed from the start as a save needs; drop --slot",
             file=sys.stderr,
         )
+        return 2
+    if script is not None and args.watch:
+        print("her-if: --watch is for playing, not for --script", file=sys.stderr)
         return 2
     saving = Saving(default_saves_dir(args.saves), args.slot or AUTOSAVE)
     try:
@@ -377,12 +460,31 @@ def _play_story(
             transcript,
             saving=saving,
             resumed=resumed,
+            reloading=_reloading(args, story),
             err=sys.stderr,
         )
     from her_if.tui.play import play_interactive
 
-    play_interactive(story, transcript=transcript, saving=saving, slot=args.slot, new=args.new)
+    play_interactive(
+        story,
+        transcript=transcript,
+        saving=saving,
+        slot=args.slot,
+        new=args.new,
+        reloading=_reloading(args, story),
+    )
     return 0
+
+
+def _reloading(args: argparse.Namespace, story: Story) -> Reloading:
+    """How play reads the story again: as it was read at the start, from the same `--story`.
+
+    With --watch, the story folders are watched (new files in them count) and so is the beat
+    sheet, which may lie outside them.
+    """
+    folders = args.story or [default_story_dir()]
+    beat_sheets = sorted({Path(beat.pos.path) for beat in story.beats})
+    return Reloading(partial(_load, args.story), (*folders, *beat_sheets) if args.watch else ())
 
 
 def _open_transcript(target: str | None) -> TextIO | None:

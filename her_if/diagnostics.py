@@ -66,3 +66,8 @@ def display_path(path: Path) -> str:
         return str(absolute.relative_to(Path.cwd()))
     except ValueError:
         return str(absolute)
+
+
+def a(noun: str) -> str:
+    """The noun with its indefinite article: 'a flag', 'an enum'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"

@@ -37,7 +37,7 @@ def _dot(text: str) -> str:
 
 def _dot_lines(story: Story, reached: Reached | None) -> Iterator[str]:
     yield f"digraph {_dot(story.id)} {{"
-    yield f"  label={_dot(story.title)};"
+    yield f"  label={_dot(story.full_title)};"
     yield '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica"];'
     yield '  edge [fontname="Helvetica", fontsize=10];'
     yield '  "(start)" [shape=circle, label="", width=0.2, style=filled, fillcolor=black];'

@@ -1,23 +1,28 @@
-"""Turn a story folder of YAML files into a `Story`, or a `StoryError` listing every problem.
+"""Turn a story folder of YAML files, and any scene packs layered on it, into a `Story`, or a
+`StoryError` listing every problem in every file.
 
-Two passes, as compilers do: the first reads every file and registers every scene id, the
-second (`scene_loader`) resolves what refers to what (targets, conditions, interpolations,
-beats), so a reference to a scene defined later, or in another file, is no problem, and each
-wrong reference is reported once, at its own position.
+Two passes, as compilers do: the first reads every file (the story's, then each pack's, see
+`pack_loader`) and registers every scene id, the second (`scene_loader`) resolves what refers
+to what (targets, conditions, interpolations, beats), so a reference to a scene defined later,
+or in another file, is no problem, and each wrong reference is reported once, at its own
+position. Each layer resolves in its own scope: the story sees only itself, and a pack sees
+the story and itself.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 import yaml
 
 from her_if.beat_loader import read_beat_sheet
 from her_if.diagnostics import Diagnostic, StoryError, display_path
-from her_if.model import Act, Beat, Scene, Story, Variable
+from her_if.model import Act, Beat, Position, Scene, Story, Variable
+from her_if.pack_loader import PACK_MANIFEST, STORY, Defined, RawPack, extend_scenes, read_pack
 from her_if.scene_loader import RawScene, SceneBuilder
 from her_if.state_loader import read_state
 from her_if.yaml_source import Source
@@ -25,14 +30,43 @@ from her_if.yaml_source import Source
 MANIFEST = "story.yaml"
 
 
-def load_story(root: str | os.PathLike[str]) -> Story:
-    """Load and validate the story in folder `root`; raise StoryError with every problem."""
-    return _StoryLoader(Path(root)).load()
+def load_story(root: str | os.PathLike[str], packs: Sequence[str | os.PathLike[str]] = ()) -> Story:
+    """Load and validate the story in folder `root` with the packs in `packs` layered on it, in
+    that order; raise StoryError with every problem in every file. Each call reads the files
+    afresh, so calling it again with the same arguments is how a story is reloaded."""
+    return _StoryLoader(Path(root), [Path(p) for p in packs]).load()
+
+
+def layer_problem(path: Path, kind: Literal["story", "pack"]) -> str | None:
+    """Why `path` cannot be loaded as a story folder (or a pack folder), in one line with the
+    fix; None when it holds the manifest it should."""
+    want, other = (MANIFEST, PACK_MANIFEST) if kind == "story" else (PACK_MANIFEST, MANIFEST)
+    if (path / want).is_file():
+        return None
+    expected = f"a {kind} folder (with {want})"
+    if not path.exists():
+        return f"no such folder; expected {expected}"
+    if path.is_file():
+        if path.name in (MANIFEST, PACK_MANIFEST):
+            return f"give the folder, not the file: --story {display_path(path.parent)}"
+        return f"a file, not a folder; expected {expected}"
+    if (path / other).is_file():
+        if kind == "story":
+            return (
+                f"a pack ({PACK_MANIFEST}), not a story: give the story first, then its "
+                f"packs: --story STORY --story {display_path(path)}"
+            )
+        return (
+            f"a story ({MANIFEST}), not a pack: only the first --story is the story; "
+            f"every later one is a pack folder (with {PACK_MANIFEST})"
+        )
+    return f"neither a story nor a pack; expected {expected}"
 
 
 class _StoryLoader:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, packs: list[Path]) -> None:
         self.root = root
+        self.pack_roots = packs
         self.errors: list[Diagnostic] = []
         self.variables: dict[str, Variable] = {}
         self.raw: dict[str, RawScene] = {}
@@ -40,6 +74,10 @@ class _StoryLoader:
 
     def load(self) -> Story:
         manifest = Source(self.root / MANIFEST, display_path(self.root / MANIFEST), self.errors)
+        problem = layer_problem(self.root, "story")
+        if problem is not None:
+            manifest.error_at(Position(manifest.display, 1, 1), problem)
+            raise StoryError(self.errors)
         node = manifest.load()
         if node is None:
             raise StoryError(self.errors)
@@ -59,10 +97,28 @@ class _StoryLoader:
         beats = read_beat_sheet(
             self.root, manifest, fields.get("beat_sheet"), {a.id for a in acts}, self.errors
         )
-        builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.unread_acts)
+        story_pos = manifest.pos(fields["id"][1]) if "id" in fields else None
+        defined = Defined(story_id, story_pos, tuple(a.id for a in acts))
+        defined.variables.update(self.variables)
+        defined.state_owner.update(dict.fromkeys(self.variables, STORY))
+        defined.scenes.update(self.raw)
+        defined.scene_owner.update(dict.fromkeys(self.raw, STORY))
+        packs = self.read_packs(defined)
+        endings: dict[str, Position] = {}  # ending ids are unique across the story and its packs
+        builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.unread_acts, endings)
         start = self.read_start(manifest, builder, fields.get("start"))
         scenes = {sid: builder.build(raw) for sid, raw in self.raw.items()}
-        self.check_pauses(scenes)
+        for pack in packs:
+            own = SceneBuilder(
+                {**self.variables, **pack.variables},
+                self.raw.keys() | pack.scenes.keys(),
+                beats,
+                self.unread_acts,
+                endings,
+            )
+            scenes.update({sid: own.build(raw) for sid, raw in pack.scenes.items()})
+            extend_scenes(pack, scenes, own, defined)
+        self.check_pauses(scenes, defined.scenes)
         self.check_beats_staged(beats, scenes)
         if self.errors:
             raise StoryError(self.errors)
@@ -72,11 +128,26 @@ class _StoryLoader:
             title=title,
             start=start,
             acts=tuple(acts),
-            variables=MappingProxyType(self.variables),
+            variables=MappingProxyType(defined.variables),
             scenes=MappingProxyType(scenes),
             beats=tuple(beats.values()),
             root=str(self.root),
+            packs=tuple(p.pack for p in packs if p.pack is not None),
         )
+
+    def read_packs(self, defined: Defined) -> list[RawPack]:
+        """The first pass over every pack, in order; each registers what it defines."""
+        packs: list[RawPack] = []
+        for root in self.pack_roots:
+            problem = layer_problem(root, "pack")
+            if problem is not None:
+                where = Position(display_path(root / PACK_MANIFEST), 1, 1)
+                self.errors.append(Diagnostic(where, problem))
+                continue
+            pack = read_pack(root, defined, self.errors)
+            if pack is not None:
+                packs.append(pack)
+        return packs
 
     def read_acts(self, src: Source, node: yaml.Node) -> list[Act]:
         items = src.sequence(node, "acts")
@@ -161,7 +232,7 @@ class _StoryLoader:
 
     # -- whole-story checks ----------------------------------------------------------------
 
-    def check_pauses(self, scenes: Mapping[str, Scene]) -> None:
+    def check_pauses(self, scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
         """A ring of pauses would hold the player forever with no way out."""
         reported: set[str] = set()
         for sid in scenes:
@@ -174,7 +245,7 @@ class _StoryLoader:
             if current is not None and current not in reported:
                 ring = seen[seen.index(current) :]
                 reported.update(ring)
-                raw = self.raw[current]
+                raw = raws[current]
                 raw.source.error(
                     raw.key,
                     "these scenes continue into each other forever with no choice: "
@@ -184,7 +255,9 @@ class _StoryLoader:
     def check_beats_staged(self, beats: Mapping[str, Beat], scenes: Mapping[str, Scene]) -> None:
         staged = {beat for scene in scenes.values() for beat in scene.beats}
         for beat in beats.values():
-            if beat.id not in staged:
+            # An act file that could not be read has already been reported; its beats are not
+            # also unstaged, or one YAML slip would bury its own error under a dozen more.
+            if beat.id not in staged and beat.act not in self.unread_acts:
                 self.errors.append(
                     Diagnostic(
                         beat.pos,
@@ -193,4 +266,4 @@ class _StoryLoader:
                 )
 
 
-__all__ = ["MANIFEST", "load_story"]
+__all__ = ["MANIFEST", "PACK_MANIFEST", "layer_problem", "load_story"]

@@ -167,7 +167,28 @@ class Beat:
 
 
 @dataclass(frozen=True)
+class Pack:
+    """A scene pack layered on the story. Saves record its id and version; players see its
+    title; its scenes and choices are already merged into the story's own."""
+
+    id: str
+    title: str
+    version: str
+    root: str
+    """The folder the pack was loaded from."""
+    files: tuple[str, ...]
+    """Its scene files, in the order its manifest lists them (as `Act.path` names a file)."""
+    about: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} {self.version}"
+
+
+@dataclass(frozen=True)
 class Story:
+    """The story with its packs layered on: `scenes` and `variables` hold the packs' too."""
+
     id: str
     title: str
     start: str
@@ -177,6 +198,13 @@ class Story:
     beats: tuple[Beat, ...] = ()
     root: str = ""
     """The folder the story was loaded from."""
+    packs: tuple[Pack, ...] = ()
+    """The packs layered on it, in the order they were loaded."""
+
+    @property
+    def full_title(self) -> str:
+        """The title with the packs loaded, e.g. "Her + Amy's Documentary 1.0.0"."""
+        return " + ".join([self.title, *(pack.label for pack in self.packs)])
 
     def act(self, act_id: str) -> Act:
         return next(act for act in self.acts if act.id == act_id)

@@ -5,6 +5,10 @@ command of the same name, so a story may name a choice `undo` and still be playe
 by themselves, so each line is one decision. The game autosaves after every choice and when
 the input ends or the player quits; what happened to the save is reported on `err`, keeping
 `out` a clean record of the playthrough.
+
+With `reloading`, the `reload` command reads the story again from disk and carries the game onto
+it; with files to watch as well, they are looked at before each line is read, and a change
+reloads the story as if `reload` had been typed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from her_if.diagnostics import display_path
 from her_if.engine import Offer, View, choose, view
 from her_if.model import Story
 from her_if.plain import Transcript, render_listing, render_recap, wrap
+from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
 from her_if.replay import undo
 from her_if.sanitize import clean
 from her_if.saves import SaveError, check_slot, list_saves
@@ -33,6 +38,7 @@ from her_if.session import (
     saved_line,
     suggest_slot,
 )
+from her_if.watch import Watch
 
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
 HELP = (
@@ -41,6 +47,7 @@ HELP = (
     "  load NAME    load a slot\n"
     "  undo         take back the last choice\n"
     "  saves        list the slots\n"
+    "  reload       read the story again from disk, keeping your place\n"
     "  quit         save progress and stop\n"
 )
 
@@ -54,18 +61,21 @@ def play_lines(
     *,
     saving: Saving | None = None,
     resumed: Loaded | None = None,
+    reloading: Reloading | None = None,
     err: TextIO | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Play from `resumed` (or a new game) until an ending, `quit`, or the end of the input.
 
-    Without `saving` nothing is written and the save commands say so.
+    Without `saving` nothing is written and the save commands say so; without `reloading`,
+    so does `reload`.
     """
     screens = [Transcript(out, width)]
     if transcript is not None and transcript.out is not out:
         screens.append(transcript)
     feed = iter(lines)
     errors = err or out
+    watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if resumed is not None:
         game = resumed.game
         _tell_loaded(resumed, out, width)
@@ -85,12 +95,12 @@ def play_lines(
             offer = shown.choices[0]
         else:
             since = clock()
-            taken = _read(story, shown, feed, out, errors, game, saving, width)
+            taken = _read(story, shown, feed, out, errors, game, saving, reloading, watch, width)
             if taken is None:
                 return 0
-            game, picked = taken
+            story, game, picked = taken
             game = played(game, clock() - since)
-            if picked is None:  # a load or an undo: show where the player is now
+            if picked is None:  # a load, an undo or a reload: show where the player is now
                 continue
             offer = picked
         for screen in screens:
@@ -106,19 +116,30 @@ def _read(
     err: TextIO,
     game: Game,
     saving: Saving | None,
+    reloading: Reloading | None,
+    watch: Watch | None,
     width: int,
-) -> tuple[Game, Offer | None] | None:
-    """The next choice, or the game after a load or undo (with no offer); None to stop.
+) -> tuple[Story, Game, Offer | None] | None:
+    """The next choice, or the story and game after a load, undo or reload (with no offer);
+    None to stop.
 
-    Commands that leave the scene as it is (save, saves, help, a mistake) are answered here.
+    Commands that leave the scene as it is (save, saves, help, a mistake, a reload that
+    fails) are answered here.
     """
-    for line in feed:
+    while True:
+        if reloading is not None and watch is not None and watch.changed():
+            reloaded = _reload(reloading, watch, story, game, out, width)
+            if reloaded is not None:
+                return *reloaded, None
+        line = next(feed, None)
+        if line is None:
+            break
         typed = line.strip()
         if not typed:
             continue
         offer = shown.offer(typed)
         if offer is not None:
-            return game, offer
+            return story, game, offer
         word, _, rest = typed.partition(" ")
         word, name = word.lower(), rest.strip()
         if word in QUIT_WORDS:
@@ -136,14 +157,21 @@ def _read(
         elif saving is not None and word == "load":
             loaded = _load(story, saving, name, out, width)
             if loaded is not None:
-                return loaded, None
+                return story, loaded, None
         elif word == "undo":
             before = undo(story, game.state)
             if before is None:
                 out.write("Nothing to undo: this is the start of the story.\n")
             else:
                 out.write(f"Undone: back to {clean(story.scenes[before.scene].title)}.\n")
-                return replace(game, state=before), None
+                return story, replace(game, state=before), None
+        elif word == "reload":
+            if reloading is None:
+                out.write("Reloading is off in this game.\n")
+            else:
+                reloaded = _reload(reloading, watch, story, game, out, width)
+                if reloaded is not None:
+                    return *reloaded, None
         else:
             count = len(shown.choices)
             out.write(
@@ -153,6 +181,23 @@ def _read(
     out.write("(input ended)\n")
     _save_progress(story, saving, game, err)
     return None
+
+
+def _reload(
+    reloading: Reloading, watch: Watch | None, story: Story, game: Game, out: TextIO, width: int
+) -> tuple[Story, Game] | None:
+    """The story read again and the game carried onto it; None, with the errors written, when
+    it does not load (play goes on with the story it has)."""
+    if watch is not None:
+        watch.mark()  # what is read now must not be reloaded a second time by the watch
+    outcome = reload_story(reloading.load, story, game.state)
+    if isinstance(outcome, Broken):
+        out.write("".join(line + "\n" for line in broken_lines(outcome)))
+        return None
+    out.write(
+        "".join(f"{part}\n" for line in reloaded_lines(outcome) for part in wrap(line, width))
+    )
+    return outcome.story, replace(game, state=outcome.state)
 
 
 def _save(story: Story, saving: Saving, game: Game, name: str, out: TextIO) -> Game:

@@ -13,7 +13,7 @@ from her_if.diagnostics import display_path
 from her_if.engine import View
 from her_if.replay import Recap
 from her_if.sanitize import clean
-from her_if.saves import Listing, Save
+from her_if.saves import Listing, Save, SavedPack, pack_changes
 
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
@@ -113,15 +113,27 @@ def describe_save(save: Save) -> str:
 
 
 def render_listing(listing: Listing) -> str:
-    """The `saves` listing: one line a slot, newest first, then what cannot be read."""
+    """The `saves` listing: one line a slot, newest first, then what cannot be read. A save
+    made with other packs than those loaded now says which it was made with."""
     where = clean(display_path(listing.folder))
     if not listing.entries and not listing.unreadable:
         return f"No saves in {where} yet.\n"
     lines = [f"Saves in {where}, newest first:"] if listing.entries else []
     width = max((len(e.slot) for e in listing.entries), default=0)
-    lines += [f"  {e.slot:<{width}}  {describe_save(e.save)}" for e in listing.entries]
+    lines += [
+        f"  {e.slot:<{width}}  {describe_save(e.save)}{_other_packs(e.save, listing.packs)}"
+        for e in listing.entries
+    ]
     lines += [f"cannot read {clean(u.problem)}" for u in listing.unreadable]
     return "\n".join(lines) + "\n"
+
+
+def _other_packs(save: Save, now: tuple[SavedPack, ...]) -> str:
+    if not pack_changes(save.packs, now):
+        return ""
+    if not save.packs:
+        return " · made without packs"
+    return " · made with " + ", ".join(clean(p.label) for p in save.packs)
 
 
 def render_recap(recap: Recap, width: int) -> str:

@@ -56,7 +56,7 @@ def exploration_lines(story: Story, found: Exploration) -> Iterator[str]:
         "to explore; raise --max-states, or make fewer choices depend on state"
     )
     yield (
-        f"{story.title}: exhaustive exploration: {found.states:,} states, "
+        f"{story.full_title}: exhaustive exploration: {found.states:,} states, "
         f"{found.transitions:,} transitions, {found.terminal:,} at an ending; {status}"
     )
     yield f"endings ({len(found.endings)}):"
@@ -139,7 +139,7 @@ def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
     scenes = len(story.scenes)
     choices = sum(len(s.choices) + (s.next is not None) for s in story.scenes.values())
     yield (
-        f"{story.title}: {report.playthroughs:,} random playthroughs (seed {report.seed}), "
+        f"{story.full_title}: {report.playthroughs:,} random playthroughs (seed {report.seed}), "
         f"{report.choices:,} choices made"
     )
     yield f"scenes seen: {len(report.scenes_seen)}/{scenes} ({_percent(len(report.scenes_seen), scenes)})"

@@ -9,9 +9,12 @@ replay against, and for listings.
      "fingerprint": "sha256:...", "created": "2025-01-02T03:04:05Z", "updated": "...",
      "play_time": 754.2, "scene": "installation.desk", "act_number": 1,
      "act_title": "Installation", "scene_title": "The letter desk",
-     "vars": {...}, "visits": {...}, "used": [...], "history": [...]}
+     "vars": {...}, "visits": {...}, "used": [...], "history": [...],
+     "packs": [{"id": "amys-documentary", "title": "Amy's Documentary", "version": "1.0.0"}]}
 
-Version history: 1, the first.
+Version history: 1, the first. `packs` (the scene packs loaded) came later within version 1,
+since older games ignore it: a save without it was made with no packs, and `title` in it is
+optional (the id stands in for it).
 
 A save is written to a temporary file in the same folder, flushed to disk, then renamed over the
 old one in a single step, so a crash or a full disk leaves the previous save whole, and two
@@ -39,7 +42,7 @@ from typing import Any
 
 from her_if.diagnostics import display_path
 from her_if.engine import GameState
-from her_if.loader import MANIFEST
+from her_if.loader import MANIFEST, PACK_MANIFEST
 from her_if.model import Story, Value
 from her_if.sanitize import clean
 
@@ -65,6 +68,19 @@ class SaveError(Exception):
 
 
 @dataclass(frozen=True)
+class SavedPack:
+    """A scene pack as a save records it: enough to tell whether the same one is loaded."""
+
+    id: str
+    version: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} {self.version}"
+
+
+@dataclass(frozen=True)
 class Save:
     """One save file's content. `created` is when the playthrough began, `updated` when it was
     saved; `play_time` is in seconds. Scene and act titles are copies, for listings."""
@@ -83,6 +99,8 @@ class Save:
     visits: Mapping[str, int]
     used: frozenset[str]
     history: tuple[str, ...]
+    packs: tuple[SavedPack, ...] = ()
+    """The packs loaded when it was saved, in order."""
 
     @property
     def state(self) -> GameState:
@@ -106,11 +124,13 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class Listing:
-    """The saves in a folder: readable ones newest first, then the ones that cannot be read."""
+    """The saves in a folder: readable ones newest first, then the ones that cannot be read;
+    `packs` are the packs loaded now, to tell which saves were made with others."""
 
     folder: Path
     entries: tuple[Entry, ...]
     unreadable: tuple[Unreadable, ...]
+    packs: tuple[SavedPack, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -127,6 +147,7 @@ class Listing:
                     "updated": _time(e.save.updated),
                     "play_time": round(e.save.play_time, 1),
                     "choices": len(e.save.history),
+                    "packs": [_pack_json(p) for p in e.save.packs],
                 }
                 for e in self.entries
             ],
@@ -157,18 +178,43 @@ def snapshot(
         visits=MappingProxyType(dict(state.visits)),
         used=state.used,
         history=state.history,
+        packs=packs_of(story),
     )
 
 
+def packs_of(story: Story) -> tuple[SavedPack, ...]:
+    return tuple(SavedPack(p.id, p.version, p.title) for p in story.packs)
+
+
+def pack_changes(saved: tuple[SavedPack, ...], now: tuple[SavedPack, ...]) -> tuple[str, ...]:
+    """How the packs of a save differ from those loaded now, one phrase a pack; () if alike.
+
+    The order of packs counts for nothing here: it changes no scene, only error messages.
+    """
+    before = {p.id: p for p in saved}
+    after = {p.id: p for p in now}
+    changes: list[str] = []
+    for pack in saved:
+        if pack.id not in after:
+            changes.append(f"{pack.label} is not loaded now")
+        elif after[pack.id].version != pack.version:
+            changes.append(f"{pack.title} was {pack.version} and is {after[pack.id].version} now")
+    changes += [f"{p.label} was not loaded then" for p in now if p.id not in before]
+    return tuple(changes)
+
+
 def fingerprint(story: Story) -> str:
-    """A digest of the manifest's and act files' bytes: equal means the story is unchanged.
+    """A digest of the manifest's and act files' bytes, and the packs' (their manifests and
+    files, in order): equal means the story, as layered, is unchanged.
 
     Unreadable files give "" (unknown); loading replays the history either way, so a wrong
     guess costs a message, never a game.
     """
     digest = hashlib.sha256()
     try:
-        for path in (Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)):
+        packs = [(Path(p.root) / PACK_MANIFEST, *map(Path, p.files)) for p in story.packs]
+        files = [Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)]
+        for path in files + [path for pack in packs for path in pack]:
             data = path.read_bytes()
             digest.update(f"{len(data)}\0".encode())
             digest.update(data)
@@ -263,7 +309,7 @@ def list_saves(folder: Path, story: Story) -> Listing:
         except SaveError as err:
             unreadable.append(Unreadable(slot, path, str(err)))
     entries.sort(key=lambda e: (e.save.updated, e.slot), reverse=True)
-    return Listing(folder, tuple(entries), tuple(unreadable))
+    return Listing(folder, tuple(entries), tuple(unreadable), packs_of(story))
 
 
 # -- the format ------------------------------------------------------------------------------
@@ -291,7 +337,12 @@ def _encode(save: Save) -> dict[str, object]:
         "visits": dict(save.visits),
         "used": sorted(save.used),
         "history": list(save.history),
+        "packs": [_pack_json(p) for p in save.packs],
     }
+
+
+def _pack_json(pack: SavedPack) -> dict[str, str]:
+    return {"id": pack.id, "title": pack.title, "version": pack.version}
 
 
 def _decode(text: str, story_id: str) -> Save:
@@ -338,7 +389,30 @@ def _decode(text: str, story_id: str) -> Save:
         visits=MappingProxyType(_mapping(data, "visits", "a count", _is_count)),
         used=frozenset(_strings(data, "used")),
         history=tuple(_strings(data, "history")),
+        packs=_packs(data),
     )
+
+
+def _packs(data: dict[str, object]) -> tuple[SavedPack, ...]:
+    """The packs a save was made with; none when it predates packs (no "packs" at all)."""
+    if "packs" not in data:
+        return ()
+    value = _field(data, "packs", "a list", lambda v: isinstance(v, list))
+    assert isinstance(value, list)
+    packs: list[SavedPack] = []
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            raise _Problem(f'"packs" item {index} should be a JSON object, not {_kind(item)}')
+        texts: dict[str, str] = {}
+        for key in ("id", "version", "title"):
+            if key not in item and key == "title":
+                continue
+            if not isinstance(item.get(key), str):
+                found = "nothing" if key not in item else _kind(item[key])
+                raise _Problem(f'"packs" item {index} should have a text "{key}", not {found}')
+            texts[key] = item[key]
+        packs.append(SavedPack(texts["id"], texts["version"], texts.get("title", texts["id"])))
+    return tuple(packs)
 
 
 def _field(data: dict[str, object], key: str, want: str, ok: Callable[[object], bool]) -> object:

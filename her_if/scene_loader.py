@@ -13,7 +13,7 @@ from typing import cast
 import yaml
 
 from her_if.conditions import ConditionError, one_of, parse_condition
-from her_if.diagnostics import did_you_mean
+from her_if.diagnostics import a, did_you_mean
 from her_if.expr import compile_expr
 from her_if.model import (
     CONTINUE,
@@ -296,7 +296,7 @@ class SceneBuilder:
                     continue
                 if not isinstance(var, Counter):
                     src.error(
-                        key, f"add works on counters, and '{name}' is a {_kind(var)}; use set"
+                        key, f"add works on counters, and '{name}' is {a(_kind(var))}; use set"
                     )
                     continue
                 amount = src.integer(value_node, f"add {name}")

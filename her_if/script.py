@@ -122,7 +122,7 @@ def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
         if var is None:
             src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
         elif value is not None and not _fits(var, value):
-            src.error(value_node, f"{value!r} is not a possible value of {name}")
+            src.error(value_node, f"{_yaml(value)} is not a possible value of {name}")
         elif value is not None:
             state[name] = value  # type: ignore[assignment]
     return state
@@ -213,8 +213,13 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
         failures.append(f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'")
     for name, value in expect.state.items():
         if state.vars[name] != value:
-            failures.append(f"{where} {name} = {value!r}, got {state.vars[name]!r}")
+            failures.append(f"{where} {name} = {_yaml(value)}, got {_yaml(state.vars[name])}")
     for scene in expect.visited:
         if scene not in state.visits:
             failures.append(f"{where} a visit to '{scene}', which never happened")
     return failures
+
+
+def _yaml(value: object) -> str:
+    """A value as the author wrote it in YAML (`true`, not Python's `True`)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

@@ -17,7 +17,16 @@ from her_if.engine import GameState, start
 from her_if.model import Story
 from her_if.replay import Recap, Stop, recap, resume
 from her_if.sanitize import clean
-from her_if.saves import AUTOSAVE, fingerprint, read_save, slot_path, snapshot, write_save
+from her_if.saves import (
+    AUTOSAVE,
+    fingerprint,
+    pack_changes,
+    packs_of,
+    read_save,
+    slot_path,
+    snapshot,
+    write_save,
+)
 
 IDLE_CAP = 300.0
 """Seconds counted at most for one step: a game left open overnight has not been played."""
@@ -47,7 +56,8 @@ class Loaded:
     """A save brought onto the current story: the game to go on with and what to tell the player.
 
     With `stop` set the history no longer applies in full, and the game is at the furthest
-    point it reaches; `change` says what changed in the story (None when nothing did).
+    point it reaches; `change` says what changed in the story (None when nothing did),
+    beginning with the packs loaded when they are not those the save was made with.
     """
 
     game: Game
@@ -80,7 +90,12 @@ def load_game(story: Story, folder: Path, slot: str) -> Loaded:
     save = read_save(path, story)
     resumed = resume(story, save.state, same_story=save.fingerprint == fingerprint(story))
     game = Game(resumed.state, save.created, save.play_time, slot)
-    return Loaded(game, path, resumed.change, resumed.stop, recap(story, resumed.state))
+    change = resumed.change
+    packs = pack_changes(save.packs, packs_of(story))
+    if packs:
+        said = f"This save was made with other packs: {'; '.join(packs)}."
+        change = f"{said} {change}" if change else said
+    return Loaded(game, path, change, resumed.stop, recap(story, resumed.state))
 
 
 def resume_slot(story: Story, folder: Path, slot: str) -> Loaded | None:

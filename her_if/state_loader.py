@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from her_if.diagnostics import did_you_mean
+from her_if.diagnostics import a, did_you_mean
 from her_if.model import Counter, Enum, Flag, Position, Variable
 from her_if.yaml_source import Fields, Source
 
@@ -58,10 +58,10 @@ def _read_variable(src: Source, name: str, node: yaml.Node) -> Variable | None:
         return None
     for key in ("min", "max", "values"):
         if key in fields and key not in _NEEDS[kind]:
-            src.error(fields[key][0], f"'{key}' does not apply to a {kind}")
+            src.error(fields[key][0], f"'{key}' does not apply to {a(kind)}")
     for key in _NEEDS[kind]:
         if key not in fields:
-            src.error(node, f"{what} is a {kind} and needs '{key}'")
+            src.error(node, f"{what} is {a(kind)} and needs '{key}'")
     about = (src.string_field(fields, "about", f"{what} about") or "") if "about" in fields else ""
     pos = src.pos(node)
     if kind == "flag":

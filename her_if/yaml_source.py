@@ -249,12 +249,19 @@ class Source:
         return self._typed(node, what, bool, "true or false")
 
     def value(self, node: yaml.Node, what: str) -> object:
-        """Any scalar value, or None after reporting why it cannot be read."""
+        """Any scalar value, or None after reporting why it cannot be read.
+
+        An empty value (`key:` with nothing after it) is reported too: every caller wants a
+        value, and silently skipping the entry would drop an effect or a step unnoticed.
+        """
         try:
-            return self.scalar(node)
+            value = self.scalar(node)
         except ValueError as err:
             self.error(node, f"{what}: {err}")
             return None
+        if value is None:
+            self.error(node, f"{what} is empty; write a value")
+        return value
 
     def _typed(self, node: yaml.Node, what: str, type_: type[_T], noun: str) -> _T | None:
         if node.tag in _PLAIN_TAGS and not isinstance(node, yaml.ScalarNode):

@@ -28,11 +28,11 @@ def test_playtest_of_a_flawed_story_exits_1_and_names_each_place(
     code, out, _ = run(capsys, "playtest", "--story", FLAWED)
     assert code == 1
     one = "tests/fixtures/flawed/one.yaml"
-    assert f"{one}:19:3: one.pit: no choice is on offer here" in out
+    assert f"{one}:20:3: one.pit: no choice is on offer here" in out
     assert "    path: right\n" in out
-    assert f"{one}:25:3: one.maze: no ending can be reached from here" in out
-    assert f"{one}:52:3: scene 'one.attic' is never reached" in out
-    assert f"{one}:9:9: one.gate, choice 'magic': condition 'coins > 5'" in out
+    assert f"{one}:26:3: one.maze: no ending can be reached from here" in out
+    assert f"{one}:53:3: scene 'one.attic' is never reached" in out
+    assert f"{one}:10:9: one.gate, choice 'magic': condition 'coins > 5'" in out
     assert out.rstrip().endswith("7 defects")
 
 
@@ -71,7 +71,7 @@ def test_random_playtest_reports_seed_coverage_and_failures(
     assert code == 1
     assert "20 random playthroughs (seed 5)" in out
     assert "scenes seen: 7/8 (87.5%)" in out
-    assert "(seed 5) at tests/fixtures/flawed/one.yaml:19:3: one.pit: dead end" in out
+    assert "(seed 5) at tests/fixtures/flawed/one.yaml:20:3: one.pit: dead end" in out
     code, again, _ = run(capsys, "playtest", "--story", FLAWED, "--random", "20", "--seed", "5")
     assert again == out
 

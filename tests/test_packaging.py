@@ -34,6 +34,25 @@ def test_the_wheel_carries_the_story_and_the_beat_sheet(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "story/")) for name in names)
 
 
+def test_the_wheel_carries_the_schemas_where_the_shipped_yaml_points(wheel: Path) -> None:
+    """An editor opening the installed story finds each file's schema by its relative path."""
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    schemas = {p.name for p in (ROOT / "schema").glob("*.schema.json")}
+    assert len(schemas) >= 7 and {f"her_if/schema/{name}" for name in schemas} <= names
+    assert not any(name.startswith("schema/") for name in names)
+    pointed = 0
+    for name in names:
+        if name.startswith(("her_if/story/", "her_if/seeds/")) and name.endswith(".yaml"):
+            first = archive.read(name).decode("utf-8").splitlines()[0]
+            relative = first.removeprefix("# yaml-language-server: $schema=")
+            assert relative != first, f"{name} does not name its schema"
+            target = os.path.normpath(os.path.join(os.path.dirname(name), relative))
+            assert target in names, f"{name} points at {target}, which the wheel lacks"
+            pointed += 1
+    assert pointed == len(list((ROOT / "story").glob("*.yaml"))) + 1
+
+
 def test_the_installed_package_plays_its_own_story_from_anywhere(
     wheel: Path, tmp_path: Path
 ) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from her_if import load_story
 from her_if.model import Story
 from her_if.piped import play_lines
-from her_if.saves import read_save
+from her_if.reload import Reloading
+from her_if.saves import fingerprint, read_save
 from her_if.session import Saving, load_game
 from tests.conftest import ACT, WriteStory
+from tests.test_reload import WITH_PORCH
 
 
 @pytest.fixture
@@ -117,3 +122,137 @@ def test_piped_play_counts_play_time(tiny: Story, saves_dir: Path) -> None:
     ticks = iter([0.0, 42.0])
     pipe(tiny, "2\n", saves_dir, clock=lambda: next(ticks, 42.0))
     assert read_save(saves_dir / "autosave.json", tiny).play_time == 42.0
+
+
+# -- reloading the story: the `reload` command and --watch ------------------------------------
+
+PACED = ACT.replace("You stand in the hall.", "You pace the hall, back and forth.")
+BROKEN = ACT.replace("It ends.", "It is over.").replace("to: room", "to: rooms")
+FIXED = ACT.replace("It ends.", "It is over.")
+
+
+def live(root: Path, *, watch: bool = False) -> Reloading:
+    return Reloading(partial(load_story, root), (root,) if watch else ())
+
+
+def feed(*steps: str | Callable[[], object]) -> Iterator[str]:
+    """Lines to play, with story edits between them: an edit runs when the line after it is
+    read, as when an author saves while the player is typing."""
+    for step in steps:
+        if isinstance(step, str):
+            yield step + "\n"
+        else:
+            step()
+
+
+def play_live(story: Story, lines: Iterable[str], folder: Path | None, **options: Any) -> str:
+    out = io.StringIO()
+    saving = Saving(folder) if folder is not None else None
+    play_lines(story, lines, out, 72, saving=saving, err=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def test_reload_shows_a_text_edit_in_the_same_scene_with_state_kept(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    root = write_story()
+    story = load_story(root)
+    before = fingerprint(story)  # of the files as they are now
+    lines = feed("2", lambda: write_story({"one.yaml": PACED}), "reload", "1")
+    out = play_live(story, lines, saves_dir, reloading=live(root))
+    after = out.split("> Wait.\n")[1]
+    assert (
+        "Reloaded: 3 scenes.\n\n## The hall\n\nYou pace the hall, back and forth. Trust is 1."
+        in after
+    )
+    # the place and the state held: `wait` was taken (so is gone) and its mood shows in the room
+    assert "2. Wait." not in after and "You feel wild." in after
+    # the autosave after the next choice records the story as it is now
+    saved = read_save(saves_dir / "autosave.json", story)
+    assert saved.fingerprint == fingerprint(load_story(root)) != before
+    assert load_game(load_story(root), saves_dir, "autosave").change is None
+
+
+def test_reload_after_the_current_scene_is_removed_falls_back_with_a_message(
+    write_story: WriteStory,
+) -> None:
+    root = write_story({"one.yaml": WITH_PORCH})
+    lines = feed("2", "porch", lambda: write_story({"one.yaml": ACT}), "reload", "1")
+    out = play_live(load_story(root), lines, None, reloading=live(root))
+    assert "## The porch" in out
+    after = out.split("Reloaded: 3 scenes.\n")[1]
+    assert after.startswith("Scene 'one.porch' was removed; back at 'The hall'.\n\n## The hall\n")
+    assert "You feel wild." in after  # `wait` still counts: the history replays up to the porch
+
+
+def test_reload_of_a_broken_story_lists_the_errors_and_plays_on_the_old_one(
+    write_story: WriteStory,
+) -> None:
+    root = write_story()
+    lines = feed("2", lambda: write_story({"one.yaml": BROKEN}), "reload", "1")
+    out = play_live(load_story(root), lines, None, reloading=live(root))
+    assert (
+        f"{root / 'one.yaml'}:11:13: choice 1 of scene 'hall' goes to unknown scene 'rooms' "
+        "(did you mean 'room'?)\n"
+        "Not reloaded: the story has 1 error; the version loaded before keeps running.\n"
+        "\n> Open the door.\n"
+    ) in out
+    assert "It ends." in out and "It is over." not in out
+
+
+def test_a_later_fix_reloads_from_where_the_player_is(write_story: WriteStory) -> None:
+    root = write_story()
+    lines = feed(
+        "2",
+        lambda: write_story({"one.yaml": BROKEN}),
+        "reload",
+        lambda: write_story({"one.yaml": FIXED}),
+        "reload",
+        "1",
+    )
+    out = play_live(load_story(root), lines, None, reloading=live(root))
+    assert out.index("Not reloaded:") < out.index("Reloaded: 3 scenes.") < out.index("It is over.")
+    assert "You feel wild." in out and "It ends." not in out
+
+
+def test_watch_reloads_before_reading_the_next_line_and_reports_a_break_once(
+    write_story: WriteStory,
+) -> None:
+    root = write_story()
+    lines = feed(
+        "2",
+        lambda: write_story({"one.yaml": BROKEN}),
+        "help",
+        "help",
+        "help",
+        lambda: write_story({"one.yaml": FIXED}),
+        "help",
+        "1",
+    )
+    out = play_live(load_story(root), lines, None, reloading=live(root, watch=True))
+    assert out.count("Not reloaded: the story has 1 error;") == 1
+    assert out.count("Reloaded: 3 scenes.") == 1
+    assert out.index("Not reloaded:") < out.index("Reloaded:") < out.index("It is over.")
+    assert "You feel wild." in out and "It ends." not in out
+
+
+def test_a_reload_asked_for_while_watching_is_not_repeated_by_the_watch(
+    write_story: WriteStory,
+) -> None:
+    root = write_story()
+    lines = feed("2", lambda: write_story({"one.yaml": PACED}), "reload", "help", "1")
+    out = play_live(load_story(root), lines, None, reloading=live(root, watch=True))
+    assert out.count("Reloaded: 3 scenes.") == 1
+
+
+def test_without_watch_a_change_waits_for_reload(write_story: WriteStory) -> None:
+    root = write_story()
+    lines = feed("2", lambda: write_story({"one.yaml": FIXED}), "help", "1")
+    out = play_live(load_story(root), lines, None, reloading=live(root))
+    assert "Reloaded" not in out and "It ends." in out
+
+
+def test_reload_is_in_the_help_and_says_when_it_is_off(tiny: Story) -> None:
+    out = play_live(tiny, feed("help", "reload"), None)
+    assert "  reload       read the story again from disk, keeping your place\n" in out
+    assert "Reloading is off in this game.\n" in out

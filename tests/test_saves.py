@@ -103,6 +103,7 @@ def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path
         "visits": {"one.hall": 2, "one.room": 1},
         "used": ["one.hall/wait"],
         "history": ["wait", "room"],
+        "packs": [],
     }
     assert fingerprint(tiny).startswith("sha256:") and len(fingerprint(tiny)) == 71
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import itertools
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +24,14 @@ from her_if import choose, load_story, start, view
 from her_if.engine import GameState
 from her_if.model import Story
 from her_if.plain import Transcript
+from her_if.reload import Reloading
 from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
-from her_if.session import Saving
+from her_if.session import Saving, load_game
+from her_if.tui.menu import POLL_SECONDS
 from her_if.tui.play import play_interactive, toolbar
 from her_if.tui.render import emphasised, scene_fragments
 from tests.conftest import ACT, STORY, WriteStory
+from tests.test_reload import WITH_PORCH
 
 DOWN, UP, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[A", "\r", "\x03", "\x04"
 
@@ -297,3 +304,183 @@ def test_the_toolbar_names_the_save_keys_only_when_saving(tiny: Story) -> None:
     without = "".join(t for _s, t, *_ in toolbar(shown, 120, saves=False))
     assert "s: save  l: load  u: undo  q: quit" in with_saves
     assert "u: undo  q: quit" in without and "s: save" not in without
+
+
+# -- reloading the story: r, and --watch -------------------------------------------------------
+
+PACED = ACT.replace("You stand in the hall.", "You pace the hall, back and forth.")
+BROKEN = ACT.replace("It ends.", "It is over.").replace("to: room", "to: rooms")
+FIXED = ACT.replace("It ends.", "It is over.")
+
+
+def live(root: Path, *, watch: bool = False) -> Reloading:
+    return Reloading(partial(load_story, root), (root,) if watch else ())
+
+
+@contextmanager
+def deadline(pipe: PipeInput, seconds: float = 5.0) -> Iterator[None]:
+    """For tests that wait on the watch rather than on keys: if it never fires, the input
+    closes (a quit) after `seconds`, so the test fails instead of hanging."""
+    timer = threading.Timer(seconds, pipe.close)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def menus(pipe: PipeInput, *steps: str | Callable[[], object]) -> Callable[[], float]:
+    """A clock for `play_interactive` that takes the next step as each choice menu opens (the
+    loop reads the clock just before it): keys to type, or an edit to the story. When the
+    steps run out the input closes, which quits, so a test that goes wrong fails, not hangs."""
+    calls = itertools.count()
+
+    def clock() -> float:
+        call = next(calls)
+        if call % 2 == 0:  # the loop reads the clock twice a menu: as it opens and as it closes
+            step = steps[call // 2] if call // 2 < len(steps) else None
+            if step is None:
+                pipe.close()
+            elif isinstance(step, str):
+                pipe.send_text(step)
+            else:
+                step()
+        return 0.0
+
+    return clock
+
+
+def test_r_reloads_a_text_edit_in_the_same_scene_with_state_kept(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    root = write_story()
+    story = load_story(root)
+    with screen() as (pipe, shown):
+        edit = lambda: (write_story({"one.yaml": PACED}), pipe.send_text("r"))  # noqa: E731
+        clock = menus(pipe, "2", edit, "1", ENTER)
+        state = play_interactive(
+            story, saving=Saving(saves_dir), new=True, reloading=live(root), clock=clock
+        )
+    assert state.history == ("wait", "room", "continue")
+    after = printed(shown).split("Reloaded: 3 scenes.\n")[1]
+    assert after.startswith("\nThe hall\n\nYou pace the hall, back and forth. Trust is 1.\n")
+    assert "You feel wild." in after  # the mood `wait` set was kept
+    # the autosave is of the story as reloaded: loading it finds nothing changed
+    assert load_game(load_story(root), saves_dir, AUTOSAVE).change is None
+
+
+def test_r_after_the_current_scene_is_removed_falls_back_with_a_message(
+    write_story: WriteStory,
+) -> None:
+    root = write_story({"one.yaml": WITH_PORCH})
+    with screen() as (pipe, shown):
+        edit = lambda: (write_story({"one.yaml": ACT}), pipe.send_text("r"))  # noqa: E731
+        clock = menus(pipe, "2", "2", edit, "q")  # wait, then the porch
+        state = play_interactive(load_story(root), reloading=live(root), clock=clock)
+    assert state.scene == "one.hall" and state.history == ("wait",)
+    after = printed(shown).split("Reloaded: 3 scenes.\n")[1]
+    assert after.startswith("Scene 'one.porch' was removed; back at 'The hall'.\n\nThe hall\n")
+
+
+def test_r_with_a_broken_story_lists_the_errors_and_plays_on_the_old_one(
+    write_story: WriteStory,
+) -> None:
+    root = write_story()
+    with screen() as (pipe, shown):
+        edit = lambda: (write_story({"one.yaml": BROKEN}), pipe.send_text("r"))  # noqa: E731
+        clock = menus(pipe, "2", edit, "1", ENTER)
+        state = play_interactive(load_story(root), reloading=live(root), clock=clock)
+    text = printed(shown)
+    assert (
+        f"{root / 'one.yaml'}:11:13: choice 1 of scene 'hall' goes to unknown scene 'rooms' "
+        "(did you mean 'room'?)\n"
+        "Not reloaded: the story has 1 error; the version loaded before keeps running.\n"
+    ) in text
+    assert state.history == ("wait", "room", "continue")
+    assert "It ends." in text and "It is over." not in text
+
+
+def test_r_after_a_fix_reloads_from_where_the_player_is(write_story: WriteStory) -> None:
+    root = write_story()
+    with screen() as (pipe, shown):
+        broken = lambda: (write_story({"one.yaml": BROKEN}), pipe.send_text("r"))  # noqa: E731
+        fixed = lambda: (write_story({"one.yaml": FIXED}), pipe.send_text("r"))  # noqa: E731
+        clock = menus(pipe, "2", broken, fixed, "1", ENTER)
+        state = play_interactive(load_story(root), reloading=live(root), clock=clock)
+    text = printed(shown)
+    assert state.history == ("wait", "room", "continue")
+    assert (
+        text.index("Not reloaded:") < text.index("Reloaded: 3 scenes.") < text.index("It is over.")
+    )
+    assert "You feel wild." in text and "It ends." not in text
+
+
+def test_watch_reloads_a_change_when_the_menu_polls(write_story: WriteStory) -> None:
+    root = write_story()
+    with screen() as (pipe, shown):
+        # no key at the second menu: the change alone brings the reload
+        clock = menus(pipe, "2", lambda: write_story({"one.yaml": PACED}), "q")
+        with deadline(pipe):
+            state = play_interactive(
+                load_story(root), reloading=live(root, watch=True), clock=clock
+            )
+    text = printed(shown)
+    assert state.history == ("wait",)
+    assert text.count("Reloaded: 3 scenes.") == 1
+    assert "You pace the hall" in text.split("Reloaded: 3 scenes.")[1]
+
+
+def test_watch_reports_a_break_once_and_reloads_the_fix(write_story: WriteStory) -> None:
+    root = write_story()
+    with screen() as (pipe, shown):
+        clock = menus(
+            pipe,
+            "2",
+            lambda: write_story({"one.yaml": BROKEN}),
+            lambda: write_story({"one.yaml": FIXED}),
+            "1",
+            ENTER,
+        )
+        with deadline(pipe):
+            state = play_interactive(
+                load_story(root), reloading=live(root, watch=True), clock=clock
+            )
+    text = printed(shown)
+    assert state.history == ("wait", "room", "continue")
+    assert text.count("Not reloaded:") == 1 and text.count("Reloaded: 3 scenes.") == 1
+    assert (
+        text.index("Not reloaded:") < text.index("Reloaded: 3 scenes.") < text.index("It is over.")
+    )
+
+
+def test_without_watch_a_change_waits_for_r(write_story: WriteStory) -> None:
+    root = write_story()
+    with screen() as (pipe, shown):
+        clock = menus(
+            pipe, "2", lambda: (write_story({"one.yaml": FIXED}), pipe.send_text("1")), ENTER
+        )
+        play_interactive(load_story(root), reloading=live(root), clock=clock)
+    assert "Reloaded" not in printed(shown) and "It ends." in printed(shown)
+
+
+def test_the_real_watcher_fires_while_the_menu_waits(write_story: WriteStory) -> None:
+    """The one test that waits: a save made after the menu opened is seen by the next poll."""
+    root = write_story()
+    later = threading.Timer(0.2, lambda: write_story({"one.yaml": PACED}))
+    with screen() as (pipe, shown):
+        clock = menus(pipe, later.start, "q")
+        began = time.monotonic()
+        with deadline(pipe):
+            play_interactive(load_story(root), reloading=live(root, watch=True), clock=clock)
+        waited = time.monotonic() - began
+    later.join()
+    assert "You pace the hall" in printed(shown).split("Reloaded: 3 scenes.")[1]
+    assert 0.2 <= waited < 2 * POLL_SECONDS + 0.5
+
+
+def test_the_toolbar_names_r_when_the_story_can_be_reloaded(tiny: Story) -> None:
+    shown = view(tiny, start(tiny))
+    assert "u: undo  r: reload  q: quit" in "".join(
+        t for _s, t, *_ in toolbar(shown, 150, reload=True)
+    )
+    assert "s/l/u/r  q: quit" in "".join(t for _s, t, *_ in toolbar(shown, 44, reload=True))

@@ -1,13 +1,18 @@
 """A small choice menu: arrows or digits to pick, Enter to take, q / Ctrl-C / Ctrl-D to quit.
 
 It is its own little Application rather than prompt_toolkit's `choice()` so that digits take a
-choice at once, command keys (save, load, undo) can sit beside the choices, and quitting
+choice at once, command keys (save, load, undo, reload) can sit beside the choices, and quitting
 returns None instead of raising; the scene text above it stays in the terminal's scrollback,
 as in a book.
+
+A `poll` function, when given, is asked twice a second while the menu is up; a command key it
+returns leaves the menu as if that key had been pressed (this is how `--watch` reloads the
+story without a keypress).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +27,8 @@ from her_if.engine import Offer
 from her_if.plain import wrap
 from her_if.tui.style import STYLE
 
+POLL_SECONDS = 0.5
+
 
 @dataclass(frozen=True)
 class Command:
@@ -35,6 +42,7 @@ class ChoiceMenu:
     or None when the player quits.
 
     `toolbar` is called with the terminal's width at each render, so it fits after a resize.
+    `poll` is called when the menu opens and every POLL_SECONDS after; it must not raise.
     """
 
     def __init__(
@@ -43,10 +51,12 @@ class ChoiceMenu:
         toolbar: Callable[[int], StyleAndTextTuples],
         *,
         commands: Collection[str] = (),
+        poll: Callable[[], str | None] | None = None,
     ) -> None:
         self.choices = list(choices)
         self.toolbar = toolbar
         self.commands = commands
+        self.poll = poll
         self.selected = 0
         self.app: Application[str | Command | None] = Application(
             layout=Layout(
@@ -77,9 +87,21 @@ class ChoiceMenu:
 
     def run(self) -> str | Command | None:
         try:
-            return self.app.run()
+            return self.app.run(pre_run=self._start_polling if self.poll else None)
         except EOFError:  # input closed: the same as quitting
             return None
+
+    def _start_polling(self) -> None:
+        self.app.create_background_task(self._polling())
+
+    async def _polling(self) -> None:
+        assert self.poll is not None
+        while not self.app.is_done:  # a key pressed meanwhile wins, and the poll is not spent
+            key = self.poll()
+            if key is not None:
+                self.app.exit(result=Command(key))
+                return
+            await asyncio.sleep(POLL_SECONDS)
 
     def _choice_fragments(self) -> StyleAndTextTuples:
         width = get_app().output.get_size().columns
@@ -145,5 +167,5 @@ class ChoiceMenu:
     def _bind_command(self, kb: KeyBindings, key: str) -> None:
         @kb.add(key)
         def _command(event: KeyPressEvent) -> None:
-            """Leave the menu to run this command (save, load, undo)."""
+            """Leave the menu to run this command (save, load, undo, reload)."""
             event.app.exit(result=Command(key))

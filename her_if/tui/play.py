@@ -1,5 +1,5 @@
 """The interactive loop: a title menu, then show a scene, offer its choices, apply the one
-taken, repeat; with keys beside the choices to save, load, undo and quit."""
+taken, repeat; with keys beside the choices to save, load, undo, reload the story and quit."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from her_if.engine import GameState, View, choose, start, view
 from her_if.model import Story
 from her_if.plain import Transcript, describe_save, roman
+from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
 from her_if.replay import undo
 from her_if.sanitize import clean
 from her_if.saves import SaveError, Unreadable, list_saves, slot_path
@@ -35,6 +36,7 @@ from her_if.tui.menu import ChoiceMenu, Command
 from her_if.tui.render import chosen_fragments, note_fragments, recap_fragments, scene_fragments
 from her_if.tui.slots import CONTINUE, NEW, QUIT, ask_slot, confirm, pick_save, title_menu
 from her_if.tui.style import STYLE
+from her_if.watch import Watch
 
 Clock = Callable[[], float]
 
@@ -46,6 +48,7 @@ def play_interactive(
     saving: Saving | None = None,
     slot: str | None = None,
     new: bool = False,
+    reloading: Reloading | None = None,
     clock: Clock = time.monotonic,
 ) -> GameState:
     """Play until an ending or until the player quits; return the last state.
@@ -53,15 +56,18 @@ def play_interactive(
     With `saving`, the title menu comes first (unless `slot` names a save to resume, or `new`
     asks for a fresh game), the game autosaves after every choice and on quitting, and the `s`
     and `l` keys save and load. Without it nothing touches the disk; `u` undoes either way.
+    With `reloading`, `r` reads the story again, keeping the player's place, and so does any
+    change to the files it watches while the choices are up.
     """
+    watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if saving is None:
-        return _play(story, new_game(story), None, transcript, saving, clock)
+        return _play(story, new_game(story), None, transcript, saving, reloading, watch, clock)
     opened = _open(story, saving, slot, new)
     if opened is None:
         _print(note_fragments("Goodbye."))
         return start(story)
     game, loaded = opened
-    return _play(story, game, loaded, transcript, saving, clock)
+    return _play(story, game, loaded, transcript, saving, reloading, watch, clock)
 
 
 def _open(
@@ -76,7 +82,7 @@ def _open(
         loaded = _load(story, saving, slot)
         if loaded is not None:
             return loaded.game, loaded
-    _print([("", "\n"), ("class:heading", clean(story.title).upper()), ("", "\n\n")])
+    _print([("", "\n"), ("class:heading", clean(story.full_title).upper()), ("", "\n\n")])
     while True:
         listing = list_saves(saving.folder, story)
         picked = title_menu(listing)
@@ -101,6 +107,8 @@ def _play(
     loaded: Loaded | None,
     transcript: Transcript | None,
     saving: Saving | None,
+    reloading: Reloading | None,
+    watch: Watch | None,
     clock: Clock,
 ) -> GameState:
     act: str | None = None
@@ -108,7 +116,10 @@ def _play(
         _print(recap_fragments(loaded.recap, _width()))
     written = game.state  # what the autosave (or the loaded file) already holds
     show = True
-    commands = ("s", "l", "u") if saving is not None else ("u",)
+    commands: tuple[str, ...] = ("s", "l", "u") if saving is not None else ("u",)
+    if reloading is not None:
+        commands += ("r",)
+    poll = None if watch is None else lambda: "r" if watch.changed() else None
     while True:
         shown = view(story, game.state)
         if show:
@@ -123,8 +134,8 @@ def _play(
         if shown.ending is not None:
             return game.state
         since = clock()
-        bar = partial(toolbar, shown, saves=saving is not None)
-        picked = ChoiceMenu(shown.choices, bar, commands=commands).run()
+        bar = partial(toolbar, shown, saves=saving is not None, reload=reloading is not None)
+        picked = ChoiceMenu(shown.choices, bar, commands=commands, poll=poll).run()
         game = played(game, clock() - since)
         if picked is None:
             _quit(story, saving, game)
@@ -150,6 +161,12 @@ def _play(
                     game, act, written = chosen.game, None, chosen.game.state
                     if chosen.recap is not None:
                         _print(recap_fragments(chosen.recap, _width()))
+            elif picked.key == "r" and reloading is not None:
+                reloaded = _reload(reloading, watch, story, game)
+                if reloaded is None:
+                    show = False
+                else:  # the scene is shown again, as it reads now
+                    story, game = reloaded
             continue
         offer = shown.offer(picked)
         assert offer is not None  # the menu offers only these choices
@@ -159,15 +176,21 @@ def _play(
         game = replace(game, state=choose(story, game.state, picked))
 
 
-def toolbar(shown: View, width: int, *, saves: bool = True) -> StyleAndTextTuples:
+def toolbar(
+    shown: View, width: int, *, saves: bool = True, reload: bool = False
+) -> StyleAndTextTuples:
     """Where the player is, then the keys; the keys shrink first when the terminal is narrow."""
     place = f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)} "
     commands = "s: save  l: load  u: undo" if saves else "u: undo"
+    letters = "s/l/u" if saves else "u"
+    if reload:
+        commands += "  r: reload"
+        letters += "/r"
     for keys in (
         f"{'Enter: continue' if shown.pause else 'arrows/digits: choose  Enter: take'}  "
         f"{commands}  q: quit",
         f"{'Enter' if shown.pause else '1-9  Enter'}  {commands}  q: quit",
-        f"{'s/l/u' if saves else 'u: undo'}  q: quit",
+        f"{'u: undo' if letters == 'u' else letters}  q: quit",
         "q: quit",
     ):
         if len(place) + len(keys) + 3 <= width:
@@ -177,6 +200,23 @@ def toolbar(shown: View, width: int, *, saves: bool = True) -> StyleAndTextTuple
         ("class:toolbar", place[: max(width - len(keys) - 3, 8)] + gap),
         ("class:toolbar.key", f" {keys} "),
     ]
+
+
+def _reload(
+    reloading: Reloading, watch: Watch | None, story: Story, game: Game
+) -> tuple[Story, Game] | None:
+    """The story read again and the game carried onto it; None, with the errors shown, when
+    it does not load (the caller goes on with the story it has)."""
+    if watch is not None:
+        watch.mark()  # what is read now must not be reloaded a second time by the watch
+    outcome = reload_story(reloading.load, story, game.state)
+    if isinstance(outcome, Broken):
+        for line in broken_lines(outcome):
+            _print(note_fragments(line))
+        return None
+    for line in reloaded_lines(outcome):
+        _print(note_fragments(line))
+    return outcome.story, replace(game, state=outcome.state)
 
 
 def _save(story: Story, saving: Saving, game: Game) -> Game:

@@ -1,0 +1,234 @@
+"""`her-if new-scene ACT.SCENE`: a skeleton that loads, put where it belongs, nothing else moved."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from her_if.check import summarize
+from her_if.cli import main
+from her_if.diagnostics import StoryError
+from her_if.loader import load_story
+from her_if.new_scene import NewSceneError, draft_scene, write_scene
+from her_if.skeleton import scene_skeleton, title_from_id
+from tests.conftest import ACT, ROOT, WriteStory
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def warnings(root: Path) -> list[str]:
+    return [w.message for w in summarize(load_story(root)).warnings]
+
+
+def test_without_write_it_prints_the_skeleton_and_says_where_it_goes(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    root = write_story()
+    before = (root / "one.yaml").read_bytes()
+    code, out, err = run(capsys, "new-scene", "one.cellar", "--story", root)
+    assert code == 0
+    assert out == scene_skeleton("cellar", "hall")
+    assert out.startswith("  cellar:\n    title: Cellar")
+    assert "one.yaml" in err and "--write" in err
+    assert (root / "one.yaml").read_bytes() == before
+
+
+def test_write_appends_a_scene_that_loads_and_is_only_unreachable(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    root = write_story()
+    assert warnings(root) == []
+    before = (root / "one.yaml").read_bytes()
+    code, out, _ = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code == 0
+    after = (root / "one.yaml").read_bytes()
+    assert after.startswith(before)
+    assert after[len(before) :] == b"\n" + scene_skeleton("cellar", "hall").encode()
+    line = after.decode().splitlines().index("  cellar:") + 1
+    assert out.startswith(f"{root / 'one.yaml'}:{line}: new scene 'one.cellar'; ")
+    assert "nothing leads to it yet" in out and "'to: one.cellar'" in out
+    story = load_story(root)
+    assert story.scenes["one.cellar"].pos.line == line
+    assert warnings(root) == [
+        "scene 'one.cellar' is unreachable: no choice or continue leads to it"
+    ]
+
+
+def test_every_commented_out_key_of_the_skeleton_loads_once_switched_on(
+    write_story: WriteStory,
+) -> None:
+    """The comments are the documentation; each `# key:` line must be right as it stands."""
+    skeleton = scene_skeleton("cellar", "hall")
+    switched = re.sub(r"^(\s*)# (?=[a-z]+:)", r"\1", skeleton, flags=re.MULTILINE)
+    switched = switched.replace("a_flag", "met").replace("a_counter", "trust")
+    switched = switched.replace("[beat-id]", "[]")
+    assert switched.count("# ") == skeleton.count("# ") - 8  # eight keys were switched on
+    root = write_story()
+    text = (root / "one.yaml").read_text() + switched
+    (root / "one.yaml").write_text(text)
+    cellar = load_story(root).scenes["one.cellar"]
+    [choice] = cellar.choices
+    assert (choice.id, choice.target, choice.once) == ("a-choice-id", "one.hall", True)
+    assert choice.condition is not None and choice.condition.source == "met"
+    assert {e.name for e in cellar.effects} == {e.name for e in choice.effects} == {"met", "trust"}
+
+
+def test_write_follows_the_files_indentation_line_ends_and_byte_order_mark(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    act = (
+        "act: one\r\n"
+        "scenes:\r\n"
+        "    hall:\r\n"
+        "        title: The hall\r\n"
+        "        text: Trust is {trust}. Caf\u00e9.\r\n"
+        "        ending: {id: fin, title: Fin}"  # no line end at the end of the file
+    )
+    root = write_story()
+    before = b"\xef\xbb\xbf" + act.encode()
+    (root / "one.yaml").write_bytes(before)
+    code, out, _ = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code == 0, out
+    after = (root / "one.yaml").read_bytes()
+    assert after.startswith(before)
+    added = after[len(before) :].decode()
+    assert added == "\r\n\r\n" + scene_skeleton("cellar", "hall", indent=4, step=4).replace(
+        "\n", "\r\n"
+    )
+    assert out.startswith(f"{root / 'one.yaml'}:8: ")
+    assert load_story(root).scenes["one.cellar"].pos.line == 8
+
+
+def test_write_goes_to_the_end_of_the_scenes_even_when_a_key_follows_them(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    act = (
+        "scenes:\n"
+        "  hall:\n"
+        "    title: The hall\n"
+        "    text: Trust is {trust}.\n"
+        "    ending: {id: fin, title: Fin}\n"
+        "# the act comes last in this file\n"
+        "act: one\n"
+    )
+    root = write_story({"one.yaml": act})
+    code, out, _ = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code == 0, out
+    head = act.removesuffix("act: one\n")
+    skeleton = scene_skeleton("cellar", "hall")
+    assert (root / "one.yaml").read_text() == head + "\n" + skeleton + "\nact: one\n"
+    assert out.startswith(f"{root / 'one.yaml'}:8: ")
+    assert "one.cellar" in load_story(root).scenes
+
+
+@pytest.mark.parametrize(
+    ("scene", "message"),
+    [
+        ("on.cellar", "the story has no act 'on' (did you mean 'one'?)"),
+        ("seven.cellar", "the story has no act 'seven' (its acts: one)"),
+        ("one.room", "scene 'one.room' already exists at "),
+        ("cellar", "name the new scene with its act, as act.scene, e.g. 'one.cellar'"),
+        ("one.Cellar", "scene id 'Cellar' must be lower-case letters, digits, '-' or '_'"),
+        ("One.cellar", "act 'One' must be lower-case letters"),
+        ("one.wine cellar", "scene id 'wine cellar' must be lower-case letters"),
+    ],
+)
+def test_a_bad_request_is_refused_in_one_line_and_nothing_is_written(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory, scene: str, message: str
+) -> None:
+    root = write_story()
+    before = (root / "one.yaml").read_bytes()
+    for write in ([], ["--write"]):
+        code, out, err = run(capsys, "new-scene", scene, "--story", root, *write)
+        assert code == 2 and out == ""
+        assert err.startswith(f"her-if: new-scene: {message}") and err.count("\n") == 1
+    assert (root / "one.yaml").read_bytes() == before
+
+
+def test_an_existing_scene_is_named_with_its_place(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    root = write_story()
+    _, _, err = run(capsys, "new-scene", "one.room", "--story", root)
+    assert f"already exists at {root / 'one.yaml'}:19:3; choose another id" in err
+
+
+def test_a_broken_story_is_refused_with_every_error(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    broken = ACT.replace("to: room", "to: rom").replace("continue: end", "continue: ned")
+    assert broken.count("rom\n") == broken.count("ned\n") == 1
+    root = write_story({"one.yaml": broken})
+    code, out, err = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[-1] == "2 errors"
+    assert all(re.match(r".*one\.yaml:\d+:\d+: ", line) for line in lines[:-1])
+    assert (root / "one.yaml").read_text() == broken
+
+
+def test_a_flow_style_scenes_block_is_printed_but_not_written(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    act = "act: one\nscenes: {hall: {title: Hall, text: A hall., ending: {id: fin, title: Fin}}}\n"
+    root = write_story({"one.yaml": act})
+    code, out, _ = run(capsys, "new-scene", "one.cellar", "--story", root)
+    assert code == 0 and out == scene_skeleton("cellar", "hall")
+    code, _, err = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code == 2 and "flow style" in err and "without --write" in err
+    assert (root / "one.yaml").read_text() == act
+
+
+def test_a_scene_added_to_a_copy_of_the_shipped_story_lands_where_it_says(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shutil.copytree(ROOT / "story", tmp_path / "story")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    act = tmp_path / "story" / "03-surrogate.yaml"
+    before = act.read_bytes()
+    code, out, _ = run(
+        capsys, "new-scene", "surrogate.laundry-night", "--story", tmp_path / "story", "--write"
+    )
+    assert code == 0
+    assert act.read_bytes().startswith(before)
+    where = re.match(r"(.*03-surrogate\.yaml):(\d+): ", out)
+    assert where and Path(where.group(1)) == act
+    line = int(where.group(2))
+    assert act.read_text().splitlines()[line - 1] == "  laundry-night:"
+    story = load_story(tmp_path / "story")
+    assert story.scenes["surrogate.laundry-night"].choices[0].target == "surrogate.sunday"
+    assert [w.message for w in summarize(story).warnings] == [
+        "scene 'surrogate.laundry-night' is unreachable: no choice or continue leads to it"
+    ]
+
+
+def test_the_skeleton_is_titled_after_its_id() -> None:
+    assert title_from_id("laundry-night") == "Laundry night"
+    assert title_from_id("the_roof") == "The roof"
+    assert title_from_id("os1") == "Os1"
+
+
+def test_a_written_skeleton_is_still_checked_like_any_scene(write_story: WriteStory) -> None:
+    """Nothing special about a skeleton: break it and the loader says where."""
+    root = write_story()
+    broken = scene_skeleton("cellar", "nowhere")
+    (root / "one.yaml").write_text((root / "one.yaml").read_text() + broken)
+    with pytest.raises(StoryError, match=r"one\.yaml:\d+:13: choice 1 of scene 'cellar' goes"):
+        load_story(root)
+
+
+def test_a_file_changed_after_drafting_is_not_written_over(write_story: WriteStory) -> None:
+    root = write_story()
+    draft = draft_scene(load_story(root), "one.cellar")
+    edited = (root / "one.yaml").read_text() + "# the author was quicker\n"
+    (root / "one.yaml").write_text(edited)
+    with pytest.raises(NewSceneError, match="changed while the scene was drafted; run again"):
+        write_scene(draft)
+    assert (root / "one.yaml").read_text() == edited
