@@ -18,7 +18,7 @@ from typing import TextIO
 
 from her_if import __version__
 from her_if.check import summarize
-from her_if.diagnostics import StoryError
+from her_if.diagnostics import StoryError, did_you_mean
 from her_if.explore import DEFAULT_MAX_STATES, Exploration, explore
 from her_if.graph import Reached, to_dot, to_mermaid
 from her_if.loader import layer_problem, load_story
@@ -30,6 +30,7 @@ from her_if.plain import Transcript, render_listing
 from her_if.playtest import (
     exploration_json,
     exploration_lines,
+    path_lines,
     random_json,
     random_lines,
     run_walkthroughs,
@@ -141,6 +142,11 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_STATES,
         metavar="N",
         help=f"stop exploring after N states (default {DEFAULT_MAX_STATES:,})",
+    )
+    playtest.add_argument(
+        "--path-to",
+        metavar="SCENE",
+        help="print the shortest choices that reach SCENE (act.scene), for a walkthrough",
     )
     playtest.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -255,6 +261,8 @@ def _playtest(args: argparse.Namespace) -> int:
     if results == []:
         print(f"her-if: no walkthrough files (*.yaml) in {args.walkthroughs}", file=sys.stderr)
         return 2
+    if args.path_to is not None:
+        return _path_to(story, args)
     exhaustive = args.exhaustive or (args.random is None and args.walkthroughs is None)
     report: dict[str, object] = {"story": story.id}
     lines: list[str] = []
@@ -280,6 +288,24 @@ def _playtest(args: argparse.Namespace) -> int:
     else:
         print("\n".join(lines))
     return 1 if failed else 0
+
+
+def _path_to(story: Story, args: argparse.Namespace) -> int:
+    scene = args.path_to
+    if scene not in story.scenes:
+        print(
+            f"her-if: no scene '{clean(scene)}' (write act.scene)"
+            + did_you_mean(scene, story.scenes),
+            file=sys.stderr,
+        )
+        return 2
+    found = explore(story, args.max_states, _progress("exploring", "states"))
+    path = found.paths.get(scene)
+    if args.json:
+        print(json.dumps({"scene": scene, "reachable": path is not None, "path": path}))
+    else:
+        print("\n".join(path_lines(story, scene, path, found.complete)))
+    return 0 if path is not None else 1
 
 
 def _progress(verb: str, unit: str) -> Callable[[int], None] | None:

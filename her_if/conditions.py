@@ -8,6 +8,7 @@ ever evaluated as Python. Every refusal carries the character offset of the offe
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -68,7 +69,9 @@ def parse_condition(
         stripped = source.strip()
         column = err.offset - 1 if err.offset else len(stripped)
         offset = min(column, len(stripped)) + (len(source) - len(source.lstrip()))
-        raise ConditionError(f"cannot parse condition: {err.msg}", offset) from None
+        raise ConditionError(
+            f"cannot parse condition: {err.msg}{_habit(stripped)}", offset
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         raise ConditionError("condition is nested too deeply") from None
     shift = len(source) - len(source.lstrip())
@@ -212,6 +215,22 @@ class _Checker:
                 f"'{value}' is not a value of {enum.name} (one of {one_of(enum.values)})"
                 + did_you_mean(str(value), enum.values),
             )
+
+
+_HABITS = (
+    (re.compile(r"&&"), "write `and`, not `&&`"),
+    (re.compile(r"\|\|"), "write `or`, not `||`"),
+    (re.compile(r"(?<![=!<>])=(?!=)"), "to compare, write `==`; `=` is not allowed in a condition"),
+    (re.compile(r"!(?!=)"), "write `not`, not `!`"),
+)
+
+
+def _habit(source: str) -> str:
+    """A hint for the habits other languages teach, which Python's message does not name."""
+    for pattern, hint in _HABITS:
+        if pattern.search(source):
+            return f"; {hint}"
+    return ""
 
 
 def _enum_hint(left: _Typed, right: _Typed) -> str:

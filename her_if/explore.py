@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from her_if.engine import GameState, available, start, take
@@ -83,6 +83,8 @@ class Exploration:
     scenes_reached: frozenset[str] = field(default_factory=frozenset)
     edges_taken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     """(scene, choice id) pairs taken somewhere; a pause is (scene, 'continue')."""
+    paths: Mapping[str, Path] = field(default_factory=dict)
+    """The shortest path (choice ids) to each scene reached: how an author gets there."""
 
     @property
     def defects(self) -> int:
@@ -213,6 +215,7 @@ def explore(
             for (scene, choice, name, bound), (at, side) in clamps.items()
         ),
         scenes_reached=frozenset(reached),
+        paths={scene: first_path(scene) for scene in first_at},
         edges_taken=frozenset(edges_taken),
     )
 

@@ -73,7 +73,7 @@ def play_lines(
     screens = [Transcript(out, width)]
     if transcript is not None and transcript.out is not out:
         screens.append(transcript)
-    feed = iter(lines)
+    feed = _Feed(iter(lines))
     errors = err or out
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if resumed is not None:
@@ -108,10 +108,27 @@ def play_lines(
         game = replace(game, state=choose(story, game.state, offer.id))
 
 
+class _Feed:
+    """Lines of input, with room to put one back (when a reload must come before it)."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._back: list[str] = []
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        return self._back.pop() if self._back else next(self._lines)
+
+    def push(self, line: str) -> None:
+        self._back.append(line)
+
+
 def _read(
     story: Story,
     shown: View,
-    feed: Iterator[str],
+    feed: _Feed,
     out: TextIO,
     err: TextIO,
     game: Game,
@@ -134,6 +151,15 @@ def _read(
         line = next(feed, None)
         if line is None:
             break
+        asks_reload = line.strip().lower() == "reload"
+        if reloading is not None and watch is not None and not asks_reload and watch.changed():
+            # The file changed while we waited for this line: it was typed at the new story,
+            # so reload first and let it be read again against what is shown then.
+            feed.push(line)
+            reloaded = _reload(reloading, watch, story, game, out, width)
+            if reloaded is not None:
+                return *reloaded, None
+            next(feed)
         typed = line.strip()
         if not typed:
             continue

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from her_if.check import state_usage
 from her_if.explore import LIST_LIMIT, Exploration, Finding
+from her_if.explore import Path as Witness
 from her_if.model import Story
 from her_if.randomplay import RandomReport
 from her_if.script import load_script, run_script
@@ -219,3 +220,14 @@ def walkthrough_json(results: list[WalkthroughResult]) -> list[dict[str, object]
 
 def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def path_lines(story: Story, scene: str, path: Witness | None, complete: bool) -> Iterator[str]:
+    """The shortest way to a scene, written as a walkthrough's `choices:` line to paste."""
+    where = f"{story.scenes[scene].pos}: {scene}"
+    if path is None:
+        why = "no state reaches it" if complete else "the walk stopped at its cap before it"
+        yield f"{where}: unreachable ({why})"
+        return
+    yield f"{where}: {len(path)} choice{'' if len(path) == 1 else 's'} from the start"
+    yield f"choices: [{', '.join(path)}]"

@@ -29,13 +29,15 @@ def read_state(src: Source, node: yaml.Node) -> dict[str, Variable]:
                 "(not '-'), not starting with a digit, and not a keyword",
             )
             continue
-        var = _read_variable(src, name, value_node)
+        var = _read_variable(src, name, key_node, value_node)
         if var is not None:
             variables[name] = var
     return variables
 
 
-def _read_variable(src: Source, name: str, node: yaml.Node) -> Variable | None:
+def _read_variable(
+    src: Source, name: str, name_node: yaml.Node, node: yaml.Node
+) -> Variable | None:
     """Read one declaration; once its type is known, always return a variable of that type.
 
     A faulty declaration is reported, then kept in a usable stand-in form, so that every use
@@ -63,7 +65,7 @@ def _read_variable(src: Source, name: str, node: yaml.Node) -> Variable | None:
         if key not in fields:
             src.error(node, f"{what} is {a(kind)} and needs '{key}'")
     about = (src.string_field(fields, "about", f"{what} about") or "") if "about" in fields else ""
-    pos = src.pos(node)
+    pos = src.pos(name_node)  # where the author named it, which is where warnings should point
     if kind == "flag":
         default = (
             src.boolean(fields["default"][1], f"{what} default") if "default" in fields else None

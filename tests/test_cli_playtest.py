@@ -136,3 +136,21 @@ def test_graphviz_accepts_the_dot(capsys: pytest.CaptureFixture[str], story: Pat
     result = subprocess.run(["dot", "-Tsvg"], input=dot, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "<svg" in result.stdout
+
+
+def test_path_to_gives_a_walkthrough_line_that_reaches_the_scene(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED, "--path-to", "one.vault")
+    assert code == 0
+    assert out.splitlines() == [
+        "tests/fixtures/flawed/one.yaml:38:3: one.vault: 2 choices from the start",
+        "choices: [left, take-key]",
+    ]
+    script = tmp_path / "to-vault.yaml"
+    script.write_text(out.splitlines()[1] + "\nexpect: {scene: one.vault}\n")
+    assert main(["play", "--story", str(FLAWED), "--script", str(script)]) == 0
+    code, out, _ = run(capsys, "playtest", "--story", FLAWED, "--path-to", "one.attic", "--json")
+    assert code == 1 and json.loads(out) == {"scene": "one.attic", "reachable": False, "path": None}
+    code, _, err = run(capsys, "playtest", "--story", FLAWED, "--path-to", "one.vualt")
+    assert code == 2 and "did you mean 'one.vault'" in err

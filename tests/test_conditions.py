@@ -125,3 +125,18 @@ def test_length_and_depth_are_bounded() -> None:
         parse("met or " * 100 + "met")
     with pytest.raises(ConditionError, match="nested"):
         parse("not " * 40 + "met")
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("met = true", "to compare, write `==`"),
+        ("met && trust > 1", "write `and`, not `&&`"),
+        ("met || trust > 1", "write `or`, not `||`"),
+        ("!met", "write `not`, not `!`"),
+    ],
+)
+def test_habits_from_other_languages_get_a_hint(source: str, hint: str) -> None:
+    with pytest.raises(ConditionError, match="cannot parse condition") as caught:
+        parse(source)
+    assert hint in str(caught.value)

@@ -216,11 +216,11 @@ def test_every_clash_names_both_files_at_their_places() -> None:
         f"{at(rival_pack, 2, 7)}: pack id 'lantern' is also the id of the pack at "
         f"{at(LANTERN / 'pack.yaml', 2, 7)}; two packs cannot share an id: rename one, or load "
         "only one of them",
-        f"{at(rival_pack, 8, 10)}: state 'brave' is already declared by the story at "
-        f"{at(BASE / 'story.yaml', 8, 10)}; a pack uses the story's state as it is: remove "
+        f"{at(rival_pack, 8, 3)}: state 'brave' is already declared by the story at "
+        f"{at(BASE / 'story.yaml', 8, 3)}; a pack uses the story's state as it is: remove "
         "this declaration",
-        f"{at(rival_pack, 9, 13)}: state 'lit_lamp' is already declared by the pack 'lantern' "
-        f"at {at(LANTERN / 'pack.yaml', 9, 13)}; rename one of them",
+        f"{at(rival_pack, 9, 3)}: state 'lit_lamp' is already declared by the pack 'lantern' "
+        f"at {at(LANTERN / 'pack.yaml', 9, 3)}; rename one of them",
         f"{at(rival, 3, 3)}: scene 'dock.boat' is already defined by the story at "
         f"{at(BASE / 'dock.yaml', 11, 3)}; a pack cannot replace a scene: give this one a new "
         "id, or add choices to that one with 'extend:'",

@@ -256,3 +256,21 @@ def test_reload_is_in_the_help_and_says_when_it_is_off(tiny: Story) -> None:
     out = play_live(tiny, feed("help", "reload"), None)
     assert "  reload       read the story again from disk, keeping your place\n" in out
     assert "Reloading is off in this game.\n" in out
+
+
+LISTEN = ACT.replace(
+    "    choices:\n      - text: Open the door.",
+    "    choices:\n      - id: listen\n        text: Listen at the door.\n        to: room\n"
+    "      - text: Open the door.",
+)
+
+
+def test_a_line_typed_after_an_edit_is_read_against_the_reloaded_story(
+    write_story: WriteStory,
+) -> None:
+    """With --watch, a number typed after the author saved means what the new story shows."""
+    root = write_story()
+    lines = feed(lambda: write_story({"one.yaml": LISTEN}), "1", "q")
+    out = play_live(load_story(root), lines, None, reloading=live(root, watch=True))
+    assert out.index("Reloaded: 3 scenes.") < out.index("> Listen at the door.")
+    assert "> Open the door." not in out
