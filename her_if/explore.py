@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from her_if.engine import GameState, available, start, take
 from her_if.expr import names_read, scenes_read
-from her_if.liveness import VISITED, Live, live_facts
+from her_if.liveness import VISITED, Live, live_facts, saturation
 from her_if.model import (
     CONTINUE,
     AddEffect,
@@ -112,7 +112,8 @@ def explore(
         for sid, scene in story.scenes.items()
     }
     first = _bare(start(story))
-    keys: dict[Hashable, int] = {_key(first, live[first.scene]): 0}
+    caps = saturation(story)
+    keys: dict[Hashable, int] = {_key(first, live[first.scene], caps): 0}
     states: list[GameState] = [first]
     parents: list[tuple[int, str] | None] = [None]
     successors: list[list[int]] = []
@@ -138,7 +139,7 @@ def explore(
             if choice is not None and choice.id in counting[scene.id]:
                 _note_clamps(story, state, choice, index, clamps)
             nxt = _bare(take(story, state, choice))
-            key = _key(nxt, live[nxt.scene])
+            key = _key(nxt, live[nxt.scene], caps)
             target = keys.get(key)
             if target is None:
                 if len(states) >= max_states:
@@ -225,10 +226,10 @@ def _bare(state: GameState) -> GameState:
     return GameState(state.scene, state.vars, state.visits, state.used)
 
 
-def _key(state: GameState, live: Live) -> Hashable:
+def _key(state: GameState, live: Live, caps: Mapping[str, int]) -> Hashable:
     return (
         state.scene,
-        tuple(state.vars[name] for name in live.vars),
+        tuple(_folded(state.vars[name], caps.get(name)) for name in live.vars),
         tuple(scene in state.visits for scene in live.visits),
         tuple(used in state.used for used in live.used),
     )
@@ -268,6 +269,11 @@ def _note_clamps(
             bound, side = ("maximum", "above") if raw > var.maximum else ("minimum", "below")
             clamps.setdefault((state.scene, choice.id, effect.name, bound), (index, side))
         values[effect.name] = min(var.maximum, max(var.minimum, raw))
+
+
+def _folded(value: Value, cap: int | None) -> Value:
+    """A rising counter past its cap is keyed at the cap (see `liveness.saturation`)."""
+    return value if cap is None or not isinstance(value, int) else min(value, cap)
 
 
 def _co_reachable(successors: list[list[int]], terminal: list[int]) -> set[int]:

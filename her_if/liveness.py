@@ -14,8 +14,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from her_if.expr import names_read, scenes_read
-from her_if.model import Choice, Effect, Scene, SetEffect, Story
+from her_if.expr import (
+    Arith,
+    Compare,
+    Expr,
+    Literal,
+    Logic,
+    Negate,
+    Not,
+    Var,
+    names_read,
+    scenes_read,
+)
+from her_if.model import AddEffect, Choice, Counter, Effect, Scene, SetEffect, Story
 
 VISITED = "visited:"
 USED = "used:"
@@ -103,3 +114,92 @@ def _split(facts: set[str]) -> Live:
         visits=tuple(sorted(f.removeprefix(VISITED) for f in facts if f.startswith(VISITED))),
         used=tuple(sorted(f.removeprefix(USED) for f in facts if f.startswith(USED))),
     )
+
+
+def saturation(story: Story) -> dict[str, int]:
+    """Counters that only ever go up and are only compared with numbers: the value from which
+    on no choice condition can tell values apart (amy_bond read only as `>= 2` needs 0, 1
+    and "2 or more"). The explorer keys such a counter on min(value, cap), since a counter
+    that never falls cannot come back below the cap.
+    """
+    caps: dict[str, int] = {}
+    for name, var in story.variables.items():
+        if not isinstance(var, Counter) or not _only_rises(story, name):
+            continue
+        cap = _cap(story, name)
+        if cap is not None and cap < var.maximum:
+            caps[name] = cap
+    return caps
+
+
+def _only_rises(story: Story, name: str) -> bool:
+    effects = [e for scene in story.scenes.values() for e in _all_effects(scene)]
+    return all(e.amount >= 0 for e in effects if isinstance(e, AddEffect) and e.name == name)
+
+
+def _all_effects(scene: Scene) -> Iterator[Effect]:
+    yield from scene.effects
+    for choice in scene.choices:
+        yield from choice.effects
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _cap(story: Story, name: str) -> int | None:
+    """The least value from which every comparison of `name` in a choice condition agrees;
+    None when some read is not a plain comparison with a number (then nothing is folded)."""
+    cap = 0
+    for scene in story.scenes.values():
+        for choice in scene.choices:
+            if choice.condition is None:
+                continue
+            bounds = _bounds(choice.condition.tree, name)
+            if bounds is None:
+                return None
+            cap = max([cap, *bounds])
+    return cap
+
+
+def _bounds(expr: Expr, name: str) -> list[int] | None:
+    """The thresholds at which `expr`'s comparisons of `name` change; None if it reads `name`
+    any other way (in arithmetic, say)."""
+    match expr:
+        case Compare() if _mentions(expr, name):
+            bound = _threshold(expr, name)
+            return None if bound is None else [bound]
+        case Var(var) if var == name:
+            return None
+        case Not(operand) | Negate(operand):
+            return _bounds(operand, name)
+        case Logic(_, operands) | Compare(_, operands):
+            found: list[int] = []
+            for operand in operands:
+                inner = _bounds(operand, name)
+                if inner is None:
+                    return None
+                found += inner
+            return found
+        case Arith(_, left, right):
+            a, b = _bounds(left, name), _bounds(right, name)
+            return None if a is None or b is None else a + b
+    return []
+
+
+def _mentions(node: Compare, name: str) -> bool:
+    return any(isinstance(o, Var) and o.name == name for o in node.operands)
+
+
+def _threshold(node: Compare, name: str) -> int | None:
+    """For `name OP k` (either way round), the value from which the answer no longer changes."""
+    if len(node.ops) != 1:
+        return None
+    left, right = node.operands
+    op = node.ops[0]
+    if isinstance(right, Var) and right.name == name:
+        left, right, op = right, left, _FLIP[op]
+    if not isinstance(left, Var) or not isinstance(right, Literal):
+        return None
+    if isinstance(right.value, bool) or not isinstance(right.value, int):
+        return None
+    return right.value if op in (">=", "<") else right.value + 1

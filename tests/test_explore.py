@@ -6,11 +6,11 @@ import pytest
 
 from her_if.engine import GameState, choose, start, view
 from her_if.explore import explore
-from her_if.liveness import live_facts
+from her_if.liveness import live_facts, saturation
 from her_if.loader import load_story
 from her_if.model import CONTINUE, Story
 from her_if.randomplay import play_randomly
-from tests.conftest import ROOT, WriteStory
+from tests.conftest import MANIFEST, ROOT, WriteStory
 
 FLAWED = ROOT / "tests" / "fixtures" / "flawed"
 
@@ -173,3 +173,60 @@ def test_random_play_of_the_shipped_story_always_ends(story: Story) -> None:
 @pytest.fixture(scope="module")
 def story() -> Story:
     return load_story(ROOT / "story")
+
+
+RISING = """\
+act: one
+scenes:
+  hall:
+    title: Hall
+    text: Trust is {trust}.
+    choices:
+      - {id: warm, text: Warm up., to: hall, add: {trust: 1}, if: trust < 9}
+      - {id: go, text: Go., to: door}
+  door:
+    title: Door
+    text: A door.
+    choices:
+      - {id: enter, text: Enter., to: end, if: trust >= 2}
+      - {id: leave, text: Leave., to: end}
+  end:
+    title: End
+    text: The end.
+    ending: {id: fin, title: Fin}
+"""
+
+
+def test_a_counter_that_only_rises_is_keyed_up_to_its_last_threshold(
+    write_story: WriteStory,
+) -> None:
+    manifest = MANIFEST.replace("max: 3, default: 1", "max: 9, default: 0")
+    story = load_story(write_story({"story.yaml": manifest, "one.yaml": RISING}))
+    # 'trust < 9' and 'trust >= 2' are the only reads: from 9 on nothing can tell values
+    # apart, so no folding below the maximum is possible here ...
+    assert saturation(story) == {}
+    assert explore(story).states == 10 + 10 + 1
+    # ... but without the guard, 0, 1 and "2 or more" are all the door can tell apart.
+    story = load_story(
+        write_story({"story.yaml": manifest, "one.yaml": RISING.replace(", if: trust < 9", "")})
+    )
+    assert saturation(story) == {"trust": 2}
+    assert explore(story).states == 3 + 3 + 1
+    # A counter that can fall is never folded.
+    falling = RISING.replace(", if: trust < 9", "").replace(
+        "{id: go, text: Go., to: door}", "{id: go, text: Go., to: door, add: {trust: -1}}"
+    )
+    assert saturation(load_story(write_story({"one.yaml": falling}))) == {}
+
+
+def test_folding_changes_the_count_of_states_and_nothing_else(
+    story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folded = explore(story)
+    monkeypatch.setattr("her_if.explore.saturation", lambda _story: {})
+    full = explore(story)
+    assert folded.states < full.states
+    assert folded.scenes_reached == full.scenes_reached
+    assert folded.edges_taken == full.edges_taken
+    assert [e.id for e in folded.endings] == [e.id for e in full.endings]
+    assert folded.defects == full.defects == 0
