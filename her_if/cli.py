@@ -14,35 +14,26 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from her_if import __version__
 from her_if.check import summarize
 from her_if.diagnostics import StoryError, did_you_mean
-from her_if.explore import DEFAULT_MAX_STATES, Exploration, explore
-from her_if.graph import Reached, to_dot, to_mermaid
+from her_if.explore import DEFAULT_MAX_STATES
 from her_if.loader import layer_problem, load_story
 from her_if.locate import default_saves_dir, default_story_dir
 from her_if.model import Story
-from her_if.new_scene import NewSceneError, draft_scene, write_scene
-from her_if.piped import play_lines
-from her_if.plain import Transcript, render_listing
-from her_if.playtest import (
-    exploration_json,
-    exploration_lines,
-    path_lines,
-    random_json,
-    random_lines,
-    run_walkthroughs,
-    walkthrough_json,
-    walkthrough_lines,
-)
-from her_if.randomplay import DEFAULT_PLAYTHROUGHS, play_randomly
-from her_if.reload import Reloading
+from her_if.plain import Transcript
+from her_if.randomplay import DEFAULT_PLAYTHROUGHS
 from her_if.sanitize import clean
-from her_if.saves import AUTOSAVE, SaveError, check_slot, list_saves
-from her_if.script import Script, load_script, run_script
-from her_if.session import Saving, progress_line, resume_slot, save_state
+
+if TYPE_CHECKING:
+    from her_if.reload import Reloading
+    from her_if.script import Script
+    from her_if.session import Saving
+
+# Each command imports what only it needs when it runs, so `check` does not pay for the
+# explorer, saves or the terminal front end at start-up.
 
 TRANSCRIPT_WIDTH = 80
 COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
@@ -247,6 +238,18 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _playtest(args: argparse.Namespace) -> int:
+    from her_if.explore import explore
+    from her_if.playtest import (
+        exploration_json,
+        exploration_lines,
+        random_json,
+        random_lines,
+        run_walkthroughs,
+        walkthrough_json,
+        walkthrough_lines,
+    )
+    from her_if.randomplay import play_randomly
+
     if args.random is not None and args.random < 1:
         print("her-if: --random needs a number of playthroughs of at least 1", file=sys.stderr)
         return 2
@@ -291,6 +294,9 @@ def _playtest(args: argparse.Namespace) -> int:
 
 
 def _path_to(story: Story, args: argparse.Namespace) -> int:
+    from her_if.explore import explore
+    from her_if.playtest import path_lines
+
     scene = args.path_to
     if scene not in story.scenes:
         print(
@@ -320,13 +326,16 @@ def _progress(verb: str, unit: str) -> Callable[[int], None] | None:
 
 
 def _graph(args: argparse.Namespace) -> int:
+    from her_if.explore import explore
+    from her_if.graph import Reached, to_dot, to_mermaid
+
     try:
         story = _load(args.story)
     except StoryError as err:
         return _report(err)
     reached = None
     if args.reachable:
-        found: Exploration = explore(story)
+        found = explore(story)
         reached = Reached(found.scenes_reached, found.edges_taken)
     text = (to_dot if args.format == "dot" else to_mermaid)(story, reached)
     if args.output is None:
@@ -368,6 +377,9 @@ def _json_report(story: Story | None, err: StoryError | None) -> dict[str, objec
 
 
 def _saves(args: argparse.Namespace) -> int:
+    from her_if.plain import render_listing
+    from her_if.saves import list_saves
+
     try:
         story = _load(args.story)
     except StoryError as err:
@@ -381,6 +393,8 @@ def _saves(args: argparse.Namespace) -> int:
 
 
 def _new_scene(args: argparse.Namespace) -> int:
+    from her_if.new_scene import NewSceneError, draft_scene, write_scene
+
     try:
         story = _load(args.story)
         draft = draft_scene(story, args.scene)
@@ -410,6 +424,10 @@ def _new_scene(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
+    from her_if.saves import AUTOSAVE, SaveError, check_slot
+    from her_if.script import load_script
+    from her_if.session import Saving
+
     if args.slot is not None:
         try:
             check_slot(args.slot)
@@ -452,7 +470,12 @@ def _play_story(
     saving: Saving,
     args: argparse.Namespace,
 ) -> int:
+    from her_if.saves import SaveError
+    from her_if.session import progress_line, resume_slot, save_state
+
     if script is not None:
+        from her_if.script import run_script
+
         outcome = run_script(story, script, transcript.record if transcript else None)
         for failure in outcome.failures:
             print(failure, file=sys.stderr)
@@ -478,6 +501,8 @@ def _play_story(
         except SaveError as err:
             print(f"her-if: {err}", file=sys.stderr)
             return 2
+        from her_if.piped import play_lines
+
         return play_lines(
             story,
             sys.stdin,
@@ -508,6 +533,8 @@ def _reloading(args: argparse.Namespace, story: Story) -> Reloading:
     With --watch, the story folders are watched (new files in them count) and so is the beat
     sheet, which may lie outside them.
     """
+    from her_if.reload import Reloading
+
     folders = args.story or [default_story_dir()]
     beat_sheets = sorted({Path(beat.pos.path) for beat in story.beats})
     return Reloading(partial(_load, args.story), (*folders, *beat_sheets) if args.watch else ())

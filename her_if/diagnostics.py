@@ -71,3 +71,8 @@ def display_path(path: Path) -> str:
 def a(noun: str) -> str:
     """The noun with its indefinite article: 'a flag', 'an enum'."""
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def as_written(value: object) -> str:
+    """A value of state as an author writes it in YAML: `true`, not Python's `True`."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

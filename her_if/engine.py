@@ -91,7 +91,7 @@ def start(
     """
     values = {**story.defaults(), **(preset or {})}
     scene = story.scenes[at or story.start]
-    _apply(story, values, scene.effects)
+    apply_effects(story, values, scene.effects)
     return GameState(
         scene=scene.id, vars=MappingProxyType(values), visits=MappingProxyType({scene.id: 1})
     )
@@ -160,8 +160,8 @@ def take(story: Story, state: GameState, choice: Choice | None) -> GameState:
         if choice.once:
             used = used | {f"{scene.id}/{choice.id}"}
     values = dict(state.vars)
-    _apply(story, values, effects)
-    _apply(story, values, story.scenes[target].effects)
+    apply_effects(story, values, effects)
+    apply_effects(story, values, story.scenes[target].effects)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
     return GameState(
@@ -189,16 +189,25 @@ def _show(value: Value) -> str:
     return str(value)
 
 
-def _apply(story: Story, values: dict[str, Value], effects: tuple[Effect, ...]) -> None:
+def apply_effects(
+    story: Story, values: dict[str, Value], effects: tuple[Effect, ...]
+) -> list[tuple[str, str]]:
+    """Apply `effects` to `values` in order; return the counters held at a bound on the way,
+    as (name, "maximum" | "minimum"), which the playtester reports and play ignores."""
+    clamped = []
     for effect in effects:
         if isinstance(effect, AddEffect):
             var = story.variables[effect.name]
             assert isinstance(var, Counter)
             current = values[effect.name]
             assert isinstance(current, int)
-            values[effect.name] = min(var.maximum, max(var.minimum, current + effect.amount))
+            raw = current + effect.amount
+            if raw > var.maximum or raw < var.minimum:
+                clamped.append((effect.name, "maximum" if raw > var.maximum else "minimum"))
+            values[effect.name] = min(var.maximum, max(var.minimum, raw))
         else:
             values[effect.name] = effect.value
+    return clamped
 
 
 def _not_offered(story: Story, state: GameState, choice_id: str) -> str:

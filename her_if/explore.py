@@ -14,7 +14,8 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from her_if.engine import GameState, available, start, take
+from her_if.diagnostics import as_written
+from her_if.engine import GameState, apply_effects, available, start, take
 from her_if.expr import names_read, scenes_read
 from her_if.liveness import VISITED, Live, live_facts, saturation
 from her_if.model import (
@@ -30,6 +31,8 @@ from her_if.model import (
 )
 
 DEFAULT_MAX_STATES = 200_000
+DEAD_END = "no choice is on offer here and it is not an ending"
+SOFTLOCK = "no ending can be reached from here (a loop with no way out)"
 LIST_LIMIT = 20
 """Findings of one kind reported in full up to this many; the count is always exact."""
 
@@ -195,11 +198,11 @@ def explore(
         max_states=max_states,
         endings=_endings(story, states, terminal, path),
         dead_ends=tuple(
-            replace(f, message=f"{f.message}{_why_nothing(story, states[i])}")
-            for f, i in _first_per_scene_indexed(states, dead, path, DEAD_END)
+            Finding(states[i].scene, DEAD_END + _why_nothing(story, states[i]), path(i))
+            for i in _first_per_scene(states, dead)
         ),
-        softlocks=_first_per_scene(
-            states, stuck, path, "no ending can be reached from here (a loop with no way out)"
+        softlocks=tuple(
+            Finding(states[i].scene, SOFTLOCK, path(i)) for i in _first_per_scene(states, stuck)
         ),
         unreachable_scenes=tuple(sid for sid in story.scenes if sid not in reached)
         if complete
@@ -255,20 +258,10 @@ def _note_clamps(
     clamps: dict[tuple[str, str, str, str], tuple[int, str]],
 ) -> None:
     """Record the first (so the shortest-path) time a choice pushes a counter past a bound."""
-    values = dict(state.vars)
-    for effect in (*choice.effects, *story.scenes[choice.target].effects):
-        if isinstance(effect, SetEffect):
-            values[effect.name] = effect.value
-            continue
-        var = story.variables[effect.name]
-        assert isinstance(var, Counter)
-        current = values[effect.name]
-        assert isinstance(current, int)
-        raw = current + effect.amount
-        if raw > var.maximum or raw < var.minimum:
-            bound, side = ("maximum", "above") if raw > var.maximum else ("minimum", "below")
-            clamps.setdefault((state.scene, choice.id, effect.name, bound), (index, side))
-        values[effect.name] = min(var.maximum, max(var.minimum, raw))
+    effects = (*choice.effects, *story.scenes[choice.target].effects)
+    for name, bound in apply_effects(story, dict(state.vars), effects):
+        side = "above" if bound == "maximum" else "below"
+        clamps.setdefault((state.scene, choice.id, name, bound), (index, side))
 
 
 def _folded(value: Value, cap: int | None) -> Value:
@@ -307,25 +300,12 @@ def _endings(
     return tuple(replace(e, states=counts[e.id]) for e in found.values())
 
 
-DEAD_END = "no choice is on offer here and it is not an ending"
-
-
-def _first_per_scene(
-    states: list[GameState], indices: list[int], path: Callable[[int], Path], message: str
-) -> tuple[Finding, ...]:
-    return tuple(f for f, _ in _first_per_scene_indexed(states, indices, path, message))
-
-
-def _first_per_scene_indexed(
-    states: list[GameState], indices: list[int], path: Callable[[int], Path], message: str
-) -> list[tuple[Finding, int]]:
-    """One finding per scene: the first state found there, which has the shortest witness."""
-    seen: dict[str, tuple[Finding, int]] = {}
+def _first_per_scene(states: list[GameState], indices: list[int]) -> list[int]:
+    """The first state found at each scene, which has the shortest witness."""
+    first: dict[str, int] = {}
     for index in indices:
-        scene = states[index].scene
-        if scene not in seen:
-            seen[scene] = (Finding(scene, message, path(index)), index)
-    return list(seen.values())
+        first.setdefault(states[index].scene, index)
+    return list(first.values())
 
 
 def _why_nothing(story: Story, state: GameState) -> str:
@@ -334,12 +314,8 @@ def _why_nothing(story: Story, state: GameState) -> str:
     names = sorted({n for c in scene.choices if c.condition for n in names_read(c.condition.tree)})
     if not names:
         return ""
-    shown = ", ".join(f"{n} = {_yaml(state.vars[n])}" for n in names)
+    shown = ", ".join(f"{n} = {as_written(state.vars[n])}" for n in names)
     return f" ({shown})"
-
-
-def _yaml(value: Value) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _never_offered(

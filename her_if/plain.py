@@ -7,13 +7,15 @@ headings and numbered choices are spelled out in text, not in colour.
 from __future__ import annotations
 
 import textwrap
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from her_if.diagnostics import display_path
 from her_if.engine import View
-from her_if.replay import Recap
 from her_if.sanitize import clean
-from her_if.saves import Listing, Save, SavedPack, pack_changes
+
+if TYPE_CHECKING:  # only the listings below need them, and their callers have loaded them
+    from her_if.replay import Recap
+    from her_if.saves import Listing, Save, SavedPack
 
 _ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
@@ -129,6 +131,8 @@ def render_listing(listing: Listing) -> str:
 
 
 def _other_packs(save: Save, now: tuple[SavedPack, ...]) -> str:
+    from her_if.saves import pack_changes
+
     if not pack_changes(save.packs, now):
         return ""
     if not save.packs:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from her_if.diagnostics import Diagnostic, StoryError, did_you_mean, display_path
+from her_if.diagnostics import Diagnostic, StoryError, as_written, did_you_mean, display_path
 from her_if.engine import GameState, View, choose, start, view
 from her_if.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
 from her_if.yaml_source import Source
@@ -122,7 +122,7 @@ def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
         if var is None:
             src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
         elif value is not None and not _fits(var, value):
-            src.error(value_node, f"{_yaml(value)} is not a possible value of {name}")
+            src.error(value_node, f"{as_written(value)} is not a possible value of {name}")
         elif value is not None:
             state[name] = value  # type: ignore[assignment]
     return state
@@ -213,13 +213,10 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
         failures.append(f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'")
     for name, value in expect.state.items():
         if state.vars[name] != value:
-            failures.append(f"{where} {name} = {_yaml(value)}, got {_yaml(state.vars[name])}")
+            failures.append(
+                f"{where} {name} = {as_written(value)}, got {as_written(state.vars[name])}"
+            )
     for scene in expect.visited:
         if scene not in state.visits:
             failures.append(f"{where} a visit to '{scene}', which never happened")
     return failures
-
-
-def _yaml(value: object) -> str:
-    """A value as the author wrote it in YAML (`true`, not Python's `True`)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
