@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "story"
@@ -58,6 +59,30 @@ scenes:
 
 WriteStory = Callable[..., Path]
 
+FUZZ_EXAMPLES = 100  # per fuzz test in the normal suite; `--fuzz-examples 5000` for a long run
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-examples",
+        type=int,
+        default=FUZZ_EXAMPLES,
+        metavar="N",
+        help=f"examples each fuzz test tries (default {FUZZ_EXAMPLES}; more for a long run)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every Hypothesis test without its own `max_examples` (the fuzz tests) takes its budget
+    from `--fuzz-examples`; none has a per-example deadline, since CI machines stall."""
+    settings.register_profile(
+        "her-if",
+        max_examples=config.getoption("--fuzz-examples"),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    settings.load_profile("her-if")
+
 
 @pytest.fixture(autouse=True)
 def saves_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -65,6 +90,8 @@ def saves_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     never to the checkout's `saves/` or the user's data folder."""
     folder = tmp_path / "her-if-saves"
     monkeypatch.setenv("HER_IF_SAVES", str(folder))
+    # the compiled story cache, likewise, never lands in the user's cache folder
+    monkeypatch.setenv("HER_IF_CACHE", str(tmp_path / "her-if-cache"))
     return folder
 
 
