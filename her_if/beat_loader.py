@@ -25,7 +25,7 @@ def read_beat_sheet(
     if rel is None:
         return {}
     path = (root / rel).resolve()
-    if not path.is_file():
+    if not path.exists():  # a folder or a named pipe is read, and refused, by Source
         manifest.error(
             entry[1], f"beat sheet '{rel}' not found (the path is relative to {manifest.display})"
         )

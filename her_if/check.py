@@ -8,14 +8,14 @@ playing; the playtester explores actual play.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from her_if.diagnostics import Diagnostic, display_path
+from her_if.diagnostics import Diagnostic, StoryError, display_path
 from her_if.expr import names_read
-from her_if.loader import MANIFEST, PACK_MANIFEST
+from her_if.locate import MANIFEST, PACK_MANIFEST
 from her_if.model import Condition, Position, Scene, Slot, Story, Template
 
 
@@ -39,11 +39,44 @@ def summarize(story: Story) -> Summary:
     )
 
 
+def report(story: Story) -> dict[str, Any]:
+    """What `her-if check --json` prints about a story that loads. Plain data, so that the
+    story cache can keep it and answer `check` again with neither the YAML nor the story."""
+    summary = summarize(story)
+    return {
+        "story": story.id,
+        "title": story.title,
+        "full_title": story.full_title,
+        "packs": [
+            {"id": p.id, "title": p.title, "version": p.version, "folder": p.root}
+            for p in story.packs
+        ],
+        "acts": len(story.acts),
+        "scenes": summary.scenes,
+        "choices": summary.choices,
+        "endings": summary.endings,
+        "words": summary.words,
+        "variables": len(story.variables),
+        "beats": len(story.beats),
+        "errors": [],
+        "warnings": [d.as_json() for d in summary.warnings],
+    }
+
+
+def error_report(err: StoryError) -> dict[str, Any]:
+    """What `her-if check --json` prints about a story that does not load: the same keys."""
+    facts = "story title full_title packs acts scenes choices endings words variables beats"
+    return {
+        **dict.fromkeys(facts.split()),
+        "errors": [d.as_json() for d in err.diagnostics],
+        "warnings": [],
+    }
+
+
 def _words(scene: Scene) -> int:
+    """Runs of non-space, as `\\S+` counts them (`str.split` agrees on every character)."""
     texts = [p.text for p in scene.paragraphs] + [c.text for c in scene.choices]
-    return sum(
-        len(re.findall(r"\S+", part)) for t in texts for part in t.parts if isinstance(part, str)
-    )
+    return sum(len(part.split()) for t in texts for part in t.parts if isinstance(part, str))
 
 
 def successors(scene: Scene) -> list[str]:
@@ -72,15 +105,21 @@ def state_usage(story: Story) -> tuple[set[str], set[str]]:
     """The declared state that something reads (condition or text), and that something sets."""
     read: set[str] = set()
     written: set[str] = set()
+    trees: set[int] = set()  # the loader shares one tree among conditions of the same text
+    conditions: list[Condition | None] = []
     for scene in story.scenes.values():
         written.update(e.name for e in scene.effects)
         for paragraph in scene.paragraphs:
             read.update(_template_reads(paragraph.text))
-            read.update(_condition_reads(paragraph.condition))
+            conditions.append(paragraph.condition)
         for choice in scene.choices:
             written.update(e.name for e in choice.effects)
             read.update(_template_reads(choice.text))
-            read.update(_condition_reads(choice.condition))
+            conditions.append(choice.condition)
+    for condition in conditions:
+        if condition is not None and id(condition.tree) not in trees:
+            trees.add(id(condition.tree))
+            read.update(names_read(condition.tree))
     return read, written
 
 
@@ -106,10 +145,6 @@ def _unused_state(story: Story) -> list[Diagnostic]:
 
 def _template_reads(template: Template) -> set[str]:
     return {part.name for part in template.parts if isinstance(part, Slot)}
-
-
-def _condition_reads(condition: Condition | None) -> set[str]:
-    return names_read(condition.tree) if condition else set()
 
 
 def _unlisted_files(story: Story) -> list[Diagnostic]:

@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
+import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from her_if import __version__
-from her_if.check import summarize
 from her_if.diagnostics import StoryError, did_you_mean
-from her_if.explore import DEFAULT_MAX_STATES
-from her_if.loader import layer_problem, load_story
-from her_if.locate import default_saves_dir, default_story_dir
-from her_if.model import Story
-from her_if.plain import Transcript
-from her_if.randomplay import DEFAULT_PLAYTHROUGHS
+from her_if.locate import default_saves_dir, default_story_dir, layer_problem
 from her_if.sanitize import clean
+from her_if.story_cache import cached_report, cached_story
 
 if TYPE_CHECKING:
+    from her_if.model import Story
+    from her_if.plain import Transcript
     from her_if.reload import Reloading
     from her_if.script import Script
     from her_if.session import Saving
@@ -36,11 +34,14 @@ if TYPE_CHECKING:
 # explorer, saves or the terminal front end at start-up.
 
 TRANSCRIPT_WIDTH = 80
+PLAIN_WIDTH = 100
+"""The widest `--plain` text is wrapped, as in the terminal front end: long lines read badly."""
 COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(_with_default_command(sys.argv[1:] if argv is None else argv))
+    given = _with_default_command(sys.argv[1:] if argv is None else argv)
+    args = _parser(given[0]).parse_args(given)
     problem = _story_problem(getattr(args, "story", None))
     if problem is not None:
         print(f"her-if: {problem}", file=sys.stderr)
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             return _saves(args)
         if args.command == "new-scene":
             return _new_scene(args)
-        return _play(args)
+        return _play_until_hangup(args)
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
@@ -64,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with every command; for any `command` but playtest (None: all of them),
+    playtest's options are left out, since their defaults come from the explorer."""
     parser = argparse.ArgumentParser(
         prog="her-if",
         description="Live through the story of Her as Theodore Twombly.",
@@ -95,6 +98,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="reload the story whenever one of its files changes, keeping your place",
     )
+    play.add_argument(
+        "--plain",
+        action="store_true",
+        help="no colour or cursor movement: numbered choices typed at a prompt, for screen "
+        "readers and dumb terminals (NO_COLOR or TERM=dumb mean the same)",
+    )
+    play.add_argument(
+        "--no-pace",
+        action="store_true",
+        help="show each scene at once, not a paragraph at a time",
+    )
     _saves_option(play)
 
     saves = commands.add_parser("saves", help="list the save slots")
@@ -112,6 +126,34 @@ def _parser() -> argparse.ArgumentParser:
         "run walkthroughs (with no option: --exhaustive)",
     )
     _story_option(playtest)
+    if command in (None, "playtest"):
+        _playtest_options(playtest)
+
+    graph = commands.add_parser("graph", help="draw the scene graph (Graphviz DOT or Mermaid)")
+    _story_option(graph)
+    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    graph.add_argument(
+        "--reachable", action="store_true", help="colour what the exhaustive explorer reaches"
+    )
+    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    new_scene = commands.add_parser(
+        "new-scene", help="print a commented skeleton of a new scene, or add it to its act file"
+    )
+    new_scene.add_argument(
+        "scene", metavar="ACT.SCENE", help="the new scene's id, e.g. upgrade.rain"
+    )
+    _story_option(new_scene)
+    new_scene.add_argument(
+        "--write", action="store_true", help="add it at the end of the act's scenes in its file"
+    )
+    return parser
+
+
+def _playtest_options(playtest: argparse.ArgumentParser) -> None:
+    from her_if.explore import DEFAULT_MAX_STATES
+    from her_if.randomplay import DEFAULT_PLAYTHROUGHS
+
     playtest.add_argument(
         "--exhaustive", action="store_true", help="walk every reachable state (the default)"
     )
@@ -135,31 +177,18 @@ def _parser() -> argparse.ArgumentParser:
         help=f"stop exploring after N states (default {DEFAULT_MAX_STATES:,})",
     )
     playtest.add_argument(
+        "--no-reduce",
+        dest="reduce",
+        action="store_false",
+        help="key states on every variable, with no liveness or folding of rising counters: "
+        "the plain state space other engines count (far larger)",
+    )
+    playtest.add_argument(
         "--path-to",
         metavar="SCENE",
         help="print the shortest choices that reach SCENE (act.scene), for a walkthrough",
     )
     playtest.add_argument("--json", action="store_true", help="print one JSON object")
-
-    graph = commands.add_parser("graph", help="draw the scene graph (Graphviz DOT or Mermaid)")
-    _story_option(graph)
-    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
-    graph.add_argument(
-        "--reachable", action="store_true", help="colour what the exhaustive explorer reaches"
-    )
-    graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
-
-    new_scene = commands.add_parser(
-        "new-scene", help="print a commented skeleton of a new scene, or add it to its act file"
-    )
-    new_scene.add_argument(
-        "scene", metavar="ACT.SCENE", help="the new scene's id, e.g. upgrade.rain"
-    )
-    _story_option(new_scene)
-    new_scene.add_argument(
-        "--write", action="store_true", help="add it at the end of the act's scenes in its file"
-    )
-    return parser
 
 
 def _story_option(parser: argparse.ArgumentParser) -> None:
@@ -193,10 +222,11 @@ def _with_default_command(argv: list[str]) -> list[str]:
 def _load(stories: list[Path] | None) -> Story:
     """The story of the first `--story` with the packs of the later ones layered on it.
 
-    Each call reads the files afresh: play reloads the story by calling it again.
+    Each call looks at the files afresh (play reloads the story by calling it again); when
+    none changed since the last load, the story cache answers without reading YAML.
     """
     paths = stories or [default_story_dir()]
-    return load_story(paths[0], packs=paths[1:])
+    return cached_story(paths[0], packs=paths[1:])
 
 
 def _story_problem(stories: list[Path] | None) -> str | None:
@@ -216,23 +246,26 @@ def _report(err: StoryError) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    paths = args.story or [default_story_dir()]
     try:
-        story = _load(args.story)
+        report = cached_report(paths[0], packs=paths[1:])
     except StoryError as err:
         if args.json:
-            print(json.dumps(_json_report(None, err), indent=2))
+            from her_if.check import error_report
+
+            print(json.dumps(error_report(err), indent=2))
             return 2
         return _report(err)
     if args.json:
-        print(json.dumps(_json_report(story, None), indent=2))
+        print(json.dumps(report, indent=2))
         return 0
-    summary = summarize(story)
-    for warning in summary.warnings:
-        print(warning)
+    warnings = report["warnings"]
+    for w in warnings:  # as a Diagnostic prints itself: the report is what the cache keeps
+        print(f"{w['file']}:{w['line']}:{w['column']}: warning: {w['message']}")
     print(
-        f"{clean(story.full_title)}: {_count(summary.scenes, 'scene')}, {_count(summary.choices, 'choice')}, "
-        f"{_count(summary.endings, 'ending')}, {_count(summary.words, 'word')}; "
-        f"0 errors, {_count(len(summary.warnings), 'warning')}"
+        f"{clean(report['full_title'])}: {_count(report['scenes'], 'scene')}, {_count(report['choices'], 'choice')}, "
+        f"{_count(report['endings'], 'ending')}, {_count(report['words'], 'word')}; "
+        f"0 errors, {_count(len(warnings), 'warning')}"
     )
     return 0
 
@@ -271,7 +304,9 @@ def _playtest(args: argparse.Namespace) -> int:
     lines: list[str] = []
     failed = False
     if exhaustive:
-        found = explore(story, args.max_states, _progress("exploring", "states"))
+        found = explore(
+            story, args.max_states, _progress("exploring", "states"), reduce=args.reduce
+        )
         report["exhaustive"] = exploration_json(story, found)
         lines += exploration_lines(story, found)
         failed = failed or found.defects > 0
@@ -289,7 +324,7 @@ def _playtest(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print("\n".join(lines))
+        print(clean("\n".join(lines)))  # titles and ids quoted from the story
     return 1 if failed else 0
 
 
@@ -305,12 +340,12 @@ def _path_to(story: Story, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    found = explore(story, args.max_states, _progress("exploring", "states"))
+    found = explore(story, args.max_states, _progress("exploring", "states"), reduce=args.reduce)
     path = found.paths.get(scene)
     if args.json:
         print(json.dumps({"scene": scene, "reachable": path is not None, "path": path}))
     else:
-        print("\n".join(path_lines(story, scene, path, found.complete)))
+        print(clean("\n".join(path_lines(story, scene, path, found.complete))))
     return 0 if path is not None else 1
 
 
@@ -326,7 +361,6 @@ def _progress(verb: str, unit: str) -> Callable[[int], None] | None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from her_if.explore import explore
     from her_if.graph import Reached, to_dot, to_mermaid
 
     try:
@@ -335,6 +369,8 @@ def _graph(args: argparse.Namespace) -> int:
         return _report(err)
     reached = None
     if args.reachable:
+        from her_if.explore import explore  # the explorer only when asked to colour
+
         found = explore(story)
         reached = Reached(found.scenes_reached, found.edges_taken)
     text = (to_dot if args.format == "dot" else to_mermaid)(story, reached)
@@ -351,29 +387,6 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _json_report(story: Story | None, err: StoryError | None) -> dict[str, object]:
-    summary = summarize(story) if story else None
-    return {
-        "story": story.id if story else None,
-        "title": story.title if story else None,
-        "packs": [
-            {"id": p.id, "title": p.title, "version": p.version, "folder": p.root}
-            for p in story.packs
-        ]
-        if story
-        else None,
-        "acts": len(story.acts) if story else None,
-        "scenes": summary.scenes if summary else None,
-        "choices": summary.choices if summary else None,
-        "endings": summary.endings if summary else None,
-        "words": summary.words if summary else None,
-        "variables": len(story.variables) if story else None,
-        "beats": len(story.beats) if story else None,
-        "errors": [d.as_json() for d in err.diagnostics] if err else [],
-        "warnings": [d.as_json() for d in summary.warnings] if summary else [],
-    }
 
 
 def _saves(args: argparse.Namespace) -> int:
@@ -399,9 +412,9 @@ def _new_scene(args: argparse.Namespace) -> int:
         story = _load(args.story)
         draft = draft_scene(story, args.scene)
         if not args.write:
-            sys.stdout.write(draft.skeleton)
+            sys.stdout.write(clean(draft.skeleton))
             print(
-                f"her-if: paste it at the end of the scenes in {draft.path}, "
+                f"her-if: paste it at the end of the scenes in {clean(str(draft.path))}, "
                 "or add --write to put it there",
                 file=sys.stderr,
             )
@@ -410,22 +423,48 @@ def _new_scene(args: argparse.Namespace) -> int:
     except StoryError as err:
         return _report(err)
     except NewSceneError as err:
-        print(f"her-if: new-scene: {err}", file=sys.stderr)
+        print(f"her-if: new-scene: {clean(str(err))}", file=sys.stderr)
         return 2
     except OSError as err:
-        print(f"her-if: new-scene: {err.filename}: {err.strerror}", file=sys.stderr)
+        print(f"her-if: new-scene: {clean(str(err.filename))}: {err.strerror}", file=sys.stderr)
         return 2
     name = draft.scene.partition(".")[2]
     print(
-        f"{draft.path}:{line}: new scene '{draft.scene}'; nothing leads to it yet: add a "
+        f"{clean(str(draft.path))}:{line}: new scene '{clean(draft.scene)}'; nothing leads to it yet: add a "
         f"choice with 'to: {draft.scene}' (or 'to: {name}' in its own act)"
     )
     return 0
 
 
+def _play_until_hangup(args: argparse.Namespace) -> int:
+    """`play`, with SIGTERM and SIGHUP raised as `Hangup`, which the front ends meet by saving
+    the game (as they do Ctrl-C); then exit with the shell's status for the signal."""
+    from her_if.hangup import Hangup, hangups_raised
+
+    with hangups_raised():
+        try:
+            return _play(args)
+        except Hangup as hangup:
+            _let_go_of_terminal()
+            return hangup.exit_status
+
+
+def _let_go_of_terminal() -> None:
+    """After a hangup the terminal (or the reader of a pipe) may be gone: flush what is left,
+    and where that fails, point the stream at nothing so that exiting, which flushes again,
+    does not end in a traceback about it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            with suppress(OSError, ValueError):
+                nothing = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(nothing, stream.fileno())
+                os.close(nothing)
+
+
 def _play(args: argparse.Namespace) -> int:
     from her_if.saves import AUTOSAVE, SaveError, check_slot
-    from her_if.script import load_script
     from her_if.session import Saving
 
     if args.slot is not None:
@@ -436,7 +475,11 @@ def _play(args: argparse.Namespace) -> int:
             return 2
     try:
         story = _load(args.story)
-        script = load_script(args.script, story) if args.script else None
+        script: Script | None = None
+        if args.script:
+            from her_if.script import load_script  # only a walkthrough needs the YAML library
+
+            script = load_script(args.script, story)
     except StoryError as err:
         return _report(err)
     if script is not None and script.origin is not None and args.slot is not None:
@@ -455,6 +498,8 @@ def _play(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"her-if: cannot write {args.transcript}: {err.strerror}", file=sys.stderr)
         return 2
+    from her_if.plain import Transcript
+
     transcript = Transcript(sink, TRANSCRIPT_WIDTH) if sink else None
     try:
         return _play_story(story, script, transcript, saving, args)
@@ -470,6 +515,8 @@ def _play_story(
     saving: Saving,
     args: argparse.Namespace,
 ) -> int:
+    import shutil
+
     from her_if.saves import SaveError
     from her_if.session import progress_line, resume_slot, save_state
 
@@ -478,7 +525,7 @@ def _play_story(
 
         outcome = run_script(story, script, transcript.record if transcript else None)
         for failure in outcome.failures:
-            print(failure, file=sys.stderr)
+            print(clean(failure), file=sys.stderr)
         if args.slot is not None:  # a walkthrough saves only when asked to
             try:
                 path = save_state(story, saving.folder, args.slot, outcome.state)
@@ -514,6 +561,22 @@ def _play_story(
             reloading=_reloading(args, story),
             err=sys.stderr,
         )
+    if _wants_plain(args):
+        from her_if.plain_play import play_plain
+
+        return play_plain(
+            story,
+            sys.stdin,
+            sys.stdout,
+            sys.stderr,
+            min(shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns, PLAIN_WIDTH),
+            saving=saving,
+            slot=args.slot,
+            new=args.new,
+            reloading=_reloading(args, story),
+            transcript=transcript,
+        )
+    from her_if.tui.pace import Pace
     from her_if.tui.play import play_interactive
 
     play_interactive(
@@ -523,8 +586,15 @@ def _play_story(
         slot=args.slot,
         new=args.new,
         reloading=_reloading(args, story),
+        pace=None if args.no_pace else Pace(),
     )
     return 0
+
+
+def _wants_plain(args: argparse.Namespace) -> bool:
+    """`--plain`, or a terminal that asks for no colour (NO_COLOR with any value) or can do
+    nothing but print (TERM=dumb)."""
+    return args.plain or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
 
 
 def _reloading(args: argparse.Namespace, story: Story) -> Reloading:

@@ -18,6 +18,10 @@ from her_if.model import Counter, Enum, Flag, Variable
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
+_NOT_ASCII = re.compile(r"[^\t\n\r\x20-\x7e]")
+"""Python reads names in any script, folded (NFKC: `trust` typed in full-width letters is
+`trust`), and a bidi control can make a condition read otherwise than it runs; the language is
+all ASCII, so anything else is a mistake or a trick."""
 
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
 _CMP = {
@@ -62,6 +66,13 @@ def parse_condition(
         )
     if not source.strip():
         raise ConditionError("condition is empty")
+    foreign = _NOT_ASCII.search(source)
+    if foreign is not None:
+        raise ConditionError(
+            f"condition holds {_character(foreign.group())}; conditions are plain ASCII "
+            "(state names, numbers, quoted ids): retype it",
+            foreign.start(),
+        )
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as err:
@@ -238,8 +249,16 @@ def _enum_hint(left: _Typed, right: _Typed) -> str:
     return f" ({var.name} is one of {one_of(var.values)})" if var is not None else ""
 
 
-def one_of(values: tuple[str, ...]) -> str:
-    return ", ".join(f'"{v}"' for v in values)
+def one_of(values: tuple[str, ...], limit: int = 12) -> str:
+    """The values as a message lists them: the first few, for an enum of hundreds."""
+    shown = ", ".join(f'"{v}"' for v in values[:limit])
+    return shown if len(values) <= limit else f"{shown}, ... ({len(values):,} in all)"
+
+
+def _character(char: str) -> str:
+    if char.isprintable():
+        return f"'{char}' (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"
 
 
 _DESCRIBE = {

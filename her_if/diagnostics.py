@@ -6,26 +6,34 @@ in one run. `StoryError` carries them all out of the loader.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from her_if.model import Position
+from her_if.sanitize import clean
+
+if TYPE_CHECKING:  # only named in annotations: `check` from the cache needs no model
+    from her_if.model import Position
 
 Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One problem and its place: an error stops the story loading, a warning does not."""
+
     pos: Position
     message: str
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        """One line, safe to print: a message may quote a stranger's file, escapes and all."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.pos}: {prefix}{self.message}"
+        return clean(f"{self.pos}: {prefix}{self.message}").replace("\n", " ")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -53,9 +61,43 @@ class StoryError(Exception):
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
+HINT_POOL = 300
+"""Candidates a hint looks through, at most: the first ones given, so callers put the likeliest
+first (the scenes of the same act). Each costs up to 30 microseconds when they look alike."""
+HINT_LENGTH = 100
+"""Names longer than this get no hint: ids are short, and comparing long texts is slow."""
+MAX_HINTS = 100
+"""Hints per `bounded_hints` block: enough for any author, and a file with a hundred thousand
+mistakes (a hostile one) is then reported in seconds, not hours."""
+_hints_left: ContextVar[int | None] = ContextVar("hints_left", default=None)
+
+
+@contextmanager
+def bounded_hints(count: int = MAX_HINTS) -> Iterator[None]:
+    """Within the block, `did_you_mean` suggests at most `count` times; then it says nothing,
+    and every error is still reported."""
+    token = _hints_left.set(count)
+    try:
+        yield
+    finally:
+        _hints_left.reset(token)
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A ` (did you mean 'x'?)` suffix, or nothing when no candidate is close."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    """A ` (did you mean 'x'?)` suffix, or nothing when no candidate is close.
+
+    Its cost is bounded (`HINT_POOL`, `HINT_LENGTH`, `MAX_HINTS`), since a file can ask for a
+    hint at every one of its names.
+    """
+    left = _hints_left.get()
+    if len(word) > HINT_LENGTH or left == 0:
+        return ""
+    if left is not None:
+        _hints_left.set(left - 1)
+    import difflib  # only a story with a mistake needs it, so a clean start does not pay for it
+
+    pool = [c for c in islice(candidates, HINT_POOL) if len(c) <= HINT_LENGTH]
+    close = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

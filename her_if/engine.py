@@ -149,28 +149,36 @@ def take(story: Story, state: GameState, choice: Choice | None) -> GameState:
     `choose` is the checked door for players and scripts; the explorer, which takes only
     what `available` just offered, comes in here and skips asking twice.
     """
+    target, values, visits, used = advance(story, state, choice)
+    choice_id = CONTINUE if choice is None else choice.id
+    return GameState(target, values, visits, used, (*state.history, choice_id))
+
+
+def advance(
+    story: Story, state: GameState, choice: Choice | None
+) -> tuple[str, Mapping[str, Value], Mapping[str, int], frozenset[str]]:
+    """The scene, variables, visits and used `once` marks after `take`, without a history:
+    the explorer and random play, which remember their paths their own way, build their
+    states from these and skip copying a history at every step."""
     scene = story.scenes[state.scene]
     used = state.used
     effects: tuple[Effect, ...]
     if choice is None:
         assert scene.next is not None
-        target, effects, choice_id = scene.next, (), CONTINUE  # a pause has no effects
+        target, effects = scene.next, ()  # a pause has no effects
     else:
-        target, effects, choice_id = choice.target, choice.effects, choice.id
+        target, effects = choice.target, choice.effects
         if choice.once:
             used = used | {f"{scene.id}/{choice.id}"}
     values = dict(state.vars)
-    apply_effects(story, values, effects)
-    apply_effects(story, values, story.scenes[target].effects)
+    if effects:
+        apply_effects(story, values, effects)
+    entry = story.scenes[target].effects
+    if entry:
+        apply_effects(story, values, entry)
     visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    return GameState(
-        scene=target,
-        vars=MappingProxyType(values),
-        visits=MappingProxyType(visits),
-        used=used,
-        history=(*state.history, choice_id),
-    )
+    return target, MappingProxyType(values), MappingProxyType(visits), used
 
 
 def is_over(story: Story, state: GameState) -> bool:

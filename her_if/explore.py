@@ -2,9 +2,10 @@
 
 States are keyed on their scene and the facts still live there (see `liveness`), so two
 playthroughs that differ only in what no future choice can notice count as one state. The
-walk runs on the real engine (`available`, `choose`), so it proves things about the very rules
-players meet. Breadth-first order makes the first path found to anything the shortest one,
-which is the witness reported for it: a list of choice ids a walkthrough can replay.
+walk runs on the real engine (`available`, and `advance`, the step `choose` takes), so it
+proves things about the very rules players meet. Breadth-first order makes the first path
+found to anything the shortest one, which is the witness reported for it: a list of choice
+ids a walkthrough can replay.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from her_if.diagnostics import as_written
-from her_if.engine import GameState, apply_effects, available, start, take
-from her_if.expr import names_read, scenes_read
-from her_if.liveness import VISITED, Live, live_facts, saturation
+from her_if.engine import GameState, advance, apply_effects, available, start
+from her_if.expr import Expr, names_read, scenes_read
+from her_if.liveness import (
+    USED,
+    VISITED,
+    Live,
+    kept_visits,
+    live_facts,
+    reads,
+    saturation,
+    visits_asked,
+)
 from her_if.model import (
     CONTINUE,
     AddEffect,
@@ -72,7 +83,9 @@ class Exploration:
 
     states: int
     transitions: int
+    """Moves tried from every state explored, whether they led to a new state or not."""
     terminal: int
+    """States at an ending."""
     complete: bool
     max_states: int
     endings: tuple[EndingReached, ...]
@@ -88,6 +101,10 @@ class Exploration:
     """(scene, choice id) pairs taken somewhere; a pause is (scene, 'continue')."""
     paths: Mapping[str, Path] = field(default_factory=dict)
     """The shortest path (choice ids) to each scene reached: how an author gets there."""
+    dead_states: int = 0
+    """States with no choice on offer at a scene that is not an ending (`dead_ends` keeps
+    the first per scene). With `terminal`, the states where play stops: what ink's
+    explorers call terminal states."""
 
     @property
     def defects(self) -> int:
@@ -103,20 +120,29 @@ class Exploration:
 
 
 def explore(
-    story: Story, max_states: int = DEFAULT_MAX_STATES, progress: Progress | None = None
+    story: Story,
+    max_states: int = DEFAULT_MAX_STATES,
+    progress: Progress | None = None,
+    *,
+    reduce: bool = True,
 ) -> Exploration:
-    live = live_facts(story)
-    counting = {
-        sid: {
-            c.id
-            for c in scene.choices
-            if any(isinstance(e, AddEffect) for e in (*c.effects, *story.scenes[c.target].effects))
-        }
+    """Walk every reachable state. `reduce=False` keys states on every variable, every visit a
+    condition reads and every `once` mark, with no liveness and no folding of rising counters:
+    the plain state space other engines count, for comparing with them (and far larger)."""
+    every = _all_facts(story)
+    live = live_facts(story) if reduce else dict.fromkeys(story.scenes, every)
+    caps = saturation(story) if reduce else {}
+    keyers = {sid: _keyer(sid, facts, caps) for sid, facts in live.items()}
+    asked = visits_asked(story)
+    pending = {  # choices that may still hold a counter at a bound not yet noted
+        (sid, c.id): _may_clamp(story, c)
         for sid, scene in story.scenes.items()
+        for c in scene.choices
+        if any(isinstance(e, AddEffect) for e in (*c.effects, *story.scenes[c.target].effects))
     }
-    first = _bare(start(story))
-    caps = saturation(story)
-    keys: dict[Hashable, int] = {_key(first, live[first.scene], caps): 0}
+    begin = start(story)
+    first = _bare(begin.scene, begin.vars, begin.visits, begin.used, asked)
+    keys: dict[Hashable, int] = {keyers[first.scene](first): 0}
     states: list[GameState] = [first]
     parents: list[tuple[int, str] | None] = [None]
     successors: list[list[int]] = []
@@ -138,11 +164,14 @@ def explore(
         for choice in moves:
             choice_id = CONTINUE if choice is None else choice.id
             transitions += 1
-            edges_taken.add((scene.id, choice_id))
-            if choice is not None and choice.id in counting[scene.id]:
+            edge = (scene.id, choice_id)
+            edges_taken.add(edge)
+            if choice is not None and edge in pending:
                 _note_clamps(story, state, choice, index, clamps)
-            nxt = _bare(take(story, state, choice))
-            key = _key(nxt, live[nxt.scene], caps)
+                if all((*edge, *bound) in clamps for bound in pending[edge]):
+                    del pending[edge]
+            nxt = _bare(*advance(story, state, choice), asked)
+            key = keyers[nxt.scene](nxt)
             target = keys.get(key)
             if target is None:
                 if len(states) >= max_states:
@@ -180,7 +209,8 @@ def explore(
         if not successors[i] and story.scenes[states[i].scene].ending is None
     ]
     can_end = _co_reachable(successors, terminal)
-    stuck = [i for i in range(explored) if i not in can_end and i not in set(dead)]
+    dead_set = set(dead)
+    stuck = [i for i in range(explored) if i not in can_end and i not in dead_set]
     reached = {s.scene for s in states}
     first_at: dict[str, int] = {}
     for i, s in enumerate(states):
@@ -189,7 +219,7 @@ def explore(
     def first_path(scene: str) -> Path:
         return path(first_at[scene])
 
-    sets = value_sets(story, edges_taken) if complete else {}
+    text = _text_judged(story, value_sets(story, edges_taken)) if complete else []
     return Exploration(
         states=len(states),
         transitions=transitions,
@@ -210,8 +240,8 @@ def explore(
         unreachable_choices=_never_offered(story, reached, edges_taken, first_path, verdicts)
         if complete
         else (),
-        always_true=_constant(story, verdicts, True, first_path, sets) if complete else (),
-        always_false=_constant(story, verdicts, False, first_path, sets) if complete else (),
+        always_true=_constant(story, verdicts, True, first_path, text) if complete else (),
+        always_false=_constant(story, verdicts, False, first_path, text) if complete else (),
         clamps=tuple(
             Finding(
                 scene, f"{name} would go {side} its {bound}; it is held there", path(at), choice
@@ -221,20 +251,51 @@ def explore(
         scenes_reached=frozenset(reached),
         paths={scene: first_path(scene) for scene in first_at},
         edges_taken=frozenset(edges_taken),
+        dead_states=len(dead),
     )
 
 
-def _bare(state: GameState) -> GameState:
-    """Drop the history: parents remember how a state was reached, far more cheaply."""
-    return GameState(state.scene, state.vars, state.visits, state.used)
+def _all_facts(story: Story) -> Live:
+    """Every variable, every visit a choice condition reads and every `once` mark: what
+    `explore(reduce=False)` keys states on at every scene."""
+    facts: set[str] = set()
+    for scene in story.scenes.values():
+        facts |= reads(scene)
+    return Live(
+        vars=tuple(sorted(story.variables)),
+        visits=tuple(sorted(f.removeprefix(VISITED) for f in facts if f.startswith(VISITED))),
+        used=tuple(sorted(f.removeprefix(USED) for f in facts if f.startswith(USED))),
+    )
 
 
-def _key(state: GameState, live: Live, caps: Mapping[str, int]) -> Hashable:
-    return (
-        state.scene,
-        tuple(_folded(state.vars[name], caps.get(name)) for name in live.vars),
-        tuple(scene in state.visits for scene in live.visits),
-        tuple(used in state.used for used in live.used),
+def _bare(
+    scene: str,
+    values: Mapping[str, Value],
+    visits: Mapping[str, int],
+    used: frozenset[str],
+    asked: frozenset[str],
+) -> GameState:
+    """A state with no history (parents remember how a state was reached, far more cheaply)
+    and only the visits some condition asks about."""
+    return GameState(scene, values, kept_visits(visits, asked), used)
+
+
+def _keyer(scene: str, live: Live, caps: Mapping[str, int]) -> Callable[[GameState], Hashable]:
+    """How states at `scene` are keyed: its id and the facts live there (a rising counter
+    folded at its cap). Built once per scene, since keying is much of the explorer's work;
+    a key's shape is the same for every state at a scene, which is all a key needs."""
+    names, visits, used = live.vars, live.visits, live.used
+    if not visits and not used and not any(name in caps for name in names):
+        if not names:
+            return lambda state: scene
+        get = itemgetter(*names)  # one name gives a bare value, two or more a tuple
+        return lambda state: (scene, get(state.vars))
+    bounded = tuple((name, caps.get(name)) for name in names)
+    return lambda state: (
+        scene,
+        tuple(_folded(state.vars[name], cap) for name, cap in bounded),
+        tuple(v in state.visits for v in visits),
+        tuple(u in state.used for u in used),
     )
 
 
@@ -246,8 +307,9 @@ def _judge(
 ) -> None:
     for choice in choices:
         if choice.condition is not None:
-            verdict = choice.condition.test(state.vars, state.visits)
-            verdicts.setdefault((scene, choice.id), set()).add(verdict)
+            seen = verdicts.setdefault((scene, choice.id), set())
+            if len(seen) < 2:  # once it has been both true and false, nothing more to learn
+                seen.add(choice.condition.test(state.vars, state.visits))
 
 
 def _note_clamps(
@@ -264,20 +326,35 @@ def _note_clamps(
         clamps.setdefault((state.scene, choice.id, name, bound), (index, side))
 
 
+def _may_clamp(story: Story, choice: Choice) -> tuple[tuple[str, str], ...]:
+    """The (counter, bound) pairs taking `choice` could ever hold at a bound: once each has
+    been noted (with its shortest path), the explorer stops looking at that choice."""
+    effects = (*choice.effects, *story.scenes[choice.target].effects)
+    return tuple(
+        sorted(
+            {
+                (e.name, "maximum" if e.amount > 0 else "minimum")
+                for e in effects
+                if isinstance(e, AddEffect) and e.amount != 0
+            }
+        )
+    )
+
+
 def _folded(value: Value, cap: int | None) -> Value:
     """A rising counter past its cap is keyed at the cap (see `liveness.saturation`)."""
     return value if cap is None or not isinstance(value, int) else min(value, cap)
 
 
 def _co_reachable(successors: list[list[int]], terminal: list[int]) -> set[int]:
-    preds: dict[int, list[int]] = {}
+    preds: list[list[int]] = [[] for _ in successors]
     for source, outs in enumerate(successors):
         for target in outs:
-            preds.setdefault(target, []).append(source)
+            preds[target].append(source)
     seen = set(terminal)
     queue = deque(terminal)
     while queue:
-        for source in preds.get(queue.popleft(), ()):
+        for source in preds[queue.popleft()]:
             if source not in seen:
                 seen.add(source)
                 queue.append(source)
@@ -340,7 +417,7 @@ def _constant(
     verdicts: dict[tuple[str, str], set[bool]],
     value: bool,
     first_path: Callable[[str], Path],
-    sets: dict[str, dict[str, set[Value]]],
+    text: list[tuple[str, Condition, set[bool] | None]],
 ) -> tuple[Finding, ...]:
     word = "true" if value else "false"
     findings = []
@@ -357,20 +434,47 @@ def _constant(
                     choice_id,
                 )
             )
-    for sid, values in sets.items():
-        for paragraph in story.scenes[sid].paragraphs:
-            condition = paragraph.condition
-            if condition is not None and _text_verdicts(condition, values) == {value}:
-                shows = "it always shows" if value else "its paragraph never shows"
-                findings.append(
-                    Finding(
-                        sid,
-                        f"text condition '{condition.source}' ({condition.pos}) is always "
-                        f"{word}: {shows}",
-                        first_path(sid),
-                    )
+    for sid, condition, text_verdicts in text:
+        if text_verdicts == {value}:
+            shows = "it always shows" if value else "its paragraph never shows"
+            findings.append(
+                Finding(
+                    sid,
+                    f"text condition '{condition.source}' ({condition.pos}) is always "
+                    f"{word}: {shows}",
+                    first_path(sid),
                 )
+            )
     return tuple(findings)
+
+
+def _text_judged(
+    story: Story, sets: dict[str, dict[str, set[Value]]]
+) -> list[tuple[str, Condition, set[bool] | None]]:
+    """Every text condition of every reached scene, in story order, with the verdicts it can
+    give there. The same condition over the same values gives the same verdicts, and stories
+    repeat their text conditions from scene to scene, so each is worked out once."""
+    reads: dict[Expr, tuple[str, ...]] = {}
+    known: dict[tuple[Expr, tuple[frozenset[Value], ...]], set[bool] | None] = {}
+    judged = []
+    for sid, scene in story.scenes.items():
+        if sid not in sets:
+            continue
+        for paragraph in scene.paragraphs:
+            condition = paragraph.condition
+            if condition is None:
+                continue
+            tree = condition.tree
+            if tree not in reads:
+                reads[tree] = (
+                    *sorted(names_read(tree)),
+                    *sorted(VISITED + v for v in scenes_read(tree)),
+                )
+            memo = (tree, tuple(frozenset(sets[sid][fact]) for fact in reads[tree]))
+            if memo not in known:
+                known[memo] = _text_verdicts(condition, sets[sid])
+            judged.append((sid, condition, known[memo]))
+    return judged
 
 
 TEXT_COMBINATIONS = 4096
@@ -403,38 +507,60 @@ def _text_verdicts(condition: Condition, values: dict[str, set[Value]]) -> set[b
 def value_sets(
     story: Story, edges_taken: frozenset[tuple[str, str]] | set[tuple[str, str]]
 ) -> dict[str, dict[str, set[Value]]]:
-    """For each reached scene, the values each variable and visit may hold on arrival.
+    """For each reached scene, the values each fact that a text condition reads (a variable,
+    or `visited:` a scene) may hold on arrival.
 
     A forward data-flow over the moves the explorer actually made, keeping each fact's values
-    apart: cheap, and enough to judge text conditions, which the state key leaves out.
+    apart: cheap, and enough to judge text conditions, which the state key leaves out. Facts
+    no text condition reads are not followed: carrying every scene's visit along would make
+    this the dearest part of exploring a large story.
     """
+    wanted: set[str] = set()
+    for scene in story.scenes.values():
+        for paragraph in scene.paragraphs:
+            if paragraph.condition is not None:
+                wanted |= names_read(paragraph.condition.tree)
+                wanted |= {VISITED + v for v in scenes_read(paragraph.condition.tree)}
     first = start(story)
-    facts: dict[str, set[Value]] = {name: {value} for name, value in first.vars.items()}
-    facts.update({VISITED + sid: {sid in first.visits} for sid in story.scenes})
+    facts: dict[str, set[Value]] = {
+        name: {value} for name, value in first.vars.items() if name in wanted
+    }
+    facts.update(
+        {VISITED + sid: {sid in first.visits} for sid in story.scenes if VISITED + sid in wanted}
+    )
     sets: dict[str, dict[str, set[Value]]] = {first.scene: facts}
     moves: dict[str, list[tuple[str, tuple[Effect, ...]]]] = {}
     for sid, choice_id in edges_taken:
         scene = story.scenes[sid]
+        effects: tuple[Effect, ...] = ()
         if choice_id == CONTINUE and scene.next is not None:
-            moves.setdefault(sid, []).append((scene.next, ()))
+            target = scene.next
         else:
             choice = next(c for c in scene.choices if c.id == choice_id)
-            moves.setdefault(sid, []).append((choice.target, choice.effects))
-    work = [first.scene]
+            target, effects = choice.target, choice.effects
+        effects = tuple(e for e in (*effects, *story.scenes[target].effects) if e.name in wanted)
+        moves.setdefault(sid, []).append((target, effects))
+    work = deque([first.scene])
+    queued = {first.scene}
     while work:
-        sid = work.pop()
+        sid = work.popleft()
+        queued.discard(sid)
         for target, effects in moves.get(sid, ()):
             after = {name: set(values) for name, values in sets[sid].items()}
-            for effect in (*effects, *story.scenes[target].effects):
+            for effect in effects:
                 after[effect.name] = _after(story, effect, after[effect.name])
-            after[VISITED + target] = {True}
+            if VISITED + target in after:
+                after[VISITED + target] = {True}
             known = sets.get(target)
             if known is None:
                 sets[target] = after
-                work.append(target)
             elif any(not after[name] <= known[name] for name in after):
                 for name in after:
                     known[name] |= after[name]
+            else:
+                continue
+            if target not in queued:
+                queued.add(target)
                 work.append(target)
     return sets
 

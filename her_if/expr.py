@@ -17,32 +17,44 @@ Evaluator = Callable[[Mapping[str, Value], Mapping[str, int]], Value]
 
 @dataclass(frozen=True)
 class Literal:
+    """A constant: `true`, `3`, `"wry"`."""
+
     value: Value
 
 
 @dataclass(frozen=True)
 class Var:
+    """A declared state variable, read by name."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Visited:
+    """Whether the player has been to a scene: `visited("act.scene")`."""
+
     scene: str
     """A fully qualified scene id (`act.scene`)."""
 
 
 @dataclass(frozen=True)
 class Not:
+    """`not x`."""
+
     operand: Expr
 
 
 @dataclass(frozen=True)
 class Negate:
+    """`-x`."""
+
     operand: Expr
 
 
 @dataclass(frozen=True)
 class Logic:
+    """`a and b ...` or `a or b ...`, each operand a flag or comparison."""
+
     op: str
     """`and` or `or`."""
     operands: tuple[Expr, ...]
@@ -50,6 +62,8 @@ class Logic:
 
 @dataclass(frozen=True)
 class Arith:
+    """`a + b` or `a - b`, on counters and whole numbers."""
+
     op: str
     """`+` or `-`."""
     left: Expr

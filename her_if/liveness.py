@@ -11,8 +11,9 @@ Facts are named by strings: a variable by its name, a visit as `visited:act.scen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from her_if.expr import (
     Arith,
@@ -66,6 +67,31 @@ def reads(scene: Scene) -> set[str]:
         if choice.once:
             facts.add(f"{USED}{scene.id}/{choice.id}")
     return facts
+
+
+def visits_asked(story: Story) -> frozenset[str]:
+    """The scenes whose visits some choice condition reads: the only visits that can change
+    which choices are offered, so the only ones the explorer and random play need keep."""
+    return frozenset(
+        scene
+        for s in story.scenes.values()
+        for c in s.choices
+        if c.condition
+        for scene in scenes_read(c.condition.tree)
+    )
+
+
+def kept_visits(visits: Mapping[str, int], asked: frozenset[str]) -> Mapping[str, int]:
+    """`visits` without those no condition asks about (see `visits_asked`), which would
+    otherwise be copied at every step of a long walk."""
+    if not asked:
+        return NO_VISITS
+    if visits.keys() <= asked:
+        return visits
+    return MappingProxyType({s: n for s, n in visits.items() if s in asked})
+
+
+NO_VISITS: Mapping[str, int] = MappingProxyType({})
 
 
 def live_facts(story: Story) -> dict[str, Live]:

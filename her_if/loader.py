@@ -12,55 +12,30 @@ the story and itself.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
 
 import yaml
 
 from her_if.beat_loader import read_beat_sheet
-from her_if.diagnostics import Diagnostic, StoryError, display_path
+from her_if.diagnostics import Diagnostic, StoryError, bounded_hints, display_path
+from her_if.gc_pause import collector_paused
+from her_if.locate import MANIFEST, PACK_MANIFEST, layer_problem
 from her_if.model import Act, Beat, Position, Scene, Story, Variable
-from her_if.pack_loader import PACK_MANIFEST, STORY, Defined, RawPack, extend_scenes, read_pack
+from her_if.pack_loader import STORY, Defined, RawPack, extend_scenes, read_pack
 from her_if.scene_loader import RawScene, SceneBuilder
 from her_if.state_loader import read_state
-from her_if.yaml_source import Source
-
-MANIFEST = "story.yaml"
+from her_if.yaml_source import Fields, Source, short
 
 
 def load_story(root: str | os.PathLike[str], packs: Sequence[str | os.PathLike[str]] = ()) -> Story:
     """Load and validate the story in folder `root` with the packs in `packs` layered on it, in
     that order; raise StoryError with every problem in every file. Each call reads the files
     afresh, so calling it again with the same arguments is how a story is reloaded."""
-    return _StoryLoader(Path(root), [Path(p) for p in packs]).load()
-
-
-def layer_problem(path: Path, kind: Literal["story", "pack"]) -> str | None:
-    """Why `path` cannot be loaded as a story folder (or a pack folder), in one line with the
-    fix; None when it holds the manifest it should."""
-    want, other = (MANIFEST, PACK_MANIFEST) if kind == "story" else (PACK_MANIFEST, MANIFEST)
-    if (path / want).is_file():
-        return None
-    expected = f"a {kind} folder (with {want})"
-    if not path.exists():
-        return f"no such folder; expected {expected}"
-    if path.is_file():
-        if path.name in (MANIFEST, PACK_MANIFEST):
-            return f"give the folder, not the file: --story {display_path(path.parent)}"
-        return f"a file, not a folder; expected {expected}"
-    if (path / other).is_file():
-        if kind == "story":
-            return (
-                f"a pack ({PACK_MANIFEST}), not a story: give the story first, then its "
-                f"packs: --story STORY --story {display_path(path)}"
-            )
-        return (
-            f"a story ({MANIFEST}), not a pack: only the first --story is the story; "
-            f"every later one is a pack folder (with {PACK_MANIFEST})"
-        )
-    return f"neither a story nor a pack; expected {expected}"
+    with bounded_hints(), collector_paused():  # a thousand mistakes must not take an hour
+        return _StoryLoader(Path(root), [Path(p) for p in packs]).load()
 
 
 class _StoryLoader:
@@ -85,12 +60,14 @@ class _StoryLoader:
             node,
             "the manifest",
             required=("id", "title", "start", "acts", "state"),
-            optional=("beat_sheet",),
+            optional=("beat_sheet", "premise", "characters"),
         )
         if fields is None:
             raise StoryError(self.errors)
         story_id = manifest.identifier_field(fields, "id", "story id")
         title = manifest.string_field(fields, "title", "story title")
+        premise = _premise(manifest, fields)
+        characters = _characters(manifest, fields)
         if "state" in fields:
             self.variables = read_state(manifest, fields["state"][1])
         acts = self.read_acts(manifest, fields["acts"][1]) if "acts" in fields else []
@@ -133,6 +110,8 @@ class _StoryLoader:
             beats=tuple(beats.values()),
             root=str(self.root),
             packs=tuple(p.pack for p in packs if p.pack is not None),
+            premise=premise,
+            characters=characters,
         )
 
     def read_packs(self, defined: Defined) -> list[RawPack]:
@@ -152,6 +131,7 @@ class _StoryLoader:
     def read_acts(self, src: Source, node: yaml.Node) -> list[Act]:
         items = src.sequence(node, "acts")
         acts: list[Act] = []
+        act_ids: set[str] = set()
         files: dict[str, yaml.Node] = {}
         for item in items or []:
             fields = src.mapping(item, "an act", required=("id", "title", "file"))
@@ -162,7 +142,7 @@ class _StoryLoader:
             file = src.string_field(fields, "file", "act file")
             if act_id is None or title is None or file is None:
                 continue
-            if any(a.id == act_id for a in acts):
+            if act_id in act_ids:
                 src.error(fields["id"][1], f"act '{act_id}' is listed twice")
                 continue
             if file in files:
@@ -172,6 +152,7 @@ class _StoryLoader:
                 )
                 continue
             files[file] = fields["file"][1]
+            act_ids.add(act_id)
             path = self.root / file
             act = Act(act_id, title, len(acts) + 1, display_path(path))
             acts.append(act)
@@ -181,7 +162,7 @@ class _StoryLoader:
         return acts
 
     def read_act_file(self, act: Act, path: Path, manifest: Source, file_node: yaml.Node) -> None:
-        if not path.is_file():
+        if not path.exists():  # a folder or a named pipe is read, and refused, by Source
             manifest.error(
                 file_node, f"act file '{path.name}' not found in {display_path(self.root)}"
             )
@@ -233,18 +214,22 @@ class _StoryLoader:
     # -- whole-story checks ----------------------------------------------------------------
 
     def check_pauses(self, scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
-        """A ring of pauses would hold the player forever with no way out."""
-        reported: set[str] = set()
+        """A ring of pauses would hold the player forever with no way out.
+
+        Each scene is walked once (`done`): a long chain of pauses must not cost its square.
+        """
+        done: set[str] = set()
         for sid in scenes:
-            seen: list[str] = []
+            seen: dict[str, None] = {}  # this walk, in order
             current: str | None = sid
-            while current is not None and current not in seen:
-                seen.append(current)
+            while current is not None and current not in seen and current not in done:
+                seen[current] = None
                 scene = scenes.get(current)
                 current = scene.next if scene else None
-            if current is not None and current not in reported:
-                ring = seen[seen.index(current) :]
-                reported.update(ring)
+            done.update(seen)
+            if current is not None and current in seen:
+                walked = list(seen)
+                ring = walked[walked.index(current) :]
                 raw = raws[current]
                 raw.source.error(
                     raw.key,
@@ -264,6 +249,59 @@ class _StoryLoader:
                         f"beat '{beat.id}' is staged by no scene; add it to a scene's beats",
                     )
                 )
+
+
+PREMISE_LIMIT = 200
+"""Characters a premise may have: it is one line under the title, not a blurb."""
+CHARACTERS_LIMIT = 200
+"""Names a story may style as speakers: each is looked for in every paragraph shown."""
+# no control or bidi characters, and no markup of scene text
+_NAME_CHAR = r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\"*\[\]{}]"
+_NAME = re.compile(rf"(?!\s){_NAME_CHAR}(?:{_NAME_CHAR}{{0,38}}{_NAME_CHAR}(?<!\s))?")
+
+
+def _premise(src: Source, fields: Fields) -> str:
+    """The manifest's one-line premise, its line breaks folded; "" when it has none."""
+    premise = src.string_field(fields, "premise", "premise")
+    if premise is None:
+        return ""
+    folded = " ".join(premise.split())
+    if len(folded) > PREMISE_LIMIT:
+        src.error(
+            fields["premise"][1],
+            f"premise is {len(folded)} characters; it is one line under the title, so keep it "
+            f"to {PREMISE_LIMIT} at most",
+        )
+    return folded
+
+
+def _characters(src: Source, fields: Fields) -> tuple[str, ...]:
+    """The names styled as speakers; each once, each a name as the text spells it."""
+    if "characters" not in fields:
+        return ()
+    names: dict[str, yaml.Node] = {}
+    for node in src.sequence(fields["characters"][1], "characters") or []:
+        name = src.string(node, "character name")
+        if name is None:
+            continue
+        if not _NAME.fullmatch(name):
+            src.error(
+                node,
+                f"character name '{short(name)}' must be 1 to 40 characters as the text spells "
+                "the name, without surrounding spaces, quotes, '*', brackets or braces",
+            )
+        elif name in names:
+            first = src.pos(names[name])
+            src.error(node, f"character '{name}' is listed twice (first at line {first.line})")
+        else:
+            names[name] = node
+    if len(names) > CHARACTERS_LIMIT:
+        src.error(
+            fields["characters"][1],
+            f"characters lists {len(names)} names; list at most {CHARACTERS_LIMIT}, the people "
+            "who speak",
+        )
+    return tuple(names)
 
 
 __all__ = ["MANIFEST", "PACK_MANIFEST", "layer_problem", "load_story"]

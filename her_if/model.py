@@ -36,6 +36,8 @@ class Position:
 
 @dataclass(frozen=True)
 class Flag:
+    """A yes-or-no fact about the past, such as whether the letter was left blank."""
+
     name: str
     default: bool
     about: str = ""
@@ -56,6 +58,8 @@ class Counter:
 
 @dataclass(frozen=True)
 class Enum:
+    """One word of a fixed set (`values`), such as which line began the letter."""
+
     name: str
     default: str
     values: tuple[str, ...]
@@ -73,12 +77,16 @@ Variable = Flag | Counter | Enum
 
 @dataclass(frozen=True)
 class SetEffect:
+    """`set: {name: value}`: the variable takes the value."""
+
     name: str
     value: Value
 
 
 @dataclass(frozen=True)
 class AddEffect:
+    """`add: {name: amount}`: the counter moves, and stays within its bounds."""
+
     name: str
     amount: int
 
@@ -105,11 +113,15 @@ class Template:
 
 @dataclass(frozen=True)
 class Slot:
+    """`{name}` in text: where the variable's value is shown."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of a scene's text, shown while its condition (if any) holds."""
+
     text: Template
     condition: Condition | None = None
 
@@ -129,6 +141,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Ending:
+    """Where the story stops; saves and the playtester name an ending by its id."""
+
     id: str
     title: str
 
@@ -151,6 +165,8 @@ class Scene:
 
 @dataclass(frozen=True)
 class Act:
+    """An act and the file its scenes are in; `number` counts from 1."""
+
     id: str
     title: str
     number: int
@@ -159,6 +175,8 @@ class Act:
 
 @dataclass(frozen=True)
 class Beat:
+    """A moment of the film's plot, from the beat sheet, that a scene says it stages."""
+
     id: str
     act: str
     summary: str
@@ -200,6 +218,10 @@ class Story:
     """The folder the story was loaded from."""
     packs: tuple[Pack, ...] = ()
     """The packs layered on it, in the order they were loaded."""
+    premise: str = ""
+    """One line under the title on the title screen: what the story is about."""
+    characters: tuple[str, ...] = ()
+    """Names the terminal styles as speakers wherever they appear in scene text."""
 
     @property
     def full_title(self) -> str:

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 import yaml
 
 from her_if.diagnostics import Diagnostic, did_you_mean, display_path
+from her_if.locate import PACK_MANIFEST
 from her_if.model import Choice, Pack, Position, Scene, Variable
 from her_if.scene_loader import SCENE_OPTIONAL, SCENE_REQUIRED, RawScene, SceneBuilder
 from her_if.state_loader import read_state
 from her_if.yaml_source import Source
 
-PACK_MANIFEST = "pack.yaml"
 PACK_REQUIRED = ("pack", "title", "version", "extends", "files")
 PACK_OPTIONAL = ("state", "about")
 FILE_KEYS = ("act", "scenes", "extend")
@@ -171,7 +172,7 @@ def _read_file_list(src: Source, node: yaml.Node, root: Path) -> list[Path]:
             continue
         seen.add(rel)
         path = root / rel
-        if rel == PACK_MANIFEST or not path.is_file():
+        if rel == PACK_MANIFEST or not path.exists():  # a folder or a pipe: Source says so
             why = "is the manifest itself" if rel == PACK_MANIFEST else "not found"
             src.error(item, f"pack file '{rel}' {why} in {display_path(root)}")
             continue
@@ -263,8 +264,9 @@ def extend_scenes(
         if scene is None:  # reported; its choices were still checked, for the full list
             continue
         kept: list[Choice] = []
+        existing = {c.id: c for c in scene.choices}
         for choice in added:
-            same = next((c for c in scene.choices if c.id == choice.id), None)
+            same = existing.get(choice.id)
             if same is None:
                 kept.append(choice)
                 continue
@@ -299,11 +301,11 @@ def _extendable(
                 "give that pack's --story first",
             )
         else:
-            local = [s.partition(".")[2] for s in scenes if s.partition(".")[0] == ext.act]
+            local = (s.partition(".")[2] for s in scenes if s.partition(".")[0] == ext.act)
             src.error(
                 ext.key,
                 f"extend names unknown scene '{ext.name}'"
-                + did_you_mean(ext.name, [*local, *scenes]),
+                + did_you_mean(ext.name, chain(local, scenes)),
             )
         return None
     if scene.ending is not None:

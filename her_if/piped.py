@@ -9,17 +9,23 @@ the input ends or the player quits; what happened to the save is reported on `er
 With `reloading`, the `reload` command reads the story again from disk and carries the game onto
 it; with files to watch as well, they are looked at before each line is read, and a change
 reloads the story as if `reload` had been typed.
+
+A `Hangup` (SIGTERM, SIGHUP: see `her_if.hangup`) is met like the end of the input: the game
+is saved and the player told where, as far as the terminal still takes it, and the Hangup
+goes on up so that the command exits with the signal's status.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import replace
 from typing import TextIO
 
 from her_if.diagnostics import display_path
 from her_if.engine import Offer, View, choose, view
+from her_if.hangup import Hangup
 from her_if.model import Story
 from her_if.plain import Transcript, render_listing, render_recap, wrap
 from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
@@ -30,6 +36,8 @@ from her_if.session import (
     Game,
     Loaded,
     Saving,
+    autosave_game,
+    kept_line,
     load_game,
     new_game,
     played,
@@ -78,34 +86,49 @@ def play_lines(
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if resumed is not None:
         game = resumed.game
-        _tell_loaded(resumed, out, width)
     else:
         game = new_game(story, slot=saving.autosave if saving else None)
     written = game.state
-    while True:
-        shown = view(story, game.state)
-        for screen in screens:
-            screen.scene(shown)
-        if saving is not None and game.state != written:
-            _autosave(story, saving, game, errors)
-            written = game.state
-        if shown.ending is not None:
-            return 0
-        if shown.pause:
-            offer = shown.choices[0]
-        else:
-            since = clock()
-            taken = _read(story, shown, feed, out, errors, game, saving, reloading, watch, width)
-            if taken is None:
+    since: float | None = None  # when the game began waiting for the line being read
+    try:
+        if resumed is not None:
+            _tell_loaded(resumed, out, width)
+        while True:
+            shown = view(story, game.state)
+            for screen in screens:
+                screen.scene(shown)
+            if saving is not None and game.state != written:
+                game = _autosave(story, saving, game, errors)
+                written = game.state
+            if shown.ending is not None:
                 return 0
-            story, game, picked = taken
+            if shown.pause:
+                offer = shown.choices[0]
+            else:
+                since = clock()
+                taken = _read(
+                    story, shown, feed, out, errors, game, saving, reloading, watch, width
+                )
+                if taken is None:
+                    return 0
+                story, game, picked = taken
+                game = played(game, clock() - since)
+                since = None
+                if picked is None:  # a load, an undo or a reload: show where the player is now
+                    continue
+                offer = picked
+            for screen in screens:
+                screen.chosen(offer.text)
+            game = replace(game, state=choose(story, game.state, offer.id))
+    except Hangup:
+        # Killed or hung up on, perhaps while waiting for a line: save the game held (with
+        # the time since the last line), as the end of the input does. The terminal may be
+        # gone (EIO) or the reader of `err` (EPIPE); the save matters, the message may fail.
+        if since is not None:
             game = played(game, clock() - since)
-            if picked is None:  # a load, an undo or a reload: show where the player is now
-                continue
-            offer = picked
-        for screen in screens:
-            screen.chosen(offer.text)
-        game = replace(game, state=choose(story, game.state, offer.id))
+        with suppress(OSError):
+            _save_progress(story, saving, game, errors)
+        raise
 
 
 class _Feed:
@@ -266,11 +289,16 @@ def _tell_loaded(loaded: Loaded, out: TextIO, width: int) -> None:
         out.write(render_recap(loaded.recap, width))
 
 
-def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> None:
+def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> Game:
+    """Save after a choice; the game comes back marked as autosaved once it is."""
     try:
-        save_game(story, saving.folder, saving.autosave, game)
+        autosaved = autosave_game(story, saving, game)
     except SaveError as problem:
         err.write(f"Not saved: {clean(str(problem))}\n")
+        return game
+    if autosaved.kept is not None:
+        err.write(kept_line(saving.autosave, autosaved.kept) + "\n")
+    return autosaved.game
 
 
 def _save_progress(story: Story, saving: Saving | None, game: Game, err: TextIO) -> None:
@@ -278,8 +306,12 @@ def _save_progress(story: Story, saving: Saving | None, game: Game, err: TextIO)
     if saving is None or not game.state.history:
         return
     try:
-        path = save_game(story, saving.folder, saving.autosave, game)
+        autosaved = autosave_game(story, saving, game)
     except SaveError as problem:
         err.write(f"Not saved: {clean(str(problem))}\n")
+        err.flush()
         return
-    err.write(progress_line(path) + "\n")
+    if autosaved.kept is not None:
+        err.write(kept_line(saving.autosave, autosaved.kept) + "\n")
+    err.write(progress_line(autosaved.path) + "\n")
+    err.flush()

@@ -14,6 +14,7 @@ from her_if.engine import View
 from her_if.sanitize import clean
 
 if TYPE_CHECKING:  # only the listings below need them, and their callers have loaded them
+    from her_if.model import Story
     from her_if.replay import Recap
     from her_if.saves import Listing, Save, SavedPack
 
@@ -42,6 +43,15 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         subsequent_indent=indent,
         break_on_hyphens=False,
     ) or [indent.rstrip()]
+
+
+def render_title(story: Story, width: int) -> str:
+    """The title screen's top as text: the title, underlined, and the premise (if any)."""
+    title = clean(story.full_title)
+    lines = ["", title, "=" * min(len(title), width)]
+    if story.premise:
+        lines += ["", *wrap(story.premise, width)]
+    return "\n".join(lines) + "\n"
 
 
 def render_view(view: View, width: int, *, new_act: bool) -> str:
@@ -89,6 +99,20 @@ class Transcript:
         self.out.write(render_chosen(text, self.width))
         self.out.flush()
 
+    def title(self, story: Story) -> None:
+        self.out.write(render_title(story, self.width))
+        self.out.flush()
+
+    def recap(self, recap: Recap) -> None:
+        self.out.write(render_recap(recap, self.width))
+        self.out.flush()
+
+    def note(self, text: str) -> None:
+        """A message from the game (saved, undone, a problem): one line, never broken, since
+        it often names a file."""
+        self.out.write(clean(text) + "\n")
+        self.out.flush()
+
     def record(self, shown: View, chosen: str | None) -> None:
         """A script listener: the scene, then the choice taken in it."""
         self.scene(shown)
@@ -112,6 +136,23 @@ def describe_save(save: Save) -> str:
         f"Act {roman(save.act_number)}: {clean(save.act_title)} · {clean(save.scene_title)}"
         f" · {when} · played {play_time(save.play_time)}"
     )
+
+
+CONTINUE, NEW, LOAD, HELP, QUIT = "continue", "new", "load", "help", "quit"
+
+
+def title_options(listing: Listing) -> list[tuple[str, str]]:
+    """The title screen's options as (key, label), for both front ends: Continue (the newest
+    save), New game, Load, Help, Quit; Continue and Load only when there are saves to go on
+    with or to list."""
+    options: list[tuple[str, str]] = []
+    if listing.entries:
+        options.append((CONTINUE, f"Continue: {describe_save(listing.entries[0].save)}"))
+    options.append((NEW, "New game"))
+    if listing.entries or listing.unreadable:
+        options.append((LOAD, "Load a saved game"))
+    options += [(HELP, "Help: the keys and commands"), (QUIT, "Quit")]
+    return options
 
 
 def render_listing(listing: Listing) -> str:

@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from her_if.engine import available, choose, start
-from her_if.model import CONTINUE, Story
+from her_if.engine import GameState, advance, available, start
+from her_if.liveness import kept_visits, visits_asked
+from her_if.model import CONTINUE, Choice, Story
 
 DEFAULT_PLAYTHROUGHS = 10_000
 MAX_STEPS = 2_000
@@ -53,6 +54,7 @@ def play_randomly(
     endings: Counter[str] = Counter()
     failures: list[Failure] = []
     decisions = 0
+    asked = visits_asked(story)
     for number in range(playthroughs):
         rng = random.Random(seed * 1_000_003 + number)
         state = start(story)
@@ -63,6 +65,7 @@ def play_randomly(
             if scene.ending is not None:
                 endings[scene.ending.id] += 1
                 break
+            choice: Choice | None = None
             if scene.next is not None:
                 choice_id = CONTINUE
             else:
@@ -78,11 +81,16 @@ def play_randomly(
                         )
                     )
                     break
-                choice_id = rng.choice(offered).id
+                choice = rng.choice(offered)
+                choice_id = choice.id
                 path.append(choice_id)
                 decisions += 1
             taken.add((scene.id, choice_id))
-            state = choose(story, state, choice_id)
+            # `available` just offered it, so skip `choose`'s second look; `path` is the
+            # history, and visits no condition asks about are dropped, so that the state
+            # copies neither at every step.
+            target, values, visits, used = advance(story, state, choice)
+            state = GameState(target, values, kept_visits(visits, asked), used)
             scenes_seen.add(state.scene)
         else:
             failures.append(

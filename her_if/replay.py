@@ -9,10 +9,11 @@ longer does is reported). Everything here is pure; saving and loading files is `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from her_if.engine import GameState, available, choose, start, view
+from her_if.engine import GameState, available, start, take, view
 from her_if.model import CONTINUE, Story
 
 
@@ -65,9 +66,7 @@ class Resumed:
 
 def replay(story: Story, history: Sequence[str]) -> Replay:
     """Play `history` from the start; stop at the first choice that is not on offer."""
-    states = _trail(story, history)
-    state = states[-1]
-    applied = len(states) - 1
+    applied, state = _last(_trail(story, history))
     if applied == len(history):
         return Replay(state, applied)
     choice = history[applied]
@@ -80,21 +79,23 @@ def undo(story: Story, state: GameState) -> GameState | None:
 
     Pauses are skipped over, so undo lands where the player chose, never on a "Continue".
     """
-    states = _trail(story, state.history)
-    for step in range(len(states) - 2, -1, -1):
-        if story.scenes[states[step].scene].next is None:
-            return states[step]
-    return None
+    before: GameState | None = None
+    decision: GameState | None = None
+    for each in _trail(story, state.history):
+        if before is not None and story.scenes[before.scene].next is None:
+            decision = before
+        before = each
+    return decision
 
 
 def recap(story: Story, state: GameState) -> Recap | None:
     """The end of the scene before this one and the choice that led here; None at the start."""
     if not state.history:
         return None
-    states = _trail(story, state.history[:-1])
-    if len(states) != len(state.history):  # the history does not replay: nothing to tell
+    applied, before = _last(_trail(story, state.history[:-1]))
+    if applied != len(state.history) - 1:  # the history does not replay: nothing to tell
         return None
-    shown = view(story, states[-1])
+    shown = view(story, before)
     offer = shown.offer(state.history[-1])
     if offer is None:
         return None
@@ -155,21 +156,35 @@ def resume(story: Story, saved: GameState, *, same_story: bool) -> Resumed:
     )
 
 
-def _trail(story: Story, history: Sequence[str]) -> list[GameState]:
-    """The start state and the state after each step, as far as the history applies."""
-    states = [start(story)]
+def _trail(story: Story, history: Sequence[str]) -> Iterator[GameState]:
+    """The start state and the state after each step, as far as the history applies.
+
+    One at a time, so a caller keeps only the states it needs: each state holds its whole
+    history, and keeping them all would take memory growing with the square of its length (a
+    save may hold thousands of choices, in a story that loops).
+    """
+    state = start(story)
+    yield state
     for choice in history:
-        state = states[-1]
         scene = story.scenes[state.scene]
         if scene.ending is not None:
-            break
+            return
         if scene.next is not None:
             if choice != CONTINUE:
-                break
-        elif not any(c.id == choice for c in available(story, state)):
-            break
-        states.append(choose(story, state, choice))
-    return states
+                return
+            state = take(story, state, None)
+        else:
+            offered = next((c for c in available(story, state) if c.id == choice), None)
+            if offered is None:
+                return
+            state = take(story, state, offered)
+        yield state
+
+
+def _last(states: Iterator[GameState]) -> tuple[int, GameState]:
+    """How many steps a trail took, and the state it ended in."""
+    steps, last = deque(enumerate(states), maxlen=1)[0]  # a trail holds the start, at least
+    return steps, last
 
 
 def _why_not(story: Story, state: GameState, wanted: str) -> str:

@@ -6,7 +6,7 @@ state from it, which is how a save outlives edits to the story; the rest is ther
 replay against, and for listings.
 
     {"format": "her-if-save", "version": 1, "story": "her", "story_title": "Her",
-     "fingerprint": "sha256:...", "created": "2025-01-02T03:04:05Z", "updated": "...",
+     "fingerprint": "sha256:...", "created": "2025-01-02T03:04:05.678Z", "updated": "...",
      "play_time": 754.2, "scene": "installation.desk", "act_number": 1,
      "act_title": "Installation", "scene_title": "The letter desk",
      "vars": {...}, "visits": {...}, "used": [...], "history": [...],
@@ -17,14 +17,18 @@ since older games ignore it: a save without it was made with no packs, and `titl
 optional (the id stands in for it).
 
 A save is written to a temporary file in the same folder, flushed to disk, then renamed over the
-old one in a single step, so a crash or a full disk leaves the previous save whole, and two
-games saving the same slot at once leave one complete save or the other. Reading raises nothing
-but `SaveError` and never changes the file; neither does writing over a file that is not a
-save of this story, which is refused.
+old one in a single step, so a crash, a kill or a full disk leaves the previous save whole, and
+two games saving the same slot at once leave one complete save or the other. A write killed
+half-way leaves its temporary file (`.<slot>.<random>.tmp`), which listings never show and the
+next save removes once it is old. Reading raises nothing but `SaveError` and never changes the
+file; neither does writing over a file that is not a save of this story, which is refused.
+Saves are JSON, read with `json.loads` and checked field by field: nothing in a save is ever
+run, imported or unpickled.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -32,6 +36,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
@@ -42,7 +47,7 @@ from typing import Any
 
 from her_if.diagnostics import display_path
 from her_if.engine import GameState
-from her_if.loader import MANIFEST, PACK_MANIFEST
+from her_if.locate import MANIFEST, PACK_MANIFEST
 from her_if.model import Story, Value
 from her_if.sanitize import clean
 
@@ -52,6 +57,15 @@ AUTOSAVE = "autosave"
 SUFFIX = ".json"
 MAX_BYTES = 16 * 1024 * 1024
 """Far beyond any real save (a thousand choices take some 30 KB); a bigger file is not one."""
+MAX_CHOICES = 5_000
+"""Far beyond any real game (the longest playthrough of the story takes under a hundred), and
+low enough that replaying a save, which loading does, stays well under a second even in a
+story that loops."""
+STALE_SECONDS = 600.0
+"""A temporary file this old was left by a write that was killed: a live write takes well
+under a second, so another game saving at the same moment never loses its own."""
+
+_TEMPORARY = re.compile(r"\.[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_]+\.tmp")
 
 _SLOT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 SLOT_RULE = "1 to 40 letters, digits, '-' or '_'"
@@ -243,37 +257,39 @@ def write_save(folder: Path, slot: str, save: Save) -> Path:
     write refused: it may be someone's progress in another story, or a file to recover.
     """
     path = slot_path(folder, slot)
-    name = display_path(path)
-    if os.path.lexists(path):
-        try:
-            _decode(_read(path), save.story)
-        except _Problem as problem:
-            raise SaveError(
-                f"{name}: not saving over it, since {problem}; "
-                "move it away or save under another name"
-            ) from None
-    data = (json.dumps(_encode(save), indent=1) + "\n").encode("ascii")
+    if len(save.history) > MAX_CHOICES:
+        raise SaveError(
+            f"{display_path(path)}: could not save: this game has {len(save.history):,} "
+            f"choices, more than a save holds ({MAX_CHOICES:,})"
+        )
+    _refuse_other_files(path, save.story)
+    return _write(folder, path, (json.dumps(_encode(save), indent=1) + "\n").encode("ascii"))
+
+
+def copy_save(folder: Path, slot: str, to: str, story: Story) -> Path:
+    """Copy the save in `slot` to the slot `to`, byte for byte and as safely as `write_save`
+    writes (a backup that is not quite the file it backs up would be a loss of its own)."""
+    source, path = slot_path(folder, slot), slot_path(folder, to)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{slot}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        raise SaveError(f"{name}: could not save ({_reason(err)})") from None
+        data = _read(source)
+        _decode(data, story.id)
+    except _Problem as problem:
+        raise SaveError(f"{display_path(source)}: {problem}") from None
+    _refuse_other_files(path, story.id)
+    return _write(folder, path, data)
+
+
+def _refuse_other_files(path: Path, story_id: str) -> None:
+    """SaveError unless `path` is free or holds a save of the story `story_id`."""
+    if not os.path.lexists(path):
+        return
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException as err:
-        with suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(err, OSError):
-            raise SaveError(
-                f"{name}: could not save ({_reason(err)}); the previous save is unchanged"
-            ) from None
-        raise
-    _sync_folder(folder)
-    return path
+        _decode(_read(path), story_id)
+    except _Problem as problem:
+        raise SaveError(
+            f"{display_path(path)}: not saving over it, since {problem}; "
+            "move it away or save under another name"
+        ) from None
 
 
 def read_save(path: Path, story: Story) -> Save:
@@ -345,7 +361,13 @@ def _pack_json(pack: SavedPack) -> dict[str, str]:
     return {"id": pack.id, "title": pack.title, "version": pack.version}
 
 
-def _decode(text: str, story_id: str) -> Save:
+def _decode(raw: bytes, story_id: str) -> Save:
+    if not raw.strip():
+        raise _Problem("the file is empty (it may have been cut short)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise _Problem(f"not a save file: not UTF-8 text (byte {err.start + 1})") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -388,9 +410,18 @@ def _decode(text: str, story_id: str) -> Save:
         vars=MappingProxyType(_mapping(data, "vars", "true, false, a number or a text", _is_value)),
         visits=MappingProxyType(_mapping(data, "visits", "a count", _is_count)),
         used=frozenset(_strings(data, "used")),
-        history=tuple(_strings(data, "history")),
+        history=_history(data),
         packs=_packs(data),
     )
+
+
+def _history(data: dict[str, object]) -> tuple[str, ...]:
+    history = _strings(data, "history")
+    if len(history) > MAX_CHOICES:
+        raise _Problem(
+            f'"history" holds {len(history):,} choices, more than a save holds ({MAX_CHOICES:,})'
+        )
+    return tuple(history)
 
 
 def _packs(data: dict[str, object]) -> tuple[SavedPack, ...]:
@@ -448,6 +479,8 @@ def _parse_time(data: dict[str, object], key: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _Problem(f'"{key}" should be an ISO 8601 time, not {_quote(text)}') from None
+    if not 1 < moment.year < 9999:  # at the edges, moving it to another time zone overflows
+        raise _Problem(f'"{key}" should be a time between the years 2 and 9998, not {_quote(text)}')
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -503,14 +536,16 @@ def _kind(value: object) -> str:
 
 
 def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC to the millisecond: a save made in the same second as the autosave that follows
+    it must still sort before it, or Continue would open the older game."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 # -- the disk --------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> str:
-    """The file's text, refusing anything that is not a small UTF-8 regular file."""
+def _read(path: Path) -> bytes:
+    """The file's bytes, refusing anything that is not a small regular file."""
     try:
         if path.is_dir():
             raise _Problem("is a folder, not a save file")
@@ -531,16 +566,67 @@ def _read(path: Path) -> str:
         raise _Problem("cannot be read (permission denied); check the file's permissions") from None
     except OSError as err:
         raise _Problem(f"cannot be read ({_reason(err)})") from None
-    if not data.strip():
-        raise _Problem("the file is empty (it may have been cut short)")
+    return data
+
+
+def _write(folder: Path, path: Path, data: bytes) -> Path:
+    """Put `data` in `path` whole or not at all: a temporary file beside it, written, synced
+    to the disk and closed, then renamed over it. Any failure removes the temporary file and
+    is a SaveError in plain words; the file in `path` is then as it was."""
+    name = display_path(path)
+    kept = "; the previous save is unchanged" if os.path.lexists(path) else ""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise _Problem(f"not a save file: not UTF-8 text (byte {err.start + 1})") from None
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SaveError(f"{name}: could not save ({_folder_reason(folder, err)}){kept}") from None
+    _sweep(folder)  # first, since on a full disk what it frees may be what this save needs
+    temporary: str | None = None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)  # closing can fail too (a network disk reports its errors there)
+        os.replace(temporary, path)
+        temporary = None
+    except BaseException as err:  # even a Hangup or Ctrl-C must not leave the temporary file
+        if temporary is not None:
+            with suppress(OSError):
+                os.unlink(temporary)
+        if isinstance(err, OSError):
+            raise SaveError(f"{name}: could not save ({_reason(err)}){kept}") from None
+        raise
+    _sync_folder(folder)
+    return path
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """`os.write` may write less than it is given (a signal, a nearly full disk): go on."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files of writes that were killed half-way, once they are old."""
+    now = time.time()
+    with suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not _TEMPORARY.fullmatch(entry.name):
+                continue
+            with suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
+                    os.unlink(entry.path)
 
 
 def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; only POSIX can open a folder to sync it."""
+    """Make the rename itself durable; only POSIX can open a folder to sync it.
+
+    A failure here is not reported: the save is complete and in place, and some file systems
+    cannot sync a folder at all.
+    """
     if os.name != "posix":
         return
     with suppress(OSError):
@@ -551,8 +637,37 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+_PLAIN_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    getattr(errno, "EDQUOT", errno.ENOSPC): "the disk is full (your quota on it is used up)",
+    errno.EFBIG: "the file is too big for the disk",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied; check the folder's permissions",
+    errno.EPERM: "permission denied; check the folder's permissions",
+    errno.EIO: "the disk reported an error reading or writing",
+    errno.ENOTDIR: "part of the folder's path is a file, not a folder",
+    errno.ENOENT: "the folder or file went missing",
+    errno.ENAMETOOLONG: "the path is too long",
+    errno.ELOOP: "the path loops through symbolic links",
+    errno.EMFILE: "too many files are open",
+    errno.ENFILE: "too many files are open",
+}
+
+
 def _reason(err: OSError) -> str:
-    return (err.strerror or str(err)).rstrip(".")
+    """What went wrong in words a player knows ("the disk is full"), not an errno."""
+    if err.errno in _PLAIN_REASONS:
+        return _PLAIN_REASONS[err.errno]
+    return (err.strerror or str(err) or type(err).__name__).rstrip(".").lower()
+
+
+def _folder_reason(folder: Path, err: OSError) -> str:
+    """Why the saves folder cannot be made: above all, a file where a folder must be."""
+    for place in (*reversed(folder.parents), folder):
+        with suppress(OSError):
+            if place.exists() and not place.is_dir():
+                return f"{display_path(place)} is a file, not a folder; move it or save elsewhere"
+    return _reason(err)
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import cast
 
 import yaml
 
 from her_if.conditions import ConditionError, one_of, parse_condition
 from her_if.diagnostics import a, did_you_mean
-from her_if.expr import compile_expr
+from her_if.expr import Expr, compile_expr
 from her_if.model import (
     CONTINUE,
     AddEffect,
@@ -37,6 +38,9 @@ from her_if.model import (
 )
 from her_if.text_loader import read_template, split_paragraphs
 from her_if.yaml_source import Fields, Source, short
+
+Parsed = tuple[Expr, Callable[[Vars, Visits], bool]]
+"""A condition's tree and its compiled test."""
 
 SCENE_REQUIRED = ("title", "text")
 SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending")
@@ -65,6 +69,9 @@ class SceneBuilder:
     unread_acts: Set[str] = frozenset()
     """Acts whose file could not be read: references into them are not reported again."""
     endings: dict[str, Position] = field(default_factory=dict)
+    parsed: dict[tuple[str, str], Parsed | ConditionError] = field(default_factory=dict)
+    """Each condition text met so far in each act, parsed and compiled once: a story repeats
+    its conditions, and the answer depends only on the text, the act and what is declared."""
 
     def resolve_scene(
         self, src: Source, node: yaml.Node, name: str, act: str | None, lead: str
@@ -81,8 +88,9 @@ class SceneBuilder:
         return name if name in self.scene_ids else None
 
     def scene_hint(self, name: str, act: str | None) -> str:
-        local = [sid.partition(".")[2] for sid in self.scene_ids if sid.partition(".")[0] == act]
-        return did_you_mean(name, [*local, *self.scene_ids])
+        # lazy: did_you_mean reads only as many as it looks at, once a story has thousands
+        local = (sid.partition(".")[2] for sid in self.scene_ids if sid.partition(".")[0] == act)
+        return did_you_mean(name, chain(local, self.scene_ids))
 
     def build(self, raw: RawScene) -> Scene:
         src, act = raw.source, raw.act
@@ -263,14 +271,20 @@ class SceneBuilder:
         source = src.string(node, "condition")
         if source is None:
             return None
-        try:
-            tree = parse_condition(
-                source, self.variables, lambda name: self.lookup_scene(name, act)
-            )
-        except ConditionError as err:
-            src.error_at(src.pos_in(node, err.offset), err.message)
+        parsed = self.parsed.get((source, act))
+        if parsed is None:
+            try:
+                tree = parse_condition(
+                    source, self.variables, lambda name: self.lookup_scene(name, act)
+                )
+                parsed = (tree, cast(Callable[[Vars, Visits], bool], compile_expr(tree)))
+            except ConditionError as err:
+                parsed = err
+            self.parsed[source, act] = parsed
+        if isinstance(parsed, ConditionError):
+            src.error_at(src.pos_in(node, parsed.offset), parsed.message)
             return None
-        test = cast(Callable[[Vars, Visits], bool], compile_expr(tree))
+        tree, test = parsed
         return Condition(source, tree, src.pos(node), test)
 
     def read_effects(self, src: Source, fields: Fields, what: str) -> tuple[Effect, ...]:

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import yaml
 
-from her_if.diagnostics import Diagnostic, StoryError, as_written, did_you_mean, display_path
+from her_if.diagnostics import (
+    Diagnostic,
+    StoryError,
+    as_written,
+    bounded_hints,
+    did_you_mean,
+    display_path,
+)
 from her_if.engine import GameState, View, choose, start, view
 from her_if.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
 from her_if.yaml_source import Source
@@ -62,6 +69,11 @@ class Outcome:
 
 def load_script(path: str | Path, story: Story) -> Script:
     """Read a script, checking it against the story; raise StoryError with every problem."""
+    with bounded_hints():  # a script of a thousand mistakes must not take an hour to report
+        return _load_script(Path(path), story)
+
+
+def _load_script(path: Path, story: Story) -> Script:
     errors: list[Diagnostic] = []
     src = Source(Path(path), display_path(Path(path)), errors)
     node = src.load()

@@ -77,6 +77,9 @@ def _read_variable(
 
 
 _NEEDS = {"flag": (), "counter": ("min", "max"), "enum": ("values",)}
+MAX_ENUM_VALUES = 1_000
+"""Values of one enum, at most: every use of an enum is checked against all of its values, so
+a story from a stranger with a million of them could keep the loader busy for hours."""
 _WIDE = 2**63
 """The stand-in range of a counter whose bounds could not be read: accepts any use."""
 
@@ -120,14 +123,21 @@ def _read_enum_values(src: Source, node: yaml.Node, what: str) -> tuple[str, ...
     items = src.sequence(node, f"{what} values")
     if items is None:
         return None
-    values: list[str] = []
+    if len(items) > MAX_ENUM_VALUES:
+        src.error(
+            node,
+            f"{what} has {len(items):,} values; an enum may have at most {MAX_ENUM_VALUES:,}: "
+            "use fewer (or a counter)",
+        )
+        return None
+    values: dict[str, None] = {}  # in order
     for item in items:
         value = src.check_identifier(item, src.string(item, f"{what} value"), f"{what} value")
         if value is None:
             return None
         if value in values:
             src.error(item, f"{what} lists the value '{value}' twice")
-        values.append(value)
+        values[value] = None
     if len(values) < 2:
         src.error(node, f"{what} needs at least two values")
         return None

@@ -9,7 +9,7 @@ import pytest
 from her_if.diagnostics import StoryError
 from her_if.loader import load_story
 from her_if.model import Counter, Enum, Flag, SetEffect, Slot
-from tests.conftest import ACT, WriteStory
+from tests.conftest import ACT, MANIFEST, WriteStory
 
 
 def errors(root: Path) -> list[str]:
@@ -280,7 +280,7 @@ def test_python_tags_and_other_tags_are_refused(write_story: WriteStory) -> None
     act = ACT.replace("title: The hall", "title: !!python/object/apply:os.system [echo hi]")
     [message] = errors(write_story({"one.yaml": act}))
     assert message.startswith("one.yaml:4:12: ")
-    assert "tag:yaml.org,2002:python/object/apply:os.system is not allowed" in message
+    assert "the tag !!python/object/apply:os.system is not allowed" in message
 
 
 def test_every_error_in_every_file_is_reported_together(write_story: WriteStory) -> None:
@@ -333,5 +333,63 @@ def test_a_huge_number_is_one_short_error(write_story: WriteStory) -> None:
     [message] = errors(
         write_story({"story.yaml": MANIFEST.replace("max: 3", "max: " + "9" * 6000)})
     )
-    assert message.startswith("story.yaml:7:39: state 'trust' max: cannot read '999")
+    assert message.startswith("story.yaml:7:39: state 'trust' max: the number '999")
     assert len(message) < 250
+
+
+def test_premise_and_characters_are_read_folded_and_optional(write_story: WriteStory) -> None:
+    plain = load_story(write_story())
+    assert (plain.premise, plain.characters) == ("", ())
+    manifest = MANIFEST.replace(
+        "start: one.hall\n",
+        "premise: >\n  A man,\n  a hall.\ncharacters: [Amy, Alan Watts, O'Neil]\nstart: one.hall\n",
+    )
+    story = load_story(write_story({"story.yaml": manifest}))
+    assert story.premise == "A man, a hall."
+    assert story.characters == ("Amy", "Alan Watts", "O'Neil")
+
+
+def test_premise_and_character_mistakes_are_all_reported_at_their_places(
+    write_story: WriteStory,
+) -> None:
+    manifest = MANIFEST.replace(
+        "start: one.hall\n",
+        f"premise: {'word ' * 41}\n"
+        "characters: [Amy, ' Paul', '\"Amy\"', Amy, 3, '']\nstart: one.hall\n",
+    )
+    assert errors(write_story({"story.yaml": manifest})) == [
+        "story.yaml:3:10: premise is 204 characters; it is one line under the title, so keep "
+        "it to 200 at most",
+        "story.yaml:4:19: character name ' Paul' must be 1 to 40 characters as the text spells "
+        "the name, without surrounding spaces, quotes, '*', brackets or braces",
+        "story.yaml:4:28: character name '\"Amy\"' must be 1 to 40 characters as the text "
+        "spells the name, without surrounding spaces, quotes, '*', brackets or braces",
+        "story.yaml:4:37: character 'Amy' is listed twice (first at line 4)",
+        'story.yaml:4:42: character name must be a string, not a whole number; quote it: "3"',
+        "story.yaml:4:45: character name is empty",
+    ]
+    listed = MANIFEST.replace(
+        "start: one.hall\n", "characters: Amy\npremise: [a]\nstart: one.hall\n"
+    )
+    assert errors(write_story({"story.yaml": listed})) == [
+        "story.yaml:3:13: characters must be a list, not a string",
+        "story.yaml:4:10: premise must be a string, not a list",
+    ]
+
+
+def test_character_names_carry_no_bidi_or_c1_control_and_are_not_too_many(
+    write_story: WriteStory,
+) -> None:
+    """A name is looked for in every paragraph shown, and printed in messages: neither a
+    reversed-text control nor thousands of names may come in that way."""
+    hostile = MANIFEST.replace(
+        "start: one.hall\n", 'characters: ["Amy\\u202e", "Pa\\x85ul"]\nstart: one.hall\n'
+    )
+    found = errors(write_story({"story.yaml": hostile}))
+    assert [line.split(": ")[0] for line in found] == ["story.yaml:3:14", "story.yaml:3:27"]
+    assert all("must be 1 to 40 characters" in line for line in found)
+    crowd = ", ".join(f"N{n}" for n in range(201))
+    many = MANIFEST.replace("start: one.hall\n", f"characters: [{crowd}]\nstart: one.hall\n")
+    assert errors(write_story({"story.yaml": many})) == [
+        "story.yaml:3:13: characters lists 201 names; list at most 200, the people who speak"
+    ]

@@ -274,3 +274,19 @@ def test_a_line_typed_after_an_edit_is_read_against_the_reloaded_story(
     out = play_live(load_story(root), lines, None, reloading=live(root, watch=True))
     assert out.index("Reloaded: 3 scenes.") < out.index("> Listen at the door.")
     assert "> Open the door." not in out
+
+
+def test_a_new_piped_game_keeps_the_game_autosaved_before_it(tiny: Story, saves_dir: Path) -> None:
+    """Piped play without --slot starts a new game; its first autosave must not cost the
+    player the game that was in `autosave`: that one moves to `autosave-1`, and err says so."""
+    pipe(tiny, "2\n", saves_dir)  # an earlier game: it waited
+    before = (saves_dir / "autosave.json").read_bytes()
+    _, err = pipe(tiny, "1\n", saves_dir)  # a new one: it opens the door, and so ends
+    assert err == (
+        "The game that was in autosave before this one is kept in "
+        f"{saves_dir / 'autosave-1.json'}.\n"
+    )
+    assert (saves_dir / "autosave-1.json").read_bytes() == before
+    assert read_save(saves_dir / "autosave.json", tiny).history[0] != "wait"
+    out, _ = pipe(tiny, "saves\n", saves_dir)
+    assert "  autosave-1  Act I: One · The hall · " in out

@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,13 +26,24 @@ from her_if.saves import (
     Save,
     SaveError,
     check_slot,
+    copy_save,
     fingerprint,
     list_saves,
     read_save,
     snapshot,
     write_save,
 )
-from her_if.session import Game, load_game, played, save_game, suggest_slot
+from her_if.session import (
+    Autosaved,
+    Game,
+    Saving,
+    autosave_game,
+    backup_slots,
+    load_game,
+    played,
+    save_game,
+    suggest_slot,
+)
 from tests.conftest import ACT, STORY, WriteStory
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -92,8 +104,8 @@ def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path
         "story": "tiny",
         "story_title": "Tiny",
         "fingerprint": fingerprint(tiny),
-        "created": "2025-03-04T05:06:07Z",
-        "updated": "2025-03-04T05:06:07Z",
+        "created": "2025-03-04T05:06:07.000Z",
+        "updated": "2025-03-04T05:06:07.000Z",
         "play_time": 61.5,
         "scene": "one.room",
         "act_number": 1,
@@ -134,7 +146,7 @@ def test_a_failure_between_the_write_and_the_replace_keeps_the_old_save(
     with pytest.raises(SaveError) as caught:
         write_save(folder, "slot", save_of(tiny, play(tiny, "room")))
     assert str(caught.value) == (
-        f"{path}: could not save (No space left on device); the previous save is unchanged"
+        f"{path}: could not save (the disk is full); the previous save is unchanged"
     )
     assert path.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["slot.json"]  # no temporary left
@@ -151,7 +163,7 @@ def test_a_failure_while_writing_keeps_the_old_save(
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(os, "fsync", failing_disk)
-    with pytest.raises(SaveError, match="Input/output error"):
+    with pytest.raises(SaveError, match=r"could not save \(the disk reported an error"):
         write_save(folder, "slot", save_of(tiny, play(tiny, "room")))
     assert path.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["slot.json"]
@@ -392,6 +404,17 @@ def test_listing_is_newest_first_and_reports_what_it_cannot_read(
     ]
 
 
+def test_of_two_saves_in_one_second_the_later_is_newest(tiny: Story, tmp_path: Path) -> None:
+    """Continue opens the newest: a slot saved just before quitting must not beat the
+    autosave written in the same second (nor win on its name)."""
+    write_save(tmp_path, "zz-named", save_of(tiny, start(tiny), WHEN))
+    later = WHEN + timedelta(milliseconds=300)
+    write_save(tmp_path, "autosave", save_of(tiny, play(tiny, "room"), later))
+    listing = list_saves(tmp_path, tiny)
+    assert [e.slot for e in listing.entries] == ["autosave", "zz-named"]
+    assert listing.entries[0].save.updated == later
+
+
 # -- where saves live ------------------------------------------------------------------------
 
 
@@ -466,3 +489,102 @@ def test_saving_suggests_the_games_own_slot_or_a_free_one(tiny: Story) -> None:
     assert suggest_slot(game, {"save-1", "save-3"}) == "save-2"
     assert suggest_slot(Game(start(tiny), WHEN, slot=AUTOSAVE), {"save-1"}) == "save-2"
     assert suggest_slot(Game(start(tiny), WHEN, slot="mine"), {"mine"}) == "mine"
+
+
+# -- a new game never takes another game's place -----------------------------------------------
+
+
+def autosave(story: Story, folder: Path, game: Game) -> Autosaved:
+    return autosave_game(story, Saving(folder), game)
+
+
+def test_a_new_games_first_autosave_keeps_the_game_it_replaces(tiny: Story, tmp_path: Path) -> None:
+    earlier = autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN))
+    before = earlier.path.read_bytes()
+    first = autosave(tiny, tmp_path, Game(play(tiny, "room"), WHEN))
+    assert first.kept == tmp_path / "autosave-1.json" and first.game.autosaved
+    assert (tmp_path / "autosave-1.json").read_bytes() == before  # byte for byte
+    assert read_save(first.path, tiny).history == ("room",)
+    # from then on the slot is this game's: its next autosave keeps nothing more
+    later = autosave(tiny, tmp_path, replace(first.game, state=play(tiny, "room", "continue")))
+    assert later.kept is None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".json") == [
+        "autosave-1.json",
+        "autosave.json",
+    ]
+    assert read_save(tmp_path / "autosave-1.json", tiny).history == ("wait",)
+
+
+def test_a_game_that_goes_on_from_the_autosave_keeps_no_copy(tiny: Story, tmp_path: Path) -> None:
+    autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN))
+    loaded = load_game(tiny, tmp_path, AUTOSAVE).game
+    on = autosave(tiny, tmp_path, replace(loaded, state=play(tiny, "wait", "room")))
+    assert on.kept is None and not (tmp_path / "autosave-1.json").exists()
+
+
+def test_backups_rotate_and_only_the_oldest_beyond_three_is_dropped(
+    tiny: Story, tmp_path: Path
+) -> None:
+    games = [
+        ("wait",),
+        ("room",),
+        ("wait", "room"),
+        ("room", "continue"),
+        ("wait", "room", "continue"),
+    ]
+    for history in games:
+        autosave(tiny, tmp_path, Game(play(tiny, *history), WHEN))
+    held = [
+        read_save(tmp_path / f"{slot}.json", tiny).history
+        for slot in ("autosave", *backup_slots(AUTOSAVE))
+    ]
+    assert held == games[:0:-1]  # the newest in `autosave`; the first game is dropped
+
+
+def test_a_rotation_cut_short_is_finished_without_dropping_a_game(
+    tiny: Story, tmp_path: Path
+) -> None:
+    """Killed between two copies, a rotation leaves one game twice (in `autosave` and in
+    `autosave-1`); the next one overwrites that copy rather than drop the oldest game."""
+    for slot, history in [("autosave-3", ("room",)), ("autosave-2", ("wait", "room"))]:
+        save_game(tiny, tmp_path, slot, Game(play(tiny, *history), WHEN))
+    a = Game(play(tiny, "wait"), WHEN)
+    save_game(tiny, tmp_path, "autosave", a)
+    copy_save(tmp_path, "autosave", "autosave-1", tiny)  # the copy the killed shift made
+    autosave(tiny, tmp_path, Game(play(tiny, "room", "continue"), WHEN))
+    held = [
+        read_save(tmp_path / f"{slot}.json", tiny).history
+        for slot in ("autosave", *backup_slots(AUTOSAVE))
+    ]
+    assert held == [("room", "continue"), ("wait",), ("wait", "room"), ("room",)]
+
+
+def test_a_backup_slot_holding_something_else_is_stepped_over(tiny: Story, tmp_path: Path) -> None:
+    autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN))
+    (tmp_path / "autosave-1.json").write_text('{"format": "ink"}')
+    kept = autosave(tiny, tmp_path, Game(play(tiny, "room"), WHEN)).kept
+    assert kept == tmp_path / "autosave-2.json"
+    assert read_save(kept, tiny).history == ("wait",)
+    assert (tmp_path / "autosave-1.json").read_text() == '{"format": "ink"}'
+
+
+def test_with_no_backup_slot_free_of_other_files_the_autosave_is_refused(
+    tiny: Story, tmp_path: Path
+) -> None:
+    autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN))
+    before = (tmp_path / "autosave.json").read_bytes()
+    for slot in backup_slots(AUTOSAVE):
+        (tmp_path / f"{slot}.json").write_text("notes")
+    with pytest.raises(SaveError) as caught:
+        autosave(tiny, tmp_path, Game(play(tiny, "room"), WHEN))
+    assert str(caught.value) == (
+        f"{tmp_path / 'autosave.json'}: not saving over the game in it, since none of "
+        f"{tmp_path / 'autosave-1.json'}, {tmp_path / 'autosave-2.json'}, "
+        f"{tmp_path / 'autosave-3.json'} can keep it (they hold other files); move one of them away"
+    )
+    assert (tmp_path / "autosave.json").read_bytes() == before
+
+
+def test_backup_slots_are_slot_names_even_for_the_longest_slot() -> None:
+    assert backup_slots(AUTOSAVE) == ("autosave-1", "autosave-2", "autosave-3")
+    assert all(check_slot(slot) for slot in backup_slots("x" * 40))

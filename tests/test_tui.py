@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,23 +16,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
+from prompt_toolkit.utils import get_cwidth
 
 from her_if import choose, load_story, start, view
 from her_if.engine import GameState
+from her_if.hangup import Hangup
 from her_if.model import Story
-from her_if.plain import Transcript
+from her_if.plain import Transcript, render_view
 from her_if.reload import Reloading
 from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
 from her_if.session import Saving, load_game
-from her_if.tui.menu import POLL_SECONDS
+from her_if.tui.markup import is_direction, marked, speakers, wrap_fragments
+from her_if.tui.menu import POLL_SECONDS, ChoiceMenu, Resized
+from her_if.tui.pace import HINT, Pace
+from her_if.tui.pager import Pager
 from her_if.tui.play import play_interactive, toolbar
-from her_if.tui.render import emphasised, scene_fragments
-from tests.conftest import ACT, STORY, WriteStory
+from her_if.tui.render import scene_fragments
+from tests.conftest import ACT, MANIFEST, STORY, WriteStory
 from tests.test_reload import WITH_PORCH
 
 DOWN, UP, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[A", "\r", "\x03", "\x04"
@@ -106,21 +117,26 @@ def test_the_real_story_plays_through_its_opening(tiny: Story) -> None:
     assert state.vars["letter_line"] == "memory"
 
 
-@pytest.mark.parametrize("width", [100, 40, 24])
-def test_toolbar_names_act_and_scene_and_fits(tiny: Story, width: int) -> None:
-    text = "".join(t for _s, t, *_ in toolbar(view(tiny, start(tiny)), width))
-    assert len(text) <= width and "q: quit" in text
-    if width >= 40:
-        assert "Act I: One" in text and "The hall" in text
+@pytest.mark.parametrize("width", [130, 100, 80, 60, 40, 24, 12])
+def test_toolbar_names_act_scene_and_slot_and_fits(tiny: Story, width: int) -> None:
+    text = "".join(t for _s, t, *_ in toolbar(view(tiny, start(tiny)), width, slot="mine"))
+    assert len(text) == width
+    if width >= 24:
+        assert "q: quit" in text or "q:quit" in text
+    if width >= 40:  # at 40 columns: act, scene, and the key that lists all the keys
+        assert "Act I" in text and "The hall" in text and "?" in text
+    if width >= 60:
+        assert "Act I: One · The hall · mine" in text
+    if width >= 130:
+        assert "s: save  l: load  u: undo  h: history  ?: help  q: quit" in text
 
 
-def test_scene_text_wraps_to_the_width_and_marks_emphasis(tiny: Story) -> None:
+def test_scene_text_wraps_to_the_width_under_an_act_card(tiny: Story) -> None:
     shown = view(tiny, start(tiny))
     text = "".join(t for _s, t, *_ in scene_fragments(shown, 24, new_act=True))
-    assert "ACT I: ONE" in text
+    assert "ACT I" in text and "ONE" in text and "The hall" in text
     assert all(len(line) <= 24 for line in text.splitlines())
-    assert emphasised("a *b* c", "x") == [("x", "a "), ("x class:emphasis", "b"), ("x", " c")]
-    assert emphasised("a * b", "x") == [("x", "a * b")]
+    assert "ACT I" not in "".join(t for _s, t, *_ in scene_fragments(shown, 24, new_act=False))
 
 
 # -- saves: the title menu, s / l / u / q, autosave -------------------------------------------
@@ -302,8 +318,8 @@ def test_the_toolbar_names_the_save_keys_only_when_saving(tiny: Story) -> None:
     shown = view(tiny, start(tiny))
     with_saves = "".join(t for _s, t, *_ in toolbar(shown, 120))
     without = "".join(t for _s, t, *_ in toolbar(shown, 120, saves=False))
-    assert "s: save  l: load  u: undo  q: quit" in with_saves
-    assert "u: undo  q: quit" in without and "s: save" not in without
+    assert "s: save  l: load  u: undo  h: history  ?: help  q: quit" in with_saves
+    assert "u: undo  h: history  ?: help  q: quit" in without and "s: save" not in without
 
 
 # -- reloading the story: r, and --watch -------------------------------------------------------
@@ -480,7 +496,357 @@ def test_the_real_watcher_fires_while_the_menu_waits(write_story: WriteStory) ->
 
 def test_the_toolbar_names_r_when_the_story_can_be_reloaded(tiny: Story) -> None:
     shown = view(tiny, start(tiny))
-    assert "u: undo  r: reload  q: quit" in "".join(
+    assert "u: undo  r: reload  h: history" in "".join(
         t for _s, t, *_ in toolbar(shown, 150, reload=True)
     )
-    assert "s/l/u/r  q: quit" in "".join(t for _s, t, *_ in toolbar(shown, 44, reload=True))
+    assert "s/l/u/r/h  ?: help  q: quit" in "".join(
+        t for _s, t, *_ in toolbar(shown, 60, reload=True)
+    )
+
+
+# -- the title screen, markup, pacing, resizing, the pager, help, leaving ----------------------
+
+PREMISED = MANIFEST.replace(
+    "start: one.hall\n",
+    "premise: A man, a hall, a door.\ncharacters: [Amy, Alan Watts]\nstart: one.hall\n",
+)
+SPOKEN = ACT.replace(
+    "A second paragraph.",
+    '"Hi," Amy says. Alan Watts says *nothing*.\n\n      [The hall goes quiet.]',
+)
+
+
+@pytest.fixture
+def spoken(write_story: WriteStory) -> Story:
+    return load_story(write_story({"story.yaml": PREMISED, "one.yaml": SPOKEN}))
+
+
+class Resizable(PlainTextOutput):
+    """Plain text output whose terminal width a test can change, as a window resize does."""
+
+    def __init__(self, stdout: io.StringIO, columns: int = 80) -> None:
+        super().__init__(stdout)
+        self.columns = columns
+
+    def get_size(self) -> Size:
+        return Size(rows=40, columns=self.columns)
+
+
+def styled(fragments: StyleAndTextTuples, piece: str) -> str:
+    """The style of the fragment holding `piece`."""
+    return next(style for style, text, *_ in fragments if piece in text)
+
+
+def test_markup_styles_speech_speakers_emphasis_and_stacks_them() -> None:
+    names = speakers(["Amy", "Alan Watts", "Alan"])
+    runs = marked('"Hi, Amy," says Alan Watts, *softly*. Amygdala.', names, "class:text")
+    assert "".join(text for _s, text, *_ in runs) == '"Hi, Amy," says Alan Watts, softly. Amygdala.'
+    assert styled(runs, '"Hi, ') == "class:text class:speech"
+    assert styled(runs, "Amy") == "class:text class:speech class:speaker"  # a name in speech
+    assert styled(runs, "Alan Watts") == "class:text class:speaker"  # the longest name wins
+    assert styled(runs, "softly") == "class:text class:emphasis"
+    assert styled(runs, "Amygdala") == "class:text"  # whole words only
+
+
+def test_a_bracketed_paragraph_is_a_direction_without_its_brackets() -> None:
+    runs = marked("  [The screen stays dark for a while.]  ", None, "class:text")
+    assert runs == [("class:text class:direction", "The screen stays dark for a while.")]
+    assert is_direction("[A.]") and not is_direction("[A.] And then.")
+    assert marked("See [this] here.", None, "x") == [("x", "See [this] here.")]
+
+
+def test_markup_left_open_is_kept_or_runs_on() -> None:
+    assert marked("a * b", None, "x") == [("x", "a * b")]  # a lone star is a star
+    runs = marked('She says, "and it goes on', None, "x")  # speech into the next paragraph
+    assert runs == [("x", "She says, "), ("x class:speech", '"and it goes on')]
+
+
+def test_markup_strips_escape_sequences_from_the_text_and_the_names() -> None:
+    runs = marked("Amy\x1b]0;owned\x07 waves.\x1b[2J", speakers(["Amy\x1b[31m"]), "x")
+    assert "".join(text for _s, text, *_ in runs) == "Amy waves."
+    assert styled(runs, "Amy") == "x class:speaker"
+
+
+@settings(max_examples=200)
+@given(
+    text=st.text(alphabet=st.sampled_from(list('ab A"*[]. 語\t')), max_size=120),
+    width=st.integers(min_value=1, max_value=40),
+    indent=st.sampled_from(["", "  "]),
+)
+def test_wrapping_never_loses_moves_or_restyles_a_character(
+    text: str, width: int, indent: str
+) -> None:
+    runs = marked(text, speakers(["A"]), "x")
+    wrapped = wrap_fragments(runs, width, indent)
+    before = [(c, s) for s, t, *_ in runs for c in t if not c.isspace()]
+    after = [(c, s) for s, t, *_ in wrapped for c in t if not c.isspace()]
+    assert after == before
+    lines = "".join(t for _s, t, *_ in wrapped).split("\n")
+    assert all(get_cwidth(line) <= max(width, get_cwidth(indent) + 2) for line in lines)
+
+
+def test_the_scene_shows_speech_speakers_and_directions(spoken: Story) -> None:
+    shown = view(spoken, start(spoken))
+    fragments = scene_fragments(shown, 60, new_act=False, names=speakers(spoken.characters))
+    assert styled(fragments, '"Hi,"') == "class:text class:speech"
+    assert styled(fragments, "Amy") == "class:text class:speaker"
+    assert styled(fragments, "nothing") == "class:text class:emphasis"
+    assert styled(fragments, "The hall goes quiet.") == "class:text class:direction"
+    text = "".join(t for _s, t, *_ in fragments)
+    assert "[" not in text and "*" not in text
+    # plain text (transcripts, --plain, pipes) keeps the markup as written
+    plain = render_view(shown, 60, new_act=False)
+    assert "[The hall goes quiet.]" in plain and "*nothing*" in plain
+
+
+def test_the_title_screen_shows_the_title_premise_and_its_options(
+    spoken: Story, saves_dir: Path
+) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("3")  # no saves: New game, Help, Quit
+        assert play_interactive(spoken, saving=Saving(saves_dir)) == start(spoken)
+    text = printed(shown)
+    assert "T I N Y" in text and "A man, a hall, a door." in text
+    assert "1. New game" in text and "2. Help: the keys and commands" in text
+    assert text.rstrip().endswith("Goodbye.")
+
+
+@pytest.mark.parametrize("key", ["2", "?"])
+def test_help_from_the_title_screen_lists_keys_and_typed_commands(
+    spoken: Story, saves_dir: Path, key: str
+) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text(key + "q" + "1" + "q")  # help, close it, New game, quit
+        state = play_interactive(spoken, saving=Saving(saves_dir))
+    text = printed(shown)
+    assert state == start(spoken)
+    helped = text.index("Help · lines 1-")
+    for words in ("h ", "history", "Ctrl-Z", "save [NAME]", "--no-pace", "NO_COLOR"):
+        assert words in text[:helped], words
+    assert text.index("> New game") > helped  # the title menu came back after the help
+
+
+def test_question_mark_during_play_shows_the_help_and_play_goes_on(tiny: Story) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("?" + "q" + "2" + "q")
+        state = play_interactive(tiny)
+    assert state.history == ("wait",)
+    text = printed(shown)
+    assert "Help · lines" in text and "undo the last choice" in text
+    assert "s: save" not in text.split("Help · lines")[0].rsplit("The hall", 1)[1]  # not saving
+
+
+def test_h_pages_through_everything_shown_starting_at_the_end(tiny: Story, saves_dir: Path) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("2" + "s" + "mine\r" + "h" + "q" + "q")
+        play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    text = printed(shown)
+    paged = text[text.index(f"Saved to {saves_dir / 'mine.json'}.") :]
+    # the pager shows the scenes, the choice taken and the note, and starts at the bottom
+    assert "History · lines 1-" in paged
+    for piece in ("The hall", "> Wait.", "Saved to"):
+        assert piece in paged.split("History · lines")[0], piece
+
+
+def lines_of(count: int) -> Callable[[int], StyleAndTextTuples]:
+    return lambda width: [("", "\n".join(f"line {n}" for n in range(1, count + 1)))]
+
+
+@pytest.mark.parametrize(
+    ("keys", "top"),
+    [
+        ("", 61),  # starts at the end: 100 lines, 39 rows of them (one row is the status)
+        ("k", 60),
+        ("kkj", 60),
+        ("b", 23),  # a page back keeps a line of the last one
+        ("g", 0),
+        ("gj\x1b[6~", 39),  # down a line, then PgDn
+        ("g" + "\x1b[6~" * 9, 61),  # never past the end
+        ("gG", 61),
+        ("\x1b[H", 0),  # Home
+        ("g\x1b[F", 61),  # End
+    ],
+)
+def test_the_pager_scrolls_with_its_keys(keys: str, top: int) -> None:
+    with keyboard() as pipe:
+        pipe.send_text(keys + "q")
+        pager = Pager(lines_of(100), "History", at_end=True)
+        pager.run()
+    assert (pager.top, pager.height) == (top, 39)
+
+
+def test_the_pager_closes_with_escape_and_help_starts_at_the_top() -> None:
+    with keyboard() as pipe:
+        pipe.send_text("\x1b")
+        pager = Pager(lines_of(100), "Help")
+        pager.run()
+    assert pager.top == 0
+
+
+def test_the_pager_lays_its_text_out_again_for_a_new_width_keeping_the_end() -> None:
+    pager = Pager(lambda width: [("", f"{width}\n" * 50)], "History", at_end=True)
+    pager.layout(80, 20)
+    assert pager.lines[-1] == [("", "78")] and pager.top == 50 - 19
+    pager.layout(40, 30)
+    assert pager.lines[-1] == [("", "38")] and pager.top == 50 - 29
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D])
+def test_ctrl_c_or_d_in_the_pager_or_a_dialog_leaves_saving_the_game(
+    tiny: Story, saves_dir: Path, key: str
+) -> None:
+    for keys in ("2" + "h" + key, "2" + "s" + key, "2" + "l" + key):
+        with screen() as (pipe, shown):
+            pipe.send_text(keys)
+            state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
+        assert state.history == ("wait",), keys
+        assert printed(shown).endswith(
+            f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n"
+        )
+
+
+def test_escape_cancels_saving_and_q_goes_back_from_the_load_list(
+    tiny: Story, saves_dir: Path
+) -> None:
+    saved(tiny, saves_dir, "mine", "room")
+    with screen() as (pipe, shown):
+        pipe.send_text("2" + "s" + "\x1b" + "l" + "q" + "q")
+        state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    assert state.history == ("wait",)  # not loaded
+    assert "Not saved." in printed(shown)
+    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json", "mine.json"]
+
+
+def test_the_transcript_records_the_title_choice_scenes_choices_and_notes(
+    spoken: Story, saves_dir: Path
+) -> None:
+    out = io.StringIO()
+    with keyboard() as pipe:
+        pipe.send_text("1" + "2" + "s" + "mine\r" + "1" + "u" + "q")
+        play_interactive(spoken, saving=Saving(saves_dir), transcript=Transcript(out, 60))
+    text = out.getvalue()
+    order = [
+        "Tiny\n====",
+        "A man, a hall, a door.",
+        "> New game",
+        "## The hall",
+        "[The hall goes quiet.]",
+        "> Wait.",
+        f"Saved to {saves_dir / 'mine.json'}.",
+        "> Open the door.",
+        "Undone: back to The hall.",
+        f"Progress saved to {saves_dir / 'autosave.json'}.",
+        "Goodbye.",
+    ]
+    places = [text.index(piece) for piece in order]
+    assert places == sorted(places)
+
+
+# pacing: a sleep of the test's own, so that nothing really waits
+
+
+class Sleeps:
+    """A `Pace` sleep that records each pause and (optionally) does something at one."""
+
+    def __init__(self, at: dict[int, Callable[[], object]] | None = None) -> None:
+        self.pauses: list[float] = []
+        self.at = at or {}
+
+    async def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        action = self.at.get(len(self.pauses))
+        if action is not None:
+            action()
+            await asyncio.Event().wait()  # wait for the key: only it can end this pause
+
+
+def test_a_pause_grows_with_the_paragraph_within_bounds() -> None:
+    pace = Pace()
+    assert pace.after(0) == pace.shortest
+    assert pace.shortest < pace.after(100) < pace.after(300) <= pace.longest
+    assert pace.after(100_000) == pace.longest
+
+
+def test_pacing_reveals_each_scene_a_paragraph_at_a_time(spoken: Story) -> None:
+    sleeps = Sleeps()
+    with screen() as (pipe, shown):
+        clock = menus(pipe, "2", "q")  # keys go in only once the choices are up
+        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps))
+    assert state.history == ("wait",)
+    paragraphs = view(spoken, state).paragraphs
+    pause = [Pace().after(len(p)) for p in paragraphs[:-1]]
+    assert sleeps.pauses == pause + pause  # the first scene, then the scene `wait` led to
+    text = printed(shown)
+    assert text.count("The hall goes quiet.") == 2 and text.count(HINT.strip()) >= 2
+
+
+def test_any_key_shows_the_rest_of_the_scene_at_once(spoken: Story) -> None:
+    with screen() as (pipe, shown):
+        sleeps = Sleeps(at={1: lambda: pipe.send_text("x")})
+        clock = menus(pipe, "q")
+        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps))
+    assert state == start(spoken)  # the key was used up by the pacing, not taken as a choice
+    assert len(sleeps.pauses) == 1  # one pause, then the rest at once
+    assert "The hall goes quiet." in printed(shown)
+
+
+def test_ctrl_c_while_a_scene_is_revealed_saves_and_says_where(
+    spoken: Story, saves_dir: Path
+) -> None:
+    with screen() as (pipe, shown):
+        sleeps = Sleeps(at={3: lambda: pipe.send_text(CTRL_C)})  # in the second scene
+        clock = menus(pipe, "2")
+        state = play_interactive(
+            spoken, saving=Saving(saves_dir), new=True, clock=clock, pace=Pace(sleep=sleeps)
+        )
+    assert state.history == ("wait",)
+    assert autosaved(spoken, saves_dir) == ("wait",)
+    assert printed(shown).endswith(f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n")
+
+
+def test_no_pace_means_no_pauses(spoken: Story) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("2" + "q")
+        play_interactive(spoken)
+    assert HINT.strip() not in printed(shown)
+
+
+# resizing
+
+
+def test_a_resize_lays_the_scene_out_again_for_the_new_width(tiny: Story) -> None:
+    shown = io.StringIO()
+    output = Resizable(shown, columns=80)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
+        narrow = lambda: setattr(output, "columns", 30)  # noqa: E731
+        state = play_interactive(tiny, clock=menus(pipe, narrow, "2", "q"))
+    assert state.history == ("wait",)
+    text = printed(shown)
+    first, again = text.split("You stand in the hall.")[1:3]
+    assert "A second paragraph." in first and "A second paragraph." in again
+    # the scene was shown again, wrapped to 30 columns, before the choice was taken
+    again_lines = again.split("> Wait.")[0].splitlines()
+    assert again_lines and all(len(line) <= 30 for line in again_lines)
+    assert text.count("The hall") >= 3  # shown, shown again, shown after `wait`
+
+
+def test_the_menu_reports_a_new_width_with_the_highlighted_choice(tiny: Story) -> None:
+    offers = view(tiny, start(tiny)).choices
+    with keyboard():
+        picked = ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=100).run()
+    assert picked == Resized(1)  # DummyOutput is 80 columns wide, not 100
+    with keyboard() as pipe:
+        pipe.send_text(ENTER)
+        assert ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=80).run() == "wait"
+
+
+def test_a_hangup_saves_the_game_says_where_and_goes_on_up(tiny: Story, saves_dir: Path) -> None:
+    def hang_up() -> None:
+        raise Hangup(signal.SIGTERM)
+
+    with screen() as (pipe, shown):
+        clock = menus(pipe, "2", hang_up)
+        with pytest.raises(Hangup):
+            play_interactive(tiny, saving=Saving(saves_dir), new=True, clock=clock)
+    assert autosaved(tiny, saves_dir) == ("wait",)
+    assert printed(shown).endswith(f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n")

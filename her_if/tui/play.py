@@ -1,21 +1,27 @@
-"""The interactive loop: a title menu, then show a scene, offer its choices, apply the one
-taken, repeat; with keys beside the choices to save, load, undo, reload the story and quit."""
+"""The interactive loop: a title screen, then show a scene, offer its choices, apply the one
+taken, repeat; with keys beside the choices to save, load, undo, reload the story, look back
+through the history, read the help and quit.
+
+Leaving is the same from anywhere (q at the choices; Ctrl-C or Ctrl-D on any screen, which
+raise; the terminal hanging up or the process being told to stop, which raise `Hangup`): the
+loop that holds the game saves it and says where, in one line.
+"""
 
 from __future__ import annotations
 
 import os
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from contextlib import suppress
+from dataclasses import dataclass, replace
 from functools import partial
 
-from prompt_toolkit import print_formatted_text
-from prompt_toolkit.application.current import get_app_session
-from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 from her_if.engine import GameState, View, choose, start, view
+from her_if.hangup import Hangup
 from her_if.model import Story
-from her_if.plain import Transcript, describe_save, roman
+from her_if.plain import CONTINUE, HELP, NEW, QUIT, Transcript, describe_save, roman
 from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
 from her_if.replay import undo
 from her_if.sanitize import clean
@@ -24,6 +30,8 @@ from her_if.session import (
     Game,
     Loaded,
     Saving,
+    autosave_game,
+    kept_line,
     load_game,
     new_game,
     played,
@@ -32,10 +40,12 @@ from her_if.session import (
     saved_line,
     suggest_slot,
 )
-from her_if.tui.menu import ChoiceMenu, Command
-from her_if.tui.render import chosen_fragments, note_fragments, recap_fragments, scene_fragments
-from her_if.tui.slots import CONTINUE, NEW, QUIT, ask_slot, confirm, pick_save, title_menu
-from her_if.tui.style import STYLE
+from her_if.tui.help import help_fragments
+from her_if.tui.menu import ChoiceMenu, Command, Resized
+from her_if.tui.pace import Pace
+from her_if.tui.pager import page
+from her_if.tui.screen import Screen
+from her_if.tui.slots import ask_slot, confirm, pick_save, title_menu
 from her_if.watch import Watch
 
 Clock = Callable[[], float]
@@ -50,53 +60,78 @@ def play_interactive(
     new: bool = False,
     reloading: Reloading | None = None,
     clock: Clock = time.monotonic,
+    pace: Pace | None = None,
 ) -> GameState:
     """Play until an ending or until the player quits; return the last state.
 
-    With `saving`, the title menu comes first (unless `slot` names a save to resume, or `new`
+    With `saving`, the title screen comes first (unless `slot` names a save to resume, or `new`
     asks for a fresh game), the game autosaves after every choice and on quitting, and the `s`
     and `l` keys save and load. Without it nothing touches the disk; `u` undoes either way.
     With `reloading`, `r` reads the story again, keeping the player's place, and so does any
-    change to the files it watches while the choices are up.
+    change to the files it watches while the choices are up. With `pace`, each scene reached
+    by a choice is revealed a paragraph at a time. `Hangup` is re-raised after the save.
     """
+    screen = Screen(story, transcript, pace)
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
-    if saving is None:
-        return _play(story, new_game(story), None, transcript, saving, reloading, watch, clock)
-    opened = _open(story, saving, slot, new)
+    opened: tuple[Game, Loaded | None] | None = None
+    try:
+        opened = (
+            (new_game(story), None)
+            if saving is None
+            else _open(story, saving, slot, new, screen, reload=reloading is not None)
+        )
+    except (KeyboardInterrupt, EOFError):
+        pass
+    except Hangup:
+        _goodbye(screen, [])  # nothing played yet: nothing to save
+        raise
     if opened is None:
-        _print(note_fragments("Goodbye."))
+        _goodbye(screen, [])
         return start(story)
     game, loaded = opened
-    return _play(story, game, loaded, transcript, saving, reloading, watch, clock)
+    return _play(story, game, loaded, screen, saving, reloading, watch, clock)
 
 
 def _open(
-    story: Story, saving: Saving, slot: str | None, new: bool
+    story: Story, saving: Saving, slot: str | None, new: bool, screen: Screen, *, reload: bool
 ) -> tuple[Game, Loaded | None] | None:
-    """The game to play: the named slot, a new one, or what the title menu picks; None to quit."""
+    """The game to play: the named slot, a new one, or what the title screen picks; None to
+    quit."""
     if new:
         return new_game(story, slot=slot), None
     if slot is not None:
         if not os.path.lexists(slot_path(saving.folder, slot)):
             return new_game(story, slot=slot), None
-        loaded = _load(story, saving, slot)
+        loaded = _load(story, saving, slot, screen)
         if loaded is not None:
             return loaded.game, loaded
-    _print([("", "\n"), ("class:heading", clean(story.full_title).upper()), ("", "\n\n")])
+    screen.title(story)
+    selected = 0
     while True:
         listing = list_saves(saving.folder, story)
-        picked = title_menu(listing)
+        picked = title_menu(listing, selected=selected, laid_out_at=screen.laid_out_at)
+        selected = 0
+        if isinstance(picked, Resized):
+            screen.again()
+            selected = picked.selected
+            continue
+        if picked == HELP:
+            page(partial(help_fragments, saves=True, reload=reload), "Help")
+            continue
         if picked == QUIT:
             return None
         if picked == NEW:
+            screen.chosen("New game")
             return new_game(story, slot=slot), None
         chosen = listing.entries[0] if picked == CONTINUE else pick_save(listing)
         if chosen is None:
             continue
         if isinstance(chosen, Unreadable):
-            _print(note_fragments(chosen.problem))
+            screen.note(chosen.problem)
             continue
-        loaded = _load(story, saving, chosen.slot)
+        what = "Continue" if picked == CONTINUE else f"Load {chosen.slot}"
+        screen.chosen(f"{what}: {describe_save(chosen.save)}")
+        loaded = _load(story, saving, chosen.slot, screen)
         if loaded is not None:
             return loaded.game, loaded
 
@@ -105,105 +140,184 @@ def _play(
     story: Story,
     game: Game,
     loaded: Loaded | None,
-    transcript: Transcript | None,
+    screen: Screen,
     saving: Saving | None,
     reloading: Reloading | None,
     watch: Watch | None,
     clock: Clock,
 ) -> GameState:
     act: str | None = None
-    if loaded is not None and loaded.recap is not None:
-        _print(recap_fragments(loaded.recap, _width()))
     written = game.state  # what the autosave (or the loaded file) already holds
-    show = True
+    show, paced, selected = True, True, 0
+    since: float | None = None  # when the choices went up, while they are up
     commands: tuple[str, ...] = ("s", "l", "u") if saving is not None else ("u",)
     if reloading is not None:
         commands += ("r",)
+    commands += ("h", "?")
     poll = None if watch is None else lambda: "r" if watch.changed() else None
-    while True:
-        shown = view(story, game.state)
-        if show:
-            _print(scene_fragments(shown, _width(), new_act=shown.act.id != act))
-            act = shown.act.id
-            if transcript is not None:
-                transcript.scene(shown)
-        show = True
-        if saving is not None and game.state != written:
-            _autosave(story, saving, game)
-            written = game.state
-        if shown.ending is not None:
-            return game.state
-        since = clock()
-        bar = partial(toolbar, shown, saves=saving is not None, reload=reloading is not None)
-        picked = ChoiceMenu(shown.choices, bar, commands=commands, poll=poll).run()
-        game = played(game, clock() - since)
-        if picked is None:
-            _quit(story, saving, game)
-            return game.state
-        if isinstance(picked, Command):
-            if picked.key == "u":
-                before = undo(story, game.state)
-                if before is None:
-                    _print(note_fragments("Nothing to undo: this is the start of the story."))
-                    show = False
-                else:
-                    title = story.scenes[before.scene].title
-                    _print(note_fragments(f"Undone: back to {title}."))
-                    game = replace(game, state=before)
-            elif picked.key == "s" and saving is not None:
-                game = _save(story, saving, game)
-                show = False
-            elif picked.key == "l" and saving is not None:
-                chosen = _pick(story, saving)
-                if chosen is None:
-                    show = False
-                else:
-                    game, act, written = chosen.game, None, chosen.game.state
-                    if chosen.recap is not None:
-                        _print(recap_fragments(chosen.recap, _width()))
-            elif picked.key == "r" and reloading is not None:
-                reloaded = _reload(reloading, watch, story, game)
-                if reloaded is None:
-                    show = False
-                else:  # the scene is shown again, as it reads now
-                    story, game = reloaded
-            continue
-        offer = shown.offer(picked)
-        assert offer is not None  # the menu offers only these choices
-        _print(chosen_fragments(offer.text))
-        if transcript is not None:
-            transcript.chosen(offer.text)
-        game = replace(game, state=choose(story, game.state, picked))
+    try:
+        if loaded is not None and loaded.recap is not None:
+            screen.recap(loaded.recap)
+        while True:
+            shown = view(story, game.state)
+            if show:
+                screen.scene(shown, new_act=shown.act.id != act, paced=paced)
+                act = shown.act.id
+            show, paced = True, False
+            if saving is not None and game.state != written:
+                game = _autosave(story, saving, game, screen)
+                written = game.state
+            if shown.ending is not None:
+                return game.state
+            since = clock()
+            bar = partial(
+                toolbar,
+                shown,
+                slot=game.slot or (saving.autosave if saving is not None else None),
+                saves=saving is not None,
+                reload=reloading is not None,
+            )
+            picked = ChoiceMenu(
+                shown.choices,
+                bar,
+                commands=commands,
+                poll=poll,
+                selected=selected,
+                laid_out_at=screen.laid_out_at,
+            ).run()
+            game, since, selected = played(game, clock() - since), None, 0
+            if picked is None:
+                _goodbye(screen, _save_progress(story, saving, game))
+                return game.state
+            if isinstance(picked, Resized):
+                screen.again()
+                show, selected = False, picked.selected
+                continue
+            if isinstance(picked, Command):
+                after = _command(picked.key, story, game, screen, saving, reloading, watch)
+                story, game, show = after.story, after.game, after.show
+                if after.other:  # another game: its scene begins an act, and it is on disk
+                    act, written = None, game.state
+                continue
+            offer = shown.offer(picked)
+            assert offer is not None  # the menu offers only these choices
+            screen.chosen(offer.text)
+            game = replace(game, state=choose(story, game.state, picked))
+            paced = True
+    except (KeyboardInterrupt, EOFError):
+        if since is not None:
+            game = played(game, clock() - since)
+        _goodbye(screen, _save_progress(story, saving, game))
+        return game.state
+    except Hangup:
+        _goodbye(screen, _save_progress(story, saving, game))
+        raise
+
+
+@dataclass(frozen=True)
+class _After:
+    """What a command key leaves: the story and game to go on with, whether to show the
+    scene again, and whether the game is another one (loaded)."""
+
+    story: Story
+    game: Game
+    show: bool = False
+    other: bool = False
+
+
+def _command(
+    key: str,
+    story: Story,
+    game: Game,
+    screen: Screen,
+    saving: Saving | None,
+    reloading: Reloading | None,
+    watch: Watch | None,
+) -> _After:
+    if key == "h":
+        page(screen.everything, "History", at_end=True)
+    elif key == "?":
+        helped = partial(help_fragments, saves=saving is not None, reload=reloading is not None)
+        page(helped, "Help")
+    elif key == "u":
+        before = undo(story, game.state)
+        if before is None:
+            screen.note("Nothing to undo: this is the start of the story.")
+        else:
+            screen.note(f"Undone: back to {clean(story.scenes[before.scene].title)}.")
+            return _After(story, replace(game, state=before), show=True)
+    elif key == "s" and saving is not None:
+        return _After(story, _save(story, saving, game, screen))
+    elif key == "l" and saving is not None:
+        chosen = _pick(story, saving, screen)
+        if chosen is not None:
+            if chosen.recap is not None:
+                screen.recap(chosen.recap)
+            return _After(story, chosen.game, show=True, other=True)
+    elif key == "r" and reloading is not None:
+        reloaded = _reload(reloading, watch, story, game, screen)
+        if reloaded is not None:  # the scene is shown again, as it reads now
+            screen.story_is(reloaded[0])
+            return _After(*reloaded, show=True)
+    return _After(story, game)
 
 
 def toolbar(
-    shown: View, width: int, *, saves: bool = True, reload: bool = False
+    shown: View,
+    width: int,
+    *,
+    slot: str | None = None,
+    saves: bool = True,
+    reload: bool = False,
 ) -> StyleAndTextTuples:
-    """Where the player is, then the keys; the keys shrink first when the terminal is narrow."""
-    place = f" Act {roman(shown.act.number)}: {clean(shown.act.title)} | {clean(shown.title)} "
-    commands = "s: save  l: load  u: undo" if saves else "u: undo"
-    letters = "s/l/u" if saves else "u"
-    if reload:
-        commands += "  r: reload"
-        letters += "/r"
-    for keys in (
-        f"{'Enter: continue' if shown.pause else 'arrows/digits: choose  Enter: take'}  "
-        f"{commands}  q: quit",
-        f"{'Enter' if shown.pause else '1-9  Enter'}  {commands}  q: quit",
-        f"{'u: undo' if letters == 'u' else letters}  q: quit",
-        "q: quit",
-    ):
-        if len(place) + len(keys) + 3 <= width:
-            break
-    gap = " " * max(1, width - len(place) - len(keys) - 2)
-    return [
-        ("class:toolbar", place[: max(width - len(keys) - 3, 8)] + gap),
-        ("class:toolbar.key", f" {keys} "),
+    """Where the player is (act, scene, slot), then the keys; as the terminal narrows, the keys
+    shrink first, then the place, down to what a 40-column terminal holds."""
+    act = f"Act {roman(shown.act.number)}"
+    title = clean(shown.title)
+    where = f" · {clean(slot)}" if slot else ""
+    places = [
+        f" {act}: {clean(shown.act.title)} · {title}{where} ",
+        f" {act} · {title}{where} ",
+        f" {act} · {title} ",
+        f" {title} ",
     ]
+    commands = ["s: save", "l: load"] if saves else []
+    commands.append("u: undo")
+    if reload:
+        commands.append("r: reload")
+    commands += ["h: history", "?: help", "q: quit"]
+    letters = "/".join(c[0] for c in commands[:-2])
+    take = "Enter: continue" if shown.pause else "arrows/digits: choose  Enter: take"
+    keys = [
+        f"{take}  {'  '.join(commands)}",
+        "  ".join(commands),
+        f"{letters}  ?: help  q: quit",
+        "?: help  q: quit",
+        "?:help q:quit",
+    ]
+    for place, key in [
+        (places[0], keys[0]),
+        (places[0], keys[1]),
+        (places[0], keys[2]),
+        (places[1], keys[2]),
+        (places[0], keys[3]),
+        (places[1], keys[3]),
+        (places[2], keys[3]),
+        (places[2], keys[4]),
+        (places[3], keys[3]),
+        (places[3], keys[4]),
+    ]:
+        if len(place) + len(key) + 2 <= width:
+            break
+    else:
+        place = places[3][: max(width - len(key) - 3, 0)]
+        place = place + " " if place else place
+    gap = " " * max(width - len(place) - len(key) - 2, 0)
+    return [("class:toolbar", place + gap), ("class:toolbar.key", f" {key} "[: max(width, 0)])]
 
 
 def _reload(
-    reloading: Reloading, watch: Watch | None, story: Story, game: Game
+    reloading: Reloading, watch: Watch | None, story: Story, game: Game, screen: Screen
 ) -> tuple[Story, Game] | None:
     """The story read again and the game carried onto it; None, with the errors shown, when
     it does not load (the caller goes on with the story it has)."""
@@ -212,90 +326,94 @@ def _reload(
     outcome = reload_story(reloading.load, story, game.state)
     if isinstance(outcome, Broken):
         for line in broken_lines(outcome):
-            _print(note_fragments(line))
+            screen.note(line)
         return None
     for line in reloaded_lines(outcome):
-        _print(note_fragments(line))
+        screen.note(line)
     return outcome.story, replace(game, state=outcome.state)
 
 
-def _save(story: Story, saving: Saving, game: Game) -> Game:
+def _save(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
     """Ask for a slot (offering the game's own, or a new one) and save there."""
     listing = list_saves(saving.folder, story)
     existing = {entry.slot: entry for entry in listing.entries}
     taken = existing.keys() | {u.slot for u in listing.unreadable}
     slot = ask_slot(suggest_slot(game, taken), sorted(existing))
     if slot is None:
-        _print(note_fragments("Not saved."))
+        screen.note("Not saved.")
         return game
     if slot in existing and slot != game.slot:
-        _print(note_fragments(f"{slot} already holds {describe_save(existing[slot].save)}."))
+        screen.note(f"{slot} already holds {describe_save(existing[slot].save)}.")
         if not confirm("Replace it", "Keep it (do not save)"):
-            _print(note_fragments("Not saved."))
+            screen.note("Not saved.")
             return game
     try:
         path = save_game(story, saving.folder, slot, game)
     except SaveError as err:
-        _print(note_fragments(f"Not saved: {err}"))
+        screen.note(f"Not saved: {err}")
         return game
-    _print(note_fragments(saved_line(path)))
+    screen.note(saved_line(path))
     return replace(game, slot=slot)
 
 
-def _pick(story: Story, saving: Saving) -> Loaded | None:
+def _pick(story: Story, saving: Saving, screen: Screen) -> Loaded | None:
     """The load list; a save the player picks and accepts, or None to stay in this game."""
     listing = list_saves(saving.folder, story)
     if not listing.entries and not listing.unreadable:
-        _print(note_fragments("No saves yet: press s to save."))
+        screen.note("No saves yet: press s to save.")
         return None
     chosen = pick_save(listing)
     if chosen is None:
         return None
     if isinstance(chosen, Unreadable):
-        _print(note_fragments(chosen.problem))
+        screen.note(chosen.problem)
         return None
-    return _load(story, saving, chosen.slot)
+    return _load(story, saving, chosen.slot, screen)
 
 
-def _load(story: Story, saving: Saving, slot: str) -> Loaded | None:
+def _load(story: Story, saving: Saving, slot: str, screen: Screen) -> Loaded | None:
     """Load a slot, telling the player what changed; when the history no longer applies in
     full, ask before going on from the furthest point it reaches."""
     try:
         loaded = load_game(story, saving.folder, slot)
     except SaveError as err:
-        _print(note_fragments(str(err)))
+        screen.note(str(err))
         return None
     if loaded.change is not None:
-        _print(note_fragments(loaded.change))
+        screen.note(loaded.change)
     if loaded.stop is not None and not confirm("Go on from there", "Back"):
         return None
     return loaded
 
 
-def _autosave(story: Story, saving: Saving, game: Game) -> None:
+def _autosave(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
+    """Save after a choice; the game comes back marked as autosaved once it is."""
     try:
-        save_game(story, saving.folder, saving.autosave, game)
+        autosaved = autosave_game(story, saving, game)
     except SaveError as err:
-        _print(note_fragments(f"Not saved: {err}"))
+        screen.note(f"Not saved: {err}")
+        return game
+    if autosaved.kept is not None:
+        screen.note(kept_line(saving.autosave, autosaved.kept))
+    return autosaved.game
 
 
-def _quit(story: Story, saving: Saving | None, game: Game) -> None:
-    """Save progress (a game that has not moved has none) and say where."""
-    if saving is not None and game.state.history:
-        try:
-            _print(
-                note_fragments(
-                    progress_line(save_game(story, saving.folder, saving.autosave, game))
-                )
-            )
-        except SaveError as err:
-            _print(note_fragments(f"Not saved: {err}"))
-    _print([("", "Goodbye.\n")])
+def _save_progress(story: Story, saving: Saving | None, game: Game) -> list[str]:
+    """On leaving: save, and the lines saying where (none when there was nothing to save: no
+    saving, or a game that has not moved)."""
+    if saving is None or not game.state.history:
+        return []
+    try:
+        autosaved = autosave_game(story, saving, game)
+    except SaveError as err:
+        return [f"Not saved: {err}"]
+    kept = [] if autosaved.kept is None else [kept_line(saving.autosave, autosaved.kept)]
+    return [*kept, progress_line(autosaved.path)]
 
 
-def _width() -> int:
-    return min(get_app_session().output.get_size().columns, 100)
-
-
-def _print(fragments: StyleAndTextTuples) -> None:
-    print_formatted_text(FormattedText(fragments), style=STYLE, end="")
+def _goodbye(screen: Screen, said: list[str]) -> None:
+    """The last lines, if the terminal can still take them (after a hangup it may be gone:
+    the save is made by then, and a failed write must not become a traceback)."""
+    with suppress(OSError):
+        for line in [*said, "Goodbye."]:
+            screen.note(line)

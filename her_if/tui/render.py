@@ -1,66 +1,134 @@
 """Scenes as prompt_toolkit formatted text, wrapped to the terminal's width.
 
 The plain renderer (`her_if.plain`) lays out the same content for transcripts and pipes; this
-one adds colour and emphasis. Every string passes through `clean` before it is shown.
+one adds colour and the markup of `her_if.tui.markup`. Every string passes through `clean`
+before it is shown. Each function takes the width to lay out for, so the same content can be
+printed at one width and shown again in the history pager (or after a resize) at another.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.utils import get_cwidth
 
 from her_if.engine import View
-from her_if.plain import act_heading, wrap
+from her_if.model import Story
+from her_if.plain import roman, wrap
 from her_if.replay import Recap
 from her_if.sanitize import clean
+from her_if.tui.markup import marked, wrap_fragments
+
+MEASURE = 100
+"""The widest text is laid out: longer lines are hard to read, however wide the terminal."""
+
+NEWLINE = ("", "\n")
 
 
-def scene_fragments(view: View, width: int, *, new_act: bool) -> StyleAndTextTuples:
-    out: StyleAndTextTuples = []
-    if new_act:
-        out += [("", "\n"), ("class:act", act_heading(view).upper()), ("", "\n")]
-    out += [("", "\n"), ("class:title", clean(view.title)), ("", "\n\n")]
+@dataclass(frozen=True)
+class Part:
+    """A piece of a scene revealed at once when pacing; `size` (characters of text) sets how
+    long the reader is given before the next piece."""
+
+    fragments: StyleAndTextTuples
+    size: int
+
+
+def measure(columns: int) -> int:
+    """The width text is laid out at on a terminal this wide."""
+    return max(min(columns, MEASURE), 1)
+
+
+def scene_parts(
+    view: View, width: int, *, new_act: bool, names: re.Pattern[str] | None = None
+) -> list[Part]:
+    """The scene as the pieces pacing reveals one by one: the heading with the first
+    paragraph, then each further paragraph, then the ending's line (if it is one)."""
+    head: StyleAndTextTuples = act_card(view, width) if new_act else []
+    head += [NEWLINE, ("class:title", clean(view.title)), ("", "\n\n")]
+    parts: list[Part] = []
     for paragraph in view.paragraphs:
-        out += emphasised("\n".join(wrap(paragraph, width)), "class:text")
-        out.append(("", "\n\n"))
+        body = wrap_fragments(marked(paragraph, names, "class:text"), width)
+        parts.append(Part([*head, *body, ("", "\n\n")], len(paragraph)))
+        head = []
+    if head:  # a scene with no paragraph showing
+        parts.append(Part(head, 0))
     if view.ending is not None:
-        out += [("class:ending", f"The end: {clean(view.ending.title)}"), ("", "\n")]
+        line = f"The end: {clean(view.ending.title)}"
+        parts.append(Part([("class:ending", line), NEWLINE], len(line)))
+    return parts
+
+
+def scene_fragments(
+    view: View, width: int, *, new_act: bool, names: re.Pattern[str] | None = None
+) -> StyleAndTextTuples:
+    return [
+        f for part in scene_parts(view, width, new_act=new_act, names=names) for f in part.fragments
+    ]
+
+
+def act_card(view: View, width: int) -> StyleAndTextTuples:
+    """An act's title card, centred: its number, its name, a rule."""
+    number = f"ACT {roman(view.act.number)}"
+    title = clean(view.act.title).upper()
+    rule = "─" * min(max(get_cwidth(title), len(number)) + 6, width)
+    return [
+        NEWLINE,
+        *centred(number, "class:act.number", width),
+        *centred(title, "class:act", width),
+        *centred(rule, "class:act.rule", width),
+    ]
+
+
+def title_card(story: Story, width: int) -> StyleAndTextTuples:
+    """The title screen's top: the title (letter-spaced when short), a rule, the premise."""
+    title = clean(story.full_title).upper()
+    if get_cwidth(title) * 2 <= min(width, 24):
+        title = " ".join(title)
+    out: StyleAndTextTuples = [NEWLINE, *centred(title, "class:heading", width)]
+    out += centred("─" * min(get_cwidth(title) + 6, width), "class:act.rule", width)
+    if story.premise:
+        out += [NEWLINE, *centred(story.premise, "class:premise", min(width, 72), width)]
+    out.append(NEWLINE)
     return out
 
 
-def chosen_fragments(text: str) -> StyleAndTextTuples:
-    return [("class:chosen", f"> {clean(text)}"), ("", "\n")]
+def centred(text: str, style: str, width: int, within: int | None = None) -> StyleAndTextTuples:
+    """`text` wrapped to `width` columns, each line centred in `within` (by default `width`)."""
+    out: StyleAndTextTuples = []
+    for line in wrap(text, width):
+        pad = max((within or width) - get_cwidth(line), 0) // 2
+        out += [("", " " * pad), (style, line), NEWLINE]
+    return out
 
 
-def recap_fragments(recap: Recap, width: int) -> StyleAndTextTuples:
+def chosen_fragments(text: str, width: int) -> StyleAndTextTuples:
+    """The choice taken, as the player's own line: `> ...`, wrapped under itself."""
+    body = wrap_fragments([("class:chosen", clean(text))], width, "  ")
+    return [("class:chosen", "> "), *body[1:], NEWLINE]
+
+
+def recap_fragments(
+    recap: Recap, width: int, names: re.Pattern[str] | None = None
+) -> StyleAndTextTuples:
     """ "Previously": the end of the scene before and the choice that led here, dimmed."""
     out: StyleAndTextTuples = [
-        ("", "\n"),
+        NEWLINE,
         ("class:recap.title", f"Previously, in {clean(recap.title)}:"),
+        NEWLINE,
     ]
-    out.append(("", "\n"))
     if recap.paragraph:
-        out += [
-            ("", "\n"),
-            *emphasised("\n".join(wrap(recap.paragraph, width, "  ")), "class:recap"),
-        ]
-        out.append(("", "\n"))
+        text = marked(recap.paragraph, names, "class:recap")
+        out += [NEWLINE, *wrap_fragments(text, width, "  "), NEWLINE]
     if recap.chosen is not None:
-        out += chosen_fragments(recap.chosen)
+        out += chosen_fragments(recap.chosen, width)
     return out
 
 
 def note_fragments(text: str) -> StyleAndTextTuples:
-    """A message from the game itself (saved, loaded, undone, a problem), on its own line."""
-    return [("class:note", clean(text)), ("", "\n")]
-
-
-def emphasised(text: str, style: str) -> StyleAndTextTuples:
-    """Split `*word*` spans out of text as emphasis; a lone `*` stays as it is."""
-    pieces = text.split("*")
-    if len(pieces) % 2 == 0:  # unbalanced: show the text untouched
-        return [(style, text)]
-    return [
-        (f"{style} class:emphasis" if odd else style, piece)
-        for odd, piece in ((i % 2 == 1, p) for i, p in enumerate(pieces))
-        if piece
-    ]
+    """A message from the game itself (saved, loaded, undone, a problem), on a line of its own.
+    Not wrapped: it often names a file, which is best copied whole, and the terminal folds a
+    long line by itself."""
+    return [("class:note", clean(text)), NEWLINE]

@@ -1,41 +1,51 @@
 """The dialogs around save slots: the title menu, the list to load from, the name to save as.
 
 Each is a ChoiceMenu or a one-line prompt returning plain values; deciding what to do with
-them (and reading or writing files) is the play loop's job.
+them (and reading or writing files) is the play loop's job. In a dialog, q or Esc goes back;
+Ctrl-C and Ctrl-D leave the game (they raise, for the loop to save and say where).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from prompt_toolkit import prompt
+from prompt_toolkit import PromptSession
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import WordCompleter
 from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.validation import Validator
 
 from her_if.engine import Offer
-from her_if.plain import describe_save
+from her_if.plain import HELP, QUIT, describe_save, title_options
 from her_if.sanitize import clean
 from her_if.saves import SLOT_RULE, Entry, Listing, SaveError, Unreadable, check_slot
-from her_if.tui.menu import ChoiceMenu, Command
+from her_if.tui.keys import ends_on_error
+from her_if.tui.menu import ChoiceMenu, Command, Resized
 from her_if.tui.style import STYLE
 
-CONTINUE, NEW, LOAD, QUIT = "continue", "new", "load", "quit"
+BACK = ("q", "escape")
 
 
-def title_menu(listing: Listing) -> str:
-    """Continue (the newest save), New game, Load, Quit; Continue and Load only when there are
-    saves. Returns one of CONTINUE, NEW, LOAD, QUIT."""
-    options: list[tuple[str, str]] = []
-    if listing.entries:
-        latest = listing.entries[0]
-        options.append((CONTINUE, f"Continue: {describe_save(latest.save)}"))
-    options.append((NEW, "New game"))
-    if listing.entries or listing.unreadable:
-        options.append((LOAD, "Load a saved game"))
-    options.append((QUIT, "Quit"))
-    picked = _menu(options, "arrows/digits: choose  Enter: take  q: quit")
-    return picked if picked is not None else QUIT
+def title_menu(
+    listing: Listing, *, selected: int = 0, laid_out_at: int | None = None
+) -> str | Resized:
+    """One of CONTINUE, NEW, LOAD, HELP, QUIT (`?` is HELP, q is QUIT), or `Resized` when the
+    title card above wants laying out again; the options are `her_if.plain.title_options`, as
+    plain play has them."""
+    offers = [Offer(key, text, n) for n, (key, text) in enumerate(title_options(listing), 1)]
+    keys = ("arrows/digits: choose  Enter: take  ?: help  q: quit", "?: help  q: quit")
+    picked = ChoiceMenu(
+        offers,
+        lambda width: _toolbar(keys, width),
+        commands=("?",),
+        back=("q",),
+        selected=selected,
+        laid_out_at=laid_out_at,
+    ).run()
+    if isinstance(picked, Command):
+        return HELP
+    return picked if isinstance(picked, str | Resized) else QUIT
 
 
 def pick_save(listing: Listing) -> Entry | Unreadable | None:
@@ -50,39 +60,52 @@ def pick_save(listing: Listing) -> Entry | Unreadable | None:
         )
         for index, item in enumerate(found)
     ]
-    picked = _menu([*options, ("back", "Back")], "arrows/digits: choose  Enter: load  q: back")
+    picked = _menu([*options, ("back", "Back")], "Enter: load  q/Esc: back")
     if picked is None or picked == "back":
         return None
     return found[int(picked)]
 
 
 def ask_slot(default: str, taken: Collection[str]) -> str | None:
-    """The slot to save to, typed (existing slots complete with Tab); None if cancelled.
+    """The slot to save to, typed (existing slots complete with Tab); None if Esc cancels.
 
     The default is shown greyed and taken by Enter alone, so typing a name replaces it
-    rather than appending to it.
+    rather than appending to it. Ctrl-C and Ctrl-D raise, as everywhere.
     """
-    try:
-        answer = prompt(
-            "Save as: ",
-            placeholder=[("class:placeholder", default)],
-            completer=WordCompleter(sorted(taken)),
-            complete_while_typing=True,
-            validator=Validator.from_callable(
-                lambda text: not text.strip() or _is_slot(text), error_message=f"use {SLOT_RULE}"
-            ),
-            validate_while_typing=False,
-            bottom_toolbar=f" Enter: save as {default}  Tab: existing slots  Ctrl-C: cancel ",
-            style=STYLE,
-        )
-    except (KeyboardInterrupt, EOFError):
+    kb = KeyBindings()
+
+    @kb.add("escape", eager=True)
+    def _cancel(event: KeyPressEvent) -> None:
+        """Back to the game without saving."""
+        event.app.exit(result=None)
+
+    session: PromptSession[str | None] = PromptSession(
+        "Save as: ",
+        placeholder=[("class:placeholder", default)],
+        completer=WordCompleter(sorted(taken)),
+        complete_while_typing=True,
+        validator=Validator.from_callable(
+            lambda text: not text.strip() or _is_slot(text), error_message=f"use {SLOT_RULE}"
+        ),
+        validate_while_typing=False,
+        bottom_toolbar=lambda: _toolbar(
+            (f"Enter: save as {default}  Tab: existing slots  Esc: cancel", "Esc: cancel"),
+            get_app().output.get_size().columns,
+        ),
+        key_bindings=kb,
+        enable_suspend=True,
+        style=STYLE,
+    )
+    session.app.ttimeoutlen = 0.05  # Esc alone cancels without a wait
+    answer = session.prompt(set_exception_handler=False, pre_run=ends_on_error(session.app))
+    if answer is None:
         return None
     return answer.strip() or default
 
 
 def confirm(yes: str, no: str) -> bool:
-    """A two-way choice (the question is printed above it); quitting the menu means no."""
-    return _menu([("yes", yes), ("no", no)], "arrows/digits: choose  Enter: take  q: no") == "yes"
+    """A two-way choice (the question is printed above it); going back means no."""
+    return _menu([("yes", yes), ("no", no)], "Enter: take  q/Esc: no") == "yes"
 
 
 def _is_slot(text: str) -> bool:
@@ -95,9 +118,12 @@ def _is_slot(text: str) -> bool:
 
 def _menu(options: Sequence[tuple[str, str]], keys: str) -> str | None:
     offers = [Offer(key, text, n) for n, (key, text) in enumerate(options, start=1)]
-    picked = ChoiceMenu(offers, lambda width: _toolbar(keys, width)).run()
-    return None if isinstance(picked, Command) else picked
+    full = f"arrows/digits: choose  {keys}"
+    picked = ChoiceMenu(offers, lambda width: _toolbar((full, keys), width), back=BACK).run()
+    return picked if isinstance(picked, str) else None
 
 
-def _toolbar(keys: str, width: int) -> StyleAndTextTuples:
-    return [("class:toolbar.key", f" {keys} "[:width].ljust(width))]
+def _toolbar(keys: Sequence[str], width: int) -> StyleAndTextTuples:
+    """The first of `keys` that fits (the last, cut, when none does)."""
+    text = next((f" {k} " for k in keys if len(k) + 2 <= width), f" {keys[-1]} "[:width])
+    return [("class:toolbar.key", text.ljust(width))]

@@ -1,0 +1,1 @@
+"""The benchmark harness (see run.py); not part of the installed game."""

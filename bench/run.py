@@ -1,0 +1,657 @@
+"""her-if measured side by side with ink (inkjs and bink) on the very same graph, in one run.
+
+    .venv/bin/python bench/run.py            # the table (a few minutes on 2 cores)
+    .venv/bin/python bench/run.py --quick    # one run of each, for a smoke test
+    .venv/bin/python bench/run.py --json     # the figures as JSON
+
+Every figure is the median of several runs, and the commands compared in a row take turns
+(floor, ours, inkjs, bink, floor, ours, ...), so a machine that gets busier or quieter during
+the run weighs on all of them alike; the ratios are what to read, since absolute times drift
+on a shared machine. Whole-process times run from spawn to exit (or, in a pseudo-terminal,
+to the first rendered prompt); the in-process ones (exploration, random play, save and load)
+time the work itself, not loading the story, as the anchors' own scripts do. Peak memory is
+each child process's ru_maxrss (see `measure`). The exhaustive exploration of the 500-scene
+graph is also a correctness check: its counts must equal the anchors', or the run fails
+(exit status 1).
+
+Run it with the project's Python, so that the her-if measured is the one installed there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable from the checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import anchors as anchor
+from bench.convert import generate, story_folder
+from bench.measure import Run, RunError, run, run_to_marker
+
+SEED = 1
+SIZES = (50, 500, 5000)
+GRAPH = 500
+"""The graph the anchors' reference figures are for, and the one explored and played."""
+CROSS_CHECK = (14_077, 587, 32_679)
+"""States, terminal states and transitions of the 500-scene graph (seed 1), in the anchors'
+README: every explorer that keys a state on all the variables must find exactly these."""
+PLAYTHROUGHS = 10_000
+HISTORY = 500
+WORKER = Path(__file__).resolve().parent / "worker.py"
+ANCHORS = ("inkjs", "bink")
+
+PIPED = "piped"
+SCRIPTED = "play --script (no choices)"
+INTERACTIVE = "interactive, to the first prompt"
+MODES = (PIPED, SCRIPTED, INTERACTIVE)
+
+
+@dataclass
+class Row:
+    """One line of the table; `data` keeps the raw figures for --json."""
+
+    what: str
+    ours: str
+    inkjs: str = ""
+    bink: str = ""
+    floor: str = ""
+    ratio: str = ""
+    target: str = ""
+    memory: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Bench:
+    """What every measurement needs: where things are, and how often to repeat."""
+
+    python: str
+    her_if: list[str]
+    anchors: anchor.Anchors
+    work: Path
+    fast: int
+    """Runs of a measurement that takes under a second or so."""
+    slow: int
+    """Runs of a measurement that takes seconds."""
+    stories: dict[int, Path]
+    ink_json: dict[int, Path] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+    log: Callable[[str], None] = lambda line: None
+
+    def env(self, cache: str = "warm") -> dict[str, str]:
+        """Our commands' environment: saves and the story cache in the run's own folder.
+
+        PYTHONDONTWRITEBYTECODE is dropped: with it, every process compiles her-if's modules
+        again (an editable install has no .pyc until one is written), which no player pays,
+        while the floor's libraries were compiled when pip installed them."""
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        return {
+            **inherited,
+            "HER_IF_SAVES": str(self.work / "saves"),
+            "HER_IF_CACHE": str(self.work / f"cache-{cache}"),
+        }
+
+    def worker(self, *args: str) -> Run:
+        return run([self.python, str(WORKER), *args], env=self.env())
+
+
+# -- running things several times, taking turns ----------------------------------------------
+
+Once = Callable[[], Run]
+
+
+@dataclass(frozen=True)
+class Figure:
+    seconds: float
+    """The median."""
+    runs: tuple[float, ...]
+    rss_kb: int | None
+    """The largest peak memory of the runs."""
+    last: Run
+    every: tuple[Run, ...]
+
+    def report(self, key: str) -> tuple[float, dict[str, Any]]:
+        """For a command that reports itself in JSON: the median of its `key`, and its last
+        report."""
+        reports = [anchor.report(r) for r in self.every]
+        return statistics.median(float(r[key]) for r in reports), reports[-1]
+
+
+def interleaved(plan: Mapping[str, tuple[int, Once]]) -> dict[str, Figure]:
+    """Run each command of `plan` its number of times, taking turns."""
+    runs: dict[str, list[Run]] = {name: [] for name in plan}
+    for turn in range(max(times for times, _ in plan.values())):
+        for name, (times, once) in plan.items():
+            if turn < times:
+                runs[name].append(once())
+    return {name: figure(done) for name, done in runs.items()}
+
+
+def figure(runs: Sequence[Run]) -> Figure:
+    known = [r.rss_kb for r in runs if r.rss_kb is not None]
+    return Figure(
+        statistics.median(r.seconds for r in runs),
+        tuple(r.seconds for r in runs),
+        max(known) if known else None,
+        runs[-1],
+        tuple(runs),
+    )
+
+
+# -- formatting -----------------------------------------------------------------------------
+
+
+def ms(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def rate(per_second: float | None, unit: str) -> str:
+    return "" if per_second is None else f"{per_second / 1000:,.1f}k {unit}/s"
+
+
+def mb(*kb: int | None) -> str:
+    return " / ".join("-" if k is None else f"{k / 1024:,.0f}" for k in kb)
+
+
+def times(ratio: float) -> str:
+    return f"{ratio:,.1f}x" if ratio < 100 else f"{ratio:,.0f}x"
+
+
+def verdict(ratio: float | None, need: float, what: str) -> str:
+    """Whether a target (a ratio of at least `need`) is met, and by how much it is missed."""
+    if ratio is None:
+        return f"{what}: not measured"
+    if ratio >= need:
+        return f"{what}: met ({times(ratio)})"
+    return f"{what}: MISSED ({times(ratio)}, {100 * (1 - ratio / need):.0f}% short)"
+
+
+def anchor_memory(ours: int | None, figures: Mapping[str, Figure]) -> str:
+    return mb(ours, *(figures[k].rss_kb if k in figures else None for k in ANCHORS))
+
+
+# -- the measurements ----------------------------------------------------------------------
+
+
+def prepare(bench: Bench) -> None:
+    """The stories: converted for us (cached), ink source and compiled JSON for the anchors."""
+    for size in bench.stories:
+        bench.stories[size] = story_folder(size, SEED)
+    if bench.anchors.inkjs:
+        for size in bench.stories:
+            source = bench.work / f"story_{size}.ink"
+            source.write_text(generate(size, SEED, "ink"), encoding="utf-8")
+        if GRAPH in bench.stories:
+            bench.log(f"compiling the {GRAPH}-scene graph with inkjs")
+            out = bench.work / f"story_{GRAPH}.json"
+            source = bench.work / f"story_{GRAPH}.ink"
+            anchor.inkjs(bench.anchors, "compile", str(source), "-o", str(out))
+            bench.ink_json[GRAPH] = out
+
+
+def first_choice(story: Path | None) -> tuple[str, str]:
+    """The start scene's title and the first words of its first choice: what shows that the
+    first scene has been shown."""
+    from her_if.engine import start, view
+    from her_if.loader import load_story
+    from her_if.locate import default_story_dir
+
+    loaded = load_story(story or default_story_dir())
+    shown = view(loaded, start(loaded))
+    words = shown.choices[0].text.split()
+    marker = ""
+    for word in words:
+        if len(marker) + len(word) > 24:
+            break
+        marker = f"{marker} {word}".strip()
+    return shown.title, marker or words[0][:24]
+
+
+def cold_start(
+    bench: Bench, stories: Mapping[str, Path | None], modes: Sequence[str] = MODES
+) -> list[Row]:
+    """The whole process, to the first scene shown, of each of `stories` (None: the bundled
+    one) in each of `modes`; against the Python floors and, on the reference graph, inkjs
+    and bink `first`. The story cache is warm, as on any launch after the first."""
+    bench.log("cold start")
+    py, n = bench.python, bench.fast
+    plan: dict[str, tuple[int, Once]] = {
+        "pass": (n, lambda: run([py, "-c", "pass"], env=bench.env())),
+        "import": (n, lambda: run([py, "-c", "import prompt_toolkit, yaml"], env=bench.env())),
+    }
+    if GRAPH in bench.ink_json:
+        compiled = str(bench.ink_json[GRAPH])
+        plan["inkjs"] = (n, lambda: anchor.inkjs(bench.anchors, "first", compiled))
+        if bench.anchors.bink:
+            plan["bink"] = (n, lambda: anchor.bink(bench.anchors, "first", compiled))
+    script = bench.work / "no-choices.yaml"
+    script.write_text("choices: []\n", encoding="utf-8")
+    for label, story in stories.items():
+        where = [] if story is None else ["--story", str(story)]
+        play = [*bench.her_if, "play", *where]
+        run(play, env=bench.env())  # one untimed run, so the story cache holds the story
+        ways = _ways_to_start(bench, story, play, script)
+        plan.update({f"{label}: {mode}": (n, ways[mode]) for mode in modes})
+    got = interleaved(plan)
+    rows = [
+        _floor_row("python -c pass (floor)", got["pass"]),
+        _floor_row('python -c "import prompt_toolkit, yaml" (floor)', got["import"]),
+    ]
+    firsts = {k: got[k] for k in ANCHORS if k in got}
+    for label, story in stories.items():
+        against = firsts if story == bench.stories.get(GRAPH) else {}
+        for mode in modes:
+            rows.append(
+                _start_row(
+                    f"{label}: {mode}",
+                    got[f"{label}: {mode}"],
+                    got["import"],
+                    against,
+                    interactive=mode == INTERACTIVE,
+                    own=story is None,
+                )
+            )
+    return rows
+
+
+def _ways_to_start(
+    bench: Bench, story: Path | None, play: list[str], script: Path
+) -> dict[str, Once]:
+    title, marker = first_choice(story)
+
+    def shown(argv: list[str]) -> Run:
+        result = run(argv, env=bench.env())
+        if title not in result.stdout:
+            raise RunError(f"the first scene ({title!r}) was not shown:\n{result.stdout[-400:]}")
+        return result
+
+    return {
+        PIPED: lambda: shown(play),
+        SCRIPTED: lambda: shown([*play, "--script", str(script), "--transcript", "-"]),
+        INTERACTIVE: lambda: run_to_marker([*play, "--new", "--no-pace"], marker, env=bench.env()),
+    }
+
+
+def _floor_row(what: str, fig: Figure) -> Row:
+    return Row(
+        what,
+        ms(fig.seconds),
+        memory=mb(fig.rss_kb),
+        data={"seconds": fig.seconds, "runs": fig.runs, "rss_kb": fig.rss_kb},
+    )
+
+
+def _start_row(
+    what: str,
+    fig: Figure,
+    floor: Figure,
+    firsts: Mapping[str, Figure],
+    *,
+    interactive: bool,
+    own: bool,
+) -> Row:
+    over_floor = fig.seconds / floor.seconds
+    ratios = {k: f.seconds / fig.seconds for k, f in firsts.items()}
+    row = Row(
+        f"cold start, {what}",
+        ms(fig.seconds),
+        inkjs=ms(firsts["inkjs"].seconds) if "inkjs" in firsts else "",
+        bink=ms(firsts["bink"].seconds) if "bink" in firsts else "",
+        floor=f"{times(over_floor)} the import floor",
+        ratio=", ".join(f"{times(r)} faster than {k} first" for k, r in ratios.items()),
+        memory=anchor_memory(fig.rss_kb, firsts),
+        data={
+            "seconds": fig.seconds,
+            "runs": fig.runs,
+            "rss_kb": fig.rss_kb,
+            "vs_import_floor": over_floor,
+            **{f"{k}_seconds": f.seconds for k, f in firsts.items()},
+        },
+    )
+    if own:
+        row.target = verdict(1.15 / over_floor, 1.0, "within 1.15x the floor")
+    elif not interactive and "bink" in ratios:
+        row.target = verdict(ratios["bink"], 1.0, "faster than bink first")
+    return row
+
+
+def has_story_cache() -> bool:
+    return importlib.util.find_spec("her_if.story_cache") is not None
+
+
+def check(bench: Bench) -> list[Row]:
+    rows = []
+    for size, story in bench.stories.items():
+        bench.log(f"check, {size:,} scenes")
+        rows += _check(bench, size, story, last=size == max(bench.stories))
+    return rows
+
+
+def _check(bench: Bench, size: int, story: Path, *, last: bool) -> list[Row]:
+    """`check` with an empty story cache each run (cold) and with one that holds the story
+    (warm, when her-if has a cache), against the inkjs compiler."""
+    argv = [*bench.her_if, "check", "--story", str(story)]
+    runs = itertools.count()
+
+    def cold() -> Run:
+        folder = bench.work / f"cache-cold-{size}-{next(runs)}"
+        return run(argv, env={**bench.env(), "HER_IF_CACHE": str(folder)})
+
+    plan: dict[str, tuple[int, Once]] = {
+        "cold": (bench.slow if size >= GRAPH else bench.fast, cold)
+    }
+    if has_story_cache():
+        run(argv, env=bench.env("warm"))
+        plan["warm"] = (bench.fast, lambda: run(argv, env=bench.env("warm")))
+    if bench.anchors.inkjs:
+        source, out = str(bench.work / f"story_{size}.ink"), str(bench.work / f"c_{size}.json")
+        # past the reference graph the compiler takes ten seconds and more: one run will do
+        plan["inkjs"] = (
+            1 if size > GRAPH else bench.slow,
+            lambda: anchor.inkjs(bench.anchors, "compile", source, "-o", out),
+        )
+    got = interleaved(plan)
+    ours, ink = got["cold"], got.get("inkjs")
+    if "0 errors" not in ours.last.stdout:
+        raise RunError(f"her-if check found errors in the {size}-scene graph:\n{ours.last.stdout}")
+    row = Row(
+        f"her-if check, {size:,} scenes, cold",
+        ms(ours.seconds),
+        inkjs=f"{ms(ink.seconds)} (compiler)" if ink else "",
+        memory=mb(ours.rss_kb, ink.rss_kb if ink else None),
+        data={"seconds": ours.seconds, "runs": ours.runs, "rss_kb": ours.rss_kb},
+    )
+    if ink:
+        ratio = ink.seconds / ours.seconds
+        row.ratio = f"{times(ratio)} faster than the inkjs compiler"
+        row.data["inkjs_seconds"] = ink.seconds
+        if last:
+            row.target = verdict(ratio, 4.0, ">= 4x faster than inkjs")
+    rows = [row]
+    if "warm" in got:
+        warm = got["warm"]
+        rows.append(
+            Row(
+                f"her-if check, {size:,} scenes, warm (story cache)",
+                ms(warm.seconds),
+                ratio=f"{times(ours.seconds / warm.seconds)} faster than cold",
+                memory=mb(warm.rss_kb),
+                data={"seconds": warm.seconds, "runs": warm.runs, "rss_kb": warm.rss_kb},
+            )
+        )
+    return rows
+
+
+def exploration(
+    bench: Bench, size: int = GRAPH, expected: tuple[int, int, int] = CROSS_CHECK
+) -> list[Row]:
+    """Exhaustive exploration with every variable in the state key, as ink's explorers key
+    theirs, so the counts must agree (with `expected`, and with the anchors', when run); and
+    her-if's own reduced exploration beside it."""
+    bench.log(f"exhaustive exploration, {size} scenes")
+    story = str(bench.stories[size])
+    plan: dict[str, tuple[int, Once]] = {
+        "all": (bench.slow, lambda: bench.worker("explore", story, "--no-reduce")),
+        "reduced": (bench.slow, lambda: bench.worker("explore", story)),
+    }
+    if size in bench.ink_json:
+        compiled = str(bench.ink_json[size])
+        plan["inkjs"] = (bench.slow, lambda: anchor.inkjs(bench.anchors, "explore", compiled))
+        if bench.anchors.bink:
+            plan["bink"] = (bench.slow, lambda: anchor.bink(bench.anchors, "explore", compiled))
+    got = interleaved(plan)
+    seconds, found = got["all"].report("seconds")
+    counts = (found["states"], found["terminal"], found["transitions"])
+    wanted = {"the reference": expected}
+    others = {}
+    for name in ANCHORS:
+        if name in got:
+            others[name], said = got[name].report("seconds")
+            wanted[name] = (said["states"], said["terminals"], said["transitions"])
+    for source, want in wanted.items():
+        if counts != want or not found["complete"]:
+            bench.failures.append(
+                f"CROSS-CHECK FAILED: her-if found states / terminal / transitions "
+                f"{_counts(counts)} on the {size}-scene graph, {source} {_counts(want)}"
+            )
+    ratios = {k: s / seconds for k, s in others.items()}
+    reduced_s, reduced = got["reduced"].report("seconds")
+    reduced_counts = (reduced["states"], reduced["terminal"], reduced["transitions"])
+    return [
+        Row(
+            f"exhaustive exploration, {size} scenes, all variables (--no-reduce): "
+            f"{_counts(counts)} states / terminal / transitions",
+            ms(seconds),
+            inkjs=ms(others.get("inkjs")),
+            bink=ms(others.get("bink")),
+            ratio=", ".join(f"{times(r)} faster than {k}" for k, r in ratios.items()),
+            target="; ".join(
+                verdict(ratios[k], need, f">= {need:g}x {k}")
+                for k, need in (("inkjs", 10.0), ("bink", 5.0))
+                if k in ratios
+            ),
+            memory=anchor_memory(got["all"].rss_kb, got),
+            data={
+                "seconds": seconds,
+                "counts": counts,
+                "rss_kb": got["all"].rss_kb,
+                **{f"{k}_seconds": s for k, s in others.items()},
+                **{f"{k}_counts": wanted[k] for k in others},
+            },
+        ),
+        Row(
+            f"exhaustive exploration, {size} scenes, reduced (the default): "
+            f"{_counts(reduced_counts)}",
+            ms(reduced_s),
+            ratio=", ".join(f"{times(s / reduced_s)} faster than {k}" for k, s in others.items()),
+            memory=mb(got["reduced"].rss_kb),
+            data={"seconds": reduced_s, "counts": reduced_counts, "rss_kb": got["reduced"].rss_kb},
+        ),
+    ]
+
+
+def _counts(counts: Sequence[int]) -> str:
+    return " / ".join(f"{c:,}" for c in counts)
+
+
+def random_play(bench: Bench, size: int = GRAPH, playthroughs: int = PLAYTHROUGHS) -> list[Row]:
+    bench.log(f"{playthroughs:,} random playthroughs, {size} scenes")
+    story, r = str(bench.stories[size]), str(playthroughs)
+    plan: dict[str, tuple[int, Once]] = {
+        "ours": (bench.slow, lambda: bench.worker("random", story, "-r", r)),
+    }
+    # One run of each anchor: 10,000 playthroughs are a rate over some 260,000 choices, steady
+    # enough, and three would add minutes (inkjs takes half a minute for one).
+    if size in bench.ink_json:
+        compiled = str(bench.ink_json[size])
+        plan["inkjs"] = (1, lambda: anchor.inkjs(bench.anchors, "random", compiled, "-r", r))
+        if bench.anchors.bink:
+            plan["bink"] = (1, lambda: anchor.bink(bench.anchors, "random", compiled, "-r", r))
+    got = interleaved(plan)
+    ours, report = got["ours"].report("choices_per_s")
+    others = {k: got[k].report("steps_per_s")[0] for k in ANCHORS if k in got}
+    ratios = {k: ours / v for k, v in others.items()}
+    return [
+        Row(
+            f"{playthroughs:,} random playthroughs, {size} scenes "
+            f"({report['choices'] / playthroughs:.1f} choices each)",
+            rate(ours, "choices"),
+            inkjs=rate(others.get("inkjs"), "choices"),
+            bink=rate(others.get("bink"), "choices"),
+            ratio=", ".join(f"{times(v)} {k}'s rate" for k, v in ratios.items()),
+            target=verdict(ratios["bink"], 2.0, ">= 2x bink") if "bink" in ratios else "",
+            memory=anchor_memory(got["ours"].rss_kb, got),
+            data={
+                "choices_per_s": ours,
+                "rss_kb": got["ours"].rss_kb,
+                "choices": report["choices"],
+                **{f"{k}_choices_per_s": v for k, v in others.items()},
+            },
+        )
+    ]
+
+
+def save_and_load(bench: Bench, size: int = GRAPH) -> list[Row]:
+    """Saving and loading a game of `HISTORY` choices (the worker times several of each)."""
+    bench.log(f"save and load, {HISTORY} choices")
+    story, n = str(bench.stories[size]), str(max(3, bench.fast))
+    result = bench.worker("saveload", story, "--choices", str(HISTORY), "--repeat", n)
+    report = anchor.report(result)
+    note = f"{report['history']} choices, {report['bytes'] / 1024:,.1f} KB"
+    return [
+        Row(
+            f"save a game of {note}",
+            ms(report["save_seconds"]),
+            memory=mb(result.rss_kb),
+            data={
+                "seconds": report["save_seconds"],
+                "rss_kb": result.rss_kb,
+                "bytes": report["bytes"],
+            },
+        ),
+        Row(
+            f"load it (read, check, replay {report['history']} choices)",
+            ms(report["load_seconds"]),
+            memory=mb(result.rss_kb),
+            data={"seconds": report["load_seconds"], "rss_kb": result.rss_kb},
+        ),
+    ]
+
+
+# -- the table ------------------------------------------------------------------------------
+
+COLUMNS = (
+    ("what", "what"),
+    ("ours", "her-if"),
+    ("inkjs", f"inkjs {anchor.INKJS_VERSION}"),
+    ("bink", f"bink {anchor.BINK_VERSION}"),
+    ("floor", "vs floor"),
+    ("ratio", "ratio"),
+    ("target", "target"),
+    ("memory", "peak MB (her-if / inkjs / bink)"),
+)
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = [
+        "| " + " | ".join(title for _, title in COLUMNS) + " |",
+        "|" + "|".join("---" for _ in COLUMNS) + "|",
+    ]
+    for row in rows:
+        lines.append("| " + " | ".join(str(getattr(row, key)) for key, _ in COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    node = shutil.which("node")
+    node_version = ""
+    if node:
+        node_version = subprocess.run(
+            [node, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "node": node_version,
+        "system": platform.platform(),
+        "load average at the start": _load(),
+    }
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def her_if_command(python: str) -> list[str]:
+    """The installed `her-if` script beside this Python, as a player runs it; else -m."""
+    script = Path(python).parent / "her-if"
+    return [str(script)] if script.is_file() else [python, "-m", "her_if"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run of each, for a smoke test")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-anchors", action="store_true", help="measure her-if alone")
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    found = anchor.find(not args.no_anchors)
+    with tempfile.TemporaryDirectory(prefix="her-if-bench-") as work:
+        bench = Bench(
+            python=sys.executable,
+            her_if=her_if_command(sys.executable),
+            anchors=found,
+            work=Path(work),
+            fast=1 if args.quick else 5,
+            slow=1 if args.quick else 3,
+            stories=dict.fromkeys(SIZES, Path()),
+            log=lambda line: print(f"... {line}", file=sys.stderr, flush=True),
+        )
+        about = machine()
+        prepare(bench)
+        rows = [
+            *cold_start(bench, {"Her": None, f"{GRAPH}-scene graph": bench.stories[GRAPH]}),
+            *check(bench),
+            *exploration(bench),
+            *random_play(bench),
+            *save_and_load(bench),
+        ]
+        about["load average at the end"] = _load()
+    elapsed = time.perf_counter() - began
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "machine": about,
+                    "seconds": elapsed,
+                    "repeats": {"fast": bench.fast, "slow": bench.slow},
+                    "rows": [asdict(r) for r in rows],
+                    "failures": bench.failures,
+                    "missing": list(found.missing),
+                },
+                indent=2,
+            )
+        )
+    else:
+        print(", ".join(f"{k}: {v}" for k, v in about.items()))
+        print(
+            f"medians of {bench.fast} runs (under a second) or {bench.slow} (longer); "
+            f"whole run {elapsed:.0f} s\n"
+        )
+        print(table(rows))
+        for name in found.missing:
+            print(
+                f"\n{name} is not installed, so there are no {name} figures. To install it "
+                f"(outside the repository):\n    {anchor.INSTALL[name]}"
+            )
+    for failure in bench.failures:
+        print(f"\n{failure}", file=sys.stderr)
+    return 1 if bench.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

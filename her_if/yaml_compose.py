@@ -1,0 +1,191 @@
+"""Compose YAML text into nodes, within limits that a file from a stranger cannot get around.
+
+PyYAML's own composer recurses once per level of nesting (libyaml's crashes the process on a
+deep enough document, and takes quadratic time on the way), follows aliases, so that a few
+hundred bytes can stand for a billion values ("billion laughs"), and knows no bound on the
+number of nodes. This one reads the parser's events in a loop, so nothing recurses; refuses
+aliases where they are written, so every node is reached by exactly one path; and stops at
+`MAX_DEPTH` levels and `MAX_NODES` values, before the work or the memory can grow. Each
+refusal is a `ComposeError` with its line, column and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
+try:
+    _Parser: type = yaml.CSafeLoader
+except AttributeError:  # libyaml missing: the pure-Python parser gives the same events
+    _Parser = yaml.SafeLoader
+
+MAX_DEPTH = 64
+"""Levels of nesting: a story file needs 6; more can only be a mistake or an attack."""
+MAX_NODES = 100_000
+"""Values (scalars, lists, mappings) in one file: an act of Her has about 1,000."""
+
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters YAML does not allow in a file, even inside quotes (it allows them as escapes)."""
+
+
+class ComposeError(Exception):
+    """The text cannot become nodes; `line` and `column` count from 1."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(f"{line}:{column}: {message}")
+        self.line = line
+        self.column = column
+        self.message = message
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The one document in `text` as nodes, or None when it holds no document at all."""
+    parser = None
+    try:
+        parser = _Parser(text)  # the pure-Python reader checks every character here
+        return _compose(parser)
+    except yaml.MarkedYAMLError as err:
+        raise _syntax_error(err, text) from None
+    except ReaderError as err:
+        raise _reader_error(err, text) from None
+    except yaml.YAMLError as err:  # pragma: no cover - every parser error carries a mark
+        raise ComposeError(1, 1, f"YAML: {err}") from None
+    finally:
+        if parser is not None:
+            parser.dispose()
+
+
+def _compose(parser: Any) -> yaml.Node | None:
+    get = parser.get_event
+    resolve = parser.resolve
+    get()  # the stream's start
+    event = get()
+    if type(event) is StreamEndEvent:
+        return None
+    anchors: dict[str, Any] = {}
+    stack: list[list[Any]] = []  # [collection, key waiting for its value] for each open one
+    count = 0
+    while True:
+        event = get()
+        kind = type(event)
+        node: yaml.Node
+        if kind is ScalarEvent:
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(stack) == MAX_DEPTH:
+                raise _at(
+                    event.start_mark,
+                    f"nested more than {MAX_DEPTH} levels deep; a story file needs far fewer: "
+                    "flatten it",
+                )
+            cls = MappingNode if kind is MappingStartEvent else SequenceNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(cls, None, event.implicit)
+            stack.append([cls(tag, [], event.start_mark, None, event.flow_style), None])
+            if event.anchor is not None:
+                anchors.setdefault(event.anchor, event.start_mark)
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            node = stack.pop()[0]
+            node.end_mark = event.end_mark
+        elif kind is AliasEvent:
+            raise _alias_error(event, anchors)
+        else:  # pragma: no cover - the parser emits nothing else inside a document
+            raise _at(event.start_mark, f"unexpected YAML event {kind.__name__}")
+        count += 1
+        if count > MAX_NODES:
+            raise _at(
+                event.start_mark,
+                f"more than {MAX_NODES:,} values in one file; split it into several files",
+            )
+        if kind is ScalarEvent and event.anchor is not None:
+            anchors.setdefault(event.anchor, event.start_mark)
+        if not stack:
+            break
+        top = stack[-1]
+        parent = top[0]
+        if type(parent) is SequenceNode:
+            parent.value.append(node)
+        elif top[1] is None:
+            top[1] = node
+        else:
+            parent.value.append((top[1], node))
+            top[1] = None
+    get()  # the document's end
+    event = get()
+    if type(event) is not StreamEndEvent:
+        raise _at(
+            event.start_mark,
+            "a second YAML document ('---'); a story file holds one: remove the '---' line "
+            "and what follows, or move it to a file of its own",
+        )
+    return node
+
+
+def _alias_error(event: AliasEvent, anchors: dict[str, Any]) -> ComposeError:
+    name = event.anchor or ""
+    defined = anchors.get(name)
+    where = f" (anchored at line {defined.line + 1})" if defined is not None else ""
+    return _at(
+        event.start_mark,
+        f"the alias '*{name}'{where} is not allowed in a story: write the value out in full "
+        "where it is used",
+    )
+
+
+def _at(mark: Any, message: str) -> ComposeError:
+    if mark is None:  # pragma: no cover - the parsers mark every event
+        return ComposeError(1, 1, message)
+    return ComposeError(mark.line + 1, mark.column + 1, message)
+
+
+def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> ComposeError:
+    mark = err.problem_mark or err.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    if 0 < line <= len(lines):
+        indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip(" \t"))]
+        if "\t" in indent:
+            return ComposeError(
+                line,
+                indent.index("\t") + 1,
+                "a tab in the indentation; YAML indents with spaces only: "
+                "replace the tab with spaces",
+            )
+    problem = err.problem or "invalid YAML"
+    if err.context:
+        problem = f"{problem} ({err.context})"
+    return ComposeError(line, column, f"YAML syntax: {problem}")
+
+
+def _reader_error(err: ReaderError, text: str) -> ComposeError:
+    """libyaml counts the offset in bytes; find the character ourselves, to count columns."""
+    found = _NOT_YAML.search(text)
+    if found is None:  # pragma: no cover - the reader refuses only the characters above
+        return ComposeError(1, 1, f"YAML: {err.reason}")
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return ComposeError(
+        line,
+        column,
+        f"the control character U+{ord(found.group()):04X} cannot be in a YAML file; "
+        "remove it (in double quotes, an escape such as \\t is allowed)",
+    )

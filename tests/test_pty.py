@@ -1,0 +1,266 @@
+"""The installed `her-if`, played in a real pseudo-terminal as a person plays it.
+
+Each test starts the console script next to this Python, in a pty of a given size, with the
+saves in the test's own folder (conftest sets HER_IF_SAVES), types keys and waits for what a
+player would see. Nothing here sleeps: every wait is pexpect's, for text, with a generous
+timeout. PROMPT_TOOLKIT_NO_CPR tells prompt_toolkit that no terminal emulator sits on the other
+side to answer its cursor-position questions (pexpect does not), so it does not wait for them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import sys
+import termios
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+HER_IF = Path(sys.executable).with_name("her-if")
+TIMEOUT = 20
+CHOICES_UP = r"q: ?quit"
+"""The end of the toolbar under the choices (in 40 columns it is `?:help q:quit`)."""
+
+SAME_SECOND = """Saves record the second they were made in, and Continue takes the newest, the
+greater slot name first within a second; a test is quicker than that, so its save is named to
+sort before `autosave`, making Continue find the autosave made on quitting, as it would later."""
+
+pytestmark = pytest.mark.skipif(not HER_IF.exists(), reason="the her-if script is not installed")
+
+
+def spawn(
+    *args: str, columns: int = 80, rows: int = 24, env: dict[str, str] | None = None
+) -> pexpect.spawn[str]:
+    environment = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "COLUMNS": "",  # the pty's own size, not the one pytest ran in
+        "LINES": "",
+        **(env or {}),
+    }
+    for name in ("NO_COLOR", "COLUMNS", "LINES"):
+        if not environment.get(name):
+            environment.pop(name, None)
+    child = pexpect.spawn(
+        str(HER_IF),
+        list(args),
+        env=environment,
+        dimensions=(rows, columns),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+    child.logfile_read = io.StringIO()  # everything the game wrote, to look through after
+    child.delaybeforesend = None  # every send waits for what it answers already
+    return child
+
+
+def written(child: pexpect.spawn[str]) -> str:
+    log = child.logfile_read
+    assert isinstance(log, io.StringIO)
+    return log.getvalue()
+
+
+@pytest.fixture
+def games() -> Iterator[list[pexpect.spawn[str]]]:
+    """The games a test starts; any still running at its end is ended."""
+    started: list[pexpect.spawn[str]] = []
+    yield started
+    for child in started:
+        if child.isalive():
+            child.terminate(force=True)
+
+
+def ended(child: pexpect.spawn[str]) -> int:
+    """Wait for the game to exit; its exit status. It must leave the terminal in line mode,
+    as it found it, not in the raw mode its screens use."""
+    child.expect(pexpect.EOF)
+    assert termios.tcgetattr(child.child_fd)[3] & termios.ICANON
+    child.close()
+    assert child.signalstatus is None and child.exitstatus is not None
+    return child.exitstatus
+
+
+def autosave(saves_dir: Path) -> list[str]:
+    history: list[str] = json.loads((saves_dir / "autosave.json").read_text())["history"]
+    return history
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_new_game_two_choices_save_undo_ctrl_c_then_continue(
+    saves_dir: Path, tmp_path: Path, games: list[pexpect.spawn[str]], columns: int
+) -> None:
+    record = tmp_path / "transcript.txt"
+    game = spawn("--no-pace", "--transcript", str(record), columns=columns)
+    games.append(game)
+    game.expect("H E R")
+    game.expect("New game")
+    game.send("1")  # New game: the only save-less option before Help and Quit
+    game.expect("The letter desk")
+    game.expect(CHOICES_UP)
+    game.send("2")  # the plain line
+    game.expect("Paul")
+    game.expect(CHOICES_UP)
+    game.send("1")  # "Welcome home." (`close-home`)
+    game.expect(CHOICES_UP)
+    game.send("s")
+    game.expect("Save as")
+    game.send("act-one\r")  # a name that sorts before `autosave` (see SAME_SECOND)
+    game.expect(r"Saved to \S*act-one\.json\.")
+    game.send("u")
+    game.expect("Undone: back to Paul.")
+    game.expect(CHOICES_UP)
+    game.sendcontrol("c")
+    game.expect(r"Progress saved to \S*autosave\.json\.")
+    game.expect("Goodbye.")
+    assert ended(game) == 0
+    assert autosave(saves_dir) == ["plain"]
+    saved = json.loads((saves_dir / "act-one.json").read_text())
+    assert saved["history"] == ["plain", "close-home"]
+    text = record.read_text(encoding="utf-8")  # the session as plain text, in order
+    order = ["Her\n===", "> New game", "## The letter desk", "## Paul", "Saved to", "Undone"]
+    places = [text.index(piece) for piece in [*order, "Progress saved to", "Goodbye."]]
+    assert places == sorted(places) and "\x1b" not in text
+
+    again = spawn("--no-pace", columns=columns)
+    games.append(again)
+    again.expect("Continue: Act I")
+    again.send("1")
+    again.expect("Previously, in The letter desk:")
+    again.expect("Paul")  # the same scene: the title of the recap's next scene
+    again.expect(CHOICES_UP)
+    again.send("q")
+    again.expect("Goodbye.")
+    assert ended(again) == 0
+
+
+def test_forty_columns_wraps_the_text_and_keeps_the_toolbar_on_one_line(
+    games: list[pexpect.spawn[str]],
+) -> None:
+    game = spawn("--no-pace", "--new", columns=40)
+    games.append(game)
+    game.expect("glass on three sides")
+    game.expect(r"\?:help q:quit")  # the toolbar, in 40 columns: place and keys
+    assert "Act I · The letter desk  ?:help q:quit" in _visible(written(game))
+    lines = [line for line in _visible(written(game)).split("\n") if line.strip()]
+    assert lines and max(len(line) for line in lines) <= 40
+    game.send("q")
+    assert ended(game) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [(("--plain",), {}), ((), {"NO_COLOR": "1"}), ((), {"TERM": "dumb"})],
+    ids=["--plain", "NO_COLOR", "TERM=dumb"],
+)
+def test_plain_play_types_numbers_and_commands_and_never_escapes(
+    saves_dir: Path, games: list[pexpect.spawn[str]], args: tuple[str, ...], env: dict[str, str]
+) -> None:
+    game = spawn(*args, env=env)
+    games.append(game)
+    game.expect("1. New game")
+    game.expect("> ")
+    game.sendline("1")
+    game.expect("## The letter desk")
+    game.expect("> $")
+    game.sendline("2")
+    game.expect("## Paul")
+    game.sendline("1")
+    game.expect("> $")
+    game.sendline("save act-one")  # see SAME_SECOND
+    game.expect(r"Saved to \S*act-one\.json\.")
+    game.sendline("undo")
+    game.expect("Undone: back to Paul.")
+    game.expect("> $")
+    game.sendcontrol("c")
+    game.expect(r"Progress saved to \S*autosave\.json\.")
+    assert ended(game) == 0
+    assert "Act I" in written(game) and "\x1b" not in written(game)
+    assert autosave(saves_dir) == ["plain"]
+
+    again = spawn(*args, env=env)
+    games.append(again)
+    again.expect("1. Continue: Act I")
+    again.sendline("1")
+    again.expect("Previously, in The letter desk:")
+    again.expect("## Paul")
+    again.sendline("quit")
+    again.expect("Goodbye.")
+    assert ended(again) == 0
+
+
+def _visible(text: str) -> str:
+    """The text a terminal shows for `text`, roughly: escape sequences and carriage returns
+    dropped."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", text)
+
+
+@pytest.mark.parametrize(
+    ("signum", "where"),
+    [(signal.SIGTERM, "choices"), (signal.SIGHUP, "choices"), (signal.SIGHUP, "pacing")],
+)
+def test_a_hangup_autosaves_restores_the_terminal_and_exits_128_plus_n(
+    saves_dir: Path, games: list[pexpect.spawn[str]], signum: int, where: str
+) -> None:
+    game = spawn("--new", *(["--no-pace"] if where == "choices" else []))
+    games.append(game)
+    if where == "pacing":  # the first scene is revealed slowly: skip it with a key
+        game.expect("any key shows the rest")
+        game.send(" ")
+    game.expect(CHOICES_UP)
+    game.send("2")
+    game.expect("Paul")
+    if where == "pacing":  # the second scene is being revealed when the signal comes
+        game.expect("any key shows the rest")
+    else:
+        game.expect(CHOICES_UP)
+    game.kill(signum)
+    game.expect(r"Progress saved to \S*autosave\.json\.")
+    assert ended(game) == 128 + signum
+    assert autosave(saves_dir) == ["plain"]
+    assert "Traceback" not in written(game)
+
+
+def test_pacing_reveals_a_scene_and_any_key_shows_the_rest(games: list[pexpect.spawn[str]]) -> None:
+    game = spawn("--new")
+    games.append(game)
+    game.expect("The office is warm")
+    game.expect("any key shows the rest")
+    assert "Then you wait for the first real line" not in written(game)  # still to come
+    game.send("x")
+    game.expect("Then you wait for the first real line")
+    game.expect(CHOICES_UP)
+    game.send("q")
+    assert ended(game) == 0
+
+
+def test_a_resize_lays_the_title_and_the_scene_out_again_for_the_new_width(
+    games: list[pexpect.spawn[str]],
+) -> None:
+    game = spawn("--no-pace", columns=80)
+    games.append(game)
+    game.expect("New game")
+    game.setwinsize(24, 60)  # the terminal gets narrower: SIGWINCH
+    game.expect(re.escape("\x1b[2J"))  # the screen is cleared, the title card centred again
+    game.expect("New game")
+    title = _visible(written(game)).rsplit("H E R", 1)[0].rsplit("\n", 1)[1]
+    assert len(title) == (60 - len("H E R")) // 2  # centred in 60 columns, not 80
+    game.send("1")
+    game.expect("Then you wait for the first real line")
+    game.expect(CHOICES_UP)
+    game.setwinsize(24, 50)
+    game.expect(re.escape("\x1b[2J"))
+    game.expect("Then you wait for the first real line")  # the scene, shown again
+    game.expect(CHOICES_UP)
+    again = _visible(written(game).rsplit("\x1b[2J", 1)[1])
+    assert "The letter desk" in again and "The office is warm" in again
+    lines = [line for line in again.split("\n") if line.strip()]
+    assert max(len(line) for line in lines) <= 50
+    game.send("q")
+    assert ended(game) == 0
