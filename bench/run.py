@@ -174,13 +174,28 @@ def times(ratio: float) -> str:
     return f"{ratio:,.1f}x" if ratio < 100 else f"{ratio:,.0f}x"
 
 
+def faster(ratio: float, than: str) -> str:
+    """A speed ratio (theirs / ours) in words: below 1 we are the slower, and say so."""
+    if ratio >= 1:
+        return f"{times(ratio)} faster than {than}"
+    return f"{times(1 / ratio)} slower than {than}"
+
+
 def verdict(ratio: float | None, need: float, what: str) -> str:
     """Whether a target (a ratio of at least `need`) is met, and by how much it is missed."""
     if ratio is None:
         return f"{what}: not measured"
+    shown = times(ratio) if ratio >= 1 else f"{times(1 / ratio)} slower"
     if ratio >= need:
-        return f"{what}: met ({times(ratio)})"
-    return f"{what}: MISSED ({times(ratio)}, {100 * (1 - ratio / need):.0f}% short)"
+        return f"{what}: met ({shown})"
+    return f"{what}: MISSED ({shown}, {100 * (1 - ratio / need):.0f}% short)"
+
+
+def within(over: float, limit: float, what: str) -> str:
+    """Whether a time of `over` times a floor keeps within `limit` times it."""
+    if over <= limit:
+        return f"{what}: met ({times(over)})"
+    return f"{what}: MISSED ({times(over)}, {100 * (over / limit - 1):.0f}% over)"
 
 
 def anchor_memory(ours: int | None, figures: Mapping[str, Figure]) -> str:
@@ -315,7 +330,7 @@ def _start_row(
         inkjs=ms(firsts["inkjs"].seconds) if "inkjs" in firsts else "",
         bink=ms(firsts["bink"].seconds) if "bink" in firsts else "",
         floor=f"{times(over_floor)} the import floor",
-        ratio=", ".join(f"{times(r)} faster than {k} first" for k, r in ratios.items()),
+        ratio=", ".join(faster(r, f"{k} first") for k, r in ratios.items()),
         memory=anchor_memory(fig.rss_kb, firsts),
         data={
             "seconds": fig.seconds,
@@ -326,7 +341,7 @@ def _start_row(
         },
     )
     if own:
-        row.target = verdict(1.15 / over_floor, 1.0, "within 1.15x the floor")
+        row.target = within(over_floor, 1.15, "within 1.15x the floor")
     elif not interactive and "bink" in ratios:
         row.target = verdict(ratios["bink"], 1.0, "faster than bink first")
     return row
@@ -380,7 +395,7 @@ def _check(bench: Bench, size: int, story: Path, *, last: bool) -> list[Row]:
     )
     if ink:
         ratio = ink.seconds / ours.seconds
-        row.ratio = f"{times(ratio)} faster than the inkjs compiler"
+        row.ratio = faster(ratio, "the inkjs compiler")
         row.data["inkjs_seconds"] = ink.seconds
         if last:
             row.target = verdict(ratio, 4.0, ">= 4x faster than inkjs")
@@ -441,7 +456,7 @@ def exploration(
             ms(seconds),
             inkjs=ms(others.get("inkjs")),
             bink=ms(others.get("bink")),
-            ratio=", ".join(f"{times(r)} faster than {k}" for k, r in ratios.items()),
+            ratio=", ".join(faster(r, k) for k, r in ratios.items()),
             target="; ".join(
                 verdict(ratios[k], need, f">= {need:g}x {k}")
                 for k, need in (("inkjs", 10.0), ("bink", 5.0))
@@ -460,7 +475,7 @@ def exploration(
             f"exhaustive exploration, {size} scenes, reduced (the default): "
             f"{_counts(reduced_counts)}",
             ms(reduced_s),
-            ratio=", ".join(f"{times(s / reduced_s)} faster than {k}" for k, s in others.items()),
+            ratio=", ".join(faster(s / reduced_s, k) for k, s in others.items()),
             memory=mb(got["reduced"].rss_kb),
             data={"seconds": reduced_s, "counts": reduced_counts, "rss_kb": got["reduced"].rss_kb},
         ),

@@ -220,6 +220,13 @@ def test_verdicts_say_by_how_much_a_target_is_missed() -> None:
     assert run.verdict(12.0, 10.0, ">= 10x inkjs") == ">= 10x inkjs: met (12.0x)"
     assert run.verdict(7.5, 10.0, ">= 10x inkjs") == ">= 10x inkjs: MISSED (7.5x, 25% short)"
     assert run.verdict(None, 2.0, ">= 2x bink") == ">= 2x bink: not measured"
+    assert (
+        run.verdict(0.5, 1.0, "faster than bink")
+        == "faster than bink: MISSED (2.0x slower, 50% short)"
+    )
+    assert run.within(1.1, 1.15, "within 1.15x") == "within 1.15x: met (1.1x)"
+    assert run.within(1.5, 1.15, "within 1.15x") == "within 1.15x: MISSED (1.5x, 30% over)"
+    assert run.faster(0.25, "bink") == "4.0x slower than bink"
 
 
 def test_states_where_play_stops_count_dead_ends_too() -> None:
