@@ -7,13 +7,12 @@ The act file is found through the loaded story, and read again as YAML only to l
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from her_if.atomic_file import replace_whole
 from her_if.diagnostics import Diagnostic, did_you_mean
 from her_if.model import Story
 from her_if.skeleton import scene_skeleton
@@ -108,7 +107,9 @@ def write_scene(draft: Draft) -> int:
         lead += newline
     body = draft.skeleton.replace("\n", newline.decode()).encode("utf-8")
     tail = newline if after.strip() else b""
-    _replace(draft.path, before + lead + body + tail + after)
+    replace_whole(
+        draft.path, before + lead + body + tail + after, mode=draft.path.stat().st_mode & 0o7777
+    )
     return (before + lead).count(b"\n") + 1
 
 
@@ -122,20 +123,6 @@ def _scenes_block(path: Path) -> yaml.MappingNode:
     if not isinstance(value, yaml.MappingNode) or not value.value:  # the story loaded: cannot be
         raise NewSceneError(f"{path} has no scenes to add to; check it with her-if check")
     return value
-
-
-def _replace(path: Path, data: bytes) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["Draft", "NewSceneError", "draft_scene", "write_scene"]

@@ -35,7 +35,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -45,6 +44,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from her_if.atomic_file import replace_whole
 from her_if.diagnostics import display_path
 from her_if.engine import GameState
 from her_if.locate import MANIFEST, PACK_MANIFEST
@@ -388,11 +388,14 @@ def _decode(raw: bytes, story_id: str) -> Save:
     version = _int(data, "version")
     if version > VERSION:
         raise _Problem(
-            f"made by a newer her-if (save format version {version}; this game reads version "
+            f"made by a newer her-if (save format version {_short(str(version), 20)}; this game "
+            "reads version "
             f"{VERSION}); update her-if to load it"
         )
     if version != VERSION:
-        raise _Problem(f"unknown save format version {version} (this game reads {VERSION})")
+        raise _Problem(
+            f"unknown save format version {_short(str(version), 20)} (this game reads {VERSION})"
+        )
     story = _text(data, "story")
     if story != story_id:
         raise _Problem(f"this save is for the story {_quote(story)}, not {_quote(story_id)}")
@@ -580,32 +583,12 @@ def _write(folder: Path, path: Path, data: bytes) -> Path:
     except OSError as err:
         raise SaveError(f"{name}: could not save ({_folder_reason(folder, err)}){kept}") from None
     _sweep(folder)  # first, since on a full disk what it frees may be what this save needs
-    temporary: str | None = None
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=folder)
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)  # closing can fail too (a network disk reports its errors there)
-        os.replace(temporary, path)
-        temporary = None
-    except BaseException as err:  # even a Hangup or Ctrl-C must not leave the temporary file
-        if temporary is not None:
-            with suppress(OSError):
-                os.unlink(temporary)
-        if isinstance(err, OSError):
-            raise SaveError(f"{name}: could not save ({_reason(err)}){kept}") from None
-        raise
+        replace_whole(path, data)
+    except OSError as err:
+        raise SaveError(f"{name}: could not save ({_reason(err)}){kept}") from None
     _sync_folder(folder)
     return path
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """`os.write` may write less than it is given (a signal, a nearly full disk): go on."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _sweep(folder: Path) -> None:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from her_if import __version__
+from her_if.atomic_file import replace_whole
 from her_if.gc_pause import collector_paused
 
 if TYPE_CHECKING:
@@ -325,14 +326,10 @@ def _write(path: Path, data: bytes) -> None:
     """Write the entry atomically (a temporary file renamed over it), or not at all."""
     if len(data) > MAX_ENTRY_BYTES:
         return
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        replace_whole(path, data, sync=False)  # a cache lost to a crash is only rebuilt
     except OSError:  # a read-only or full disk: the cache is skipped, the story was loaded
-        with suppress(OSError):
-            temporary.unlink()
         return
     _prune(path.parent)
 

@@ -241,6 +241,10 @@ BAD_FILES: dict[str, tuple[Callable[[Story], str], str]] = {
         lambda s: altered(s, version=0),
         "unknown save format version 0 (this game reads 1)",
     ),
+    "a version of 400 digits, shown short": (
+        lambda s: altered(s, version=-(10**400)),
+        "unknown save format version -100000000000000000… (this game reads 1)",
+    ),
     "newer version": (
         lambda s: altered(s, version=2),
         "made by a newer her-if (save format version 2; this game reads version 1); "

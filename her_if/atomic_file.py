@@ -1,0 +1,44 @@
+"""Replace a file whole or not at all: the one way her-if writes a file a player relies on.
+
+Saves, the story files `new-scene` edits and the story cache are all written the same way: a
+temporary file beside the target (`.<stem>.<random>.tmp`, so that it is on the same disk and
+the rename is atomic), written in full, optionally synced, then renamed over the target. A
+crash, a kill or a full disk at any moment leaves the old file or the new one, never part of
+either; on any failure, a Hangup or Ctrl-C included, the temporary file is removed and the
+error goes to the caller, which knows what to tell the player.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+from pathlib import Path
+
+
+def replace_whole(path: Path, data: bytes, *, sync: bool = True, mode: int | None = None) -> None:
+    """Put `data` in `path` atomically; `sync` waits for the disk (a cache need not), `mode`
+    gives the new file the permissions of the one it replaces. Raises OSError."""
+    import tempfile  # only a write needs it, and a start that finds its cache never writes
+
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            _write_all(fd, data)
+            if mode is not None:
+                os.fchmod(fd, mode)
+            if sync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)  # closing can fail too (a network disk reports its errors there)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """`os.write` may write less than it is given (a signal, a nearly full disk): go on."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
