@@ -33,3 +33,47 @@ def clean(text: str) -> str:
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROLS.sub("", text).replace("\t", " ")
+
+
+_STAND_INS = str.maketrans(
+    {
+        "·": "-",
+        "─": "-",
+        "━": "=",
+        "│": "|",
+        "—": "--",
+        "\u2013": "-",
+        "…": "...",
+        "\u2018": "'",
+        "\u2019": "'",
+        "“": '"',
+        "”": '"',
+        "•": "*",
+        "→": "->",
+        "←": "<-",
+        "▲": "^",
+        "▼": "v",
+        "\u203a": ">",
+        "\u2039": "<",
+        "\u00a0": " ",
+    }
+)
+
+
+def encodable(text: str, encoding: str | None) -> str:
+    """`text` as a stream in `encoding` can carry it: the game's own punctuation (the bar's `·`,
+    rules, dashes, ellipses, curly quotes) becomes ASCII stand-ins, and anything else the
+    encoding lacks becomes `?`. A C locale or `PYTHONIOENCODING=ascii` must get readable text,
+    never mojibake or a `UnicodeEncodeError`."""
+    codec = (encoding or "utf-8").lower().replace("_", "-")
+    if codec in ("utf-8", "utf8", "utf-16", "utf-32"):
+        return text
+    try:
+        text.encode(codec)
+        return text
+    except UnicodeEncodeError:
+        pass
+    except LookupError:
+        codec = "ascii"
+    text = text.translate(_STAND_INS)
+    return text.encode(codec, "replace").decode(codec, "replace")

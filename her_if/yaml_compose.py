@@ -29,7 +29,7 @@ from yaml.reader import ReaderError
 
 try:
     _Parser: type = yaml.CSafeLoader
-except AttributeError:  # libyaml missing: the pure-Python parser gives the same events
+except AttributeError:  # libyaml missing: the pure-Python parser (see `compose`)
     _Parser = yaml.SafeLoader
 
 MAX_DEPTH = 64
@@ -44,18 +44,45 @@ _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-
 class ComposeError(Exception):
     """The text cannot become nodes; `line` and `column` count from 1."""
 
-    def __init__(self, line: int, column: int, message: str) -> None:
+    def __init__(self, line: int, column: int, message: str, index: int = -1) -> None:
         super().__init__(f"{line}:{column}: {message}")
         self.line = line
         self.column = column
         self.message = message
+        self.index = index  # the character offset in the text, where the parser gave one
 
 
 def compose(text: str) -> yaml.Node | None:
-    """The one document in `text` as nodes, or None when it holds no document at all."""
+    """The one document in `text` as nodes, or None when it holds no document at all.
+
+    libyaml is used when it is there, for speed; the pure-Python parser gives the same events,
+    so the same nodes and the same refusals of ours (nesting, aliases, values, documents, control
+    characters, tabs). Two things differ, and only for text that is not YAML at all: the wording
+    of a syntax error (libyaml says "did not find expected key", the pure-Python parser "expected
+    <block end>, but found ..."), and, for some of them, the column it points at.
+
+    The libyaml in newer PyYAML wheels (6.0.4, not 6.0) also stops at 1,000 levels of flow nesting, in
+    its scanner, which runs ahead of the events we count: so its error would come first, and
+    differ from one PyYAML release to the next. When it refuses for depth, the text before the
+    place it refused at is read again: that part opens nearly 1,000 levels but not 1,000, so
+    libyaml gives their events and our limit refuses first, at its own place, with our message.
+    """
+    try:
+        return _compose_with(_Parser, text)
+    except ComposeError as err:
+        if not err.message.startswith(_LIBYAML_DEPTH):
+            raise
+        _compose_with(_Parser, text[: max(err.index, 0)])
+        raise  # pragma: no cover - the part read again opens hundreds of levels: ours refuses
+
+
+_LIBYAML_DEPTH = "YAML syntax: exceeded maximum nesting depth"
+
+
+def _compose_with(parser_class: type, text: str) -> yaml.Node | None:
     parser = None
     try:
-        parser = _Parser(text)  # the pure-Python reader checks every character here
+        parser = parser_class(text)  # the pure-Python reader checks every character here
         return _compose(parser)
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, text) from None
@@ -153,7 +180,7 @@ def _alias_error(event: AliasEvent, anchors: dict[str, Any]) -> ComposeError:
 def _at(mark: Any, message: str) -> ComposeError:
     if mark is None:  # pragma: no cover - the parsers mark every event
         return ComposeError(1, 1, message)
-    return ComposeError(mark.line + 1, mark.column + 1, message)
+    return ComposeError(mark.line + 1, mark.column + 1, message, mark.index)
 
 
 def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> ComposeError:
@@ -172,7 +199,7 @@ def _syntax_error(err: yaml.MarkedYAMLError, text: str) -> ComposeError:
     problem = err.problem or "invalid YAML"
     if err.context:
         problem = f"{problem} ({err.context})"
-    return ComposeError(line, column, f"YAML syntax: {problem}")
+    return ComposeError(line, column, f"YAML syntax: {problem}", mark.index if mark else -1)
 
 
 def _reader_error(err: ReaderError, text: str) -> ComposeError:

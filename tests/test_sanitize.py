@@ -315,3 +315,14 @@ def test_no_text_survives_clean_with_a_control_in_it(text: str) -> None:
 @given(st.text(st.characters(blacklist_categories=["Cc", "Cf", "Cs"]) | st.sampled_from("\n")))
 def test_text_without_controls_is_shown_as_written(text: str) -> None:
     assert clean(text) == text
+
+
+def test_encodable_gives_ascii_stand_ins_where_the_stream_cannot_carry_a_character() -> None:
+    from her_if.sanitize import encodable
+
+    text = "Act I \u00b7 The letter desk \u2014 \u201cyes\u201d\u2026 \u2500\u2500 \u65e5"
+    assert encodable(text, "ascii") == 'Act I - The letter desk -- "yes"... -- ?'
+    assert encodable(text, "ANSI_X3.4-1968") == encodable(text, "ascii")  # what a C locale says
+    assert encodable(text, "utf-8") == text
+    assert encodable("caf\u00e9 \u00b7", "latin-1") == "caf\u00e9 \u00b7"  # it can: unchanged
+    assert encodable("no such codec \u2014", "x-unknown") == "no such codec --"
