@@ -1,9 +1,10 @@
 """What `her-if check` says about a story that loads: its size, and what looks wrong.
 
 Errors stop a story from loading (see the loader); warnings here are things that load but are
-probably mistakes: a scene no choice leads to, state that nothing reads or nothing changes, a
-YAML file in the story folder (or a pack's folder) that its manifest forgets. All are found statically, without
-playing; the playtester explores actual play.
+probably mistakes: a scene no choice leads to, `once` on a choice whose scene can never come
+round again, state that nothing reads or nothing changes, a YAML file in the story folder (or a
+pack's folder) that its manifest forgets. All are found statically, without playing; the
+playtester explores actual play.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from her_if.model import Condition, Position, Scene, Slot, Story, Template
 class Summary:
     scenes: int
     choices: int
+    """The authors' choices; pauses (`continue`) are counted apart, as every report does."""
+    pauses: int
     endings: int
     words: int
     warnings: tuple[Diagnostic, ...]
@@ -33,9 +36,17 @@ def summarize(story: Story) -> Summary:
     return Summary(
         scenes=len(story.scenes),
         choices=sum(len(s.choices) for s in scenes),
+        pauses=sum(1 for s in scenes if s.next is not None),
         endings=sum(1 for s in scenes if s.ending is not None),
         words=sum(_words(s) for s in scenes),
-        warnings=tuple([*_unreachable(story), *_unused_state(story), *_unlisted_files(story)]),
+        warnings=tuple(
+            [
+                *_unreachable(story),
+                *_needless_once(story),
+                *_unused_state(story),
+                *_unlisted_files(story),
+            ]
+        ),
     )
 
 
@@ -54,6 +65,7 @@ def report(story: Story) -> dict[str, Any]:
         "acts": len(story.acts),
         "scenes": summary.scenes,
         "choices": summary.choices,
+        "pauses": summary.pauses,
         "endings": summary.endings,
         "words": summary.words,
         "variables": len(story.variables),
@@ -65,7 +77,7 @@ def report(story: Story) -> dict[str, Any]:
 
 def error_report(err: StoryError) -> dict[str, Any]:
     """What `her-if check --json` prints about a story that does not load: the same keys."""
-    facts = "story title full_title packs acts scenes choices endings words variables beats"
+    facts = "story title full_title packs acts scenes choices pauses endings words variables beats"
     return {
         **dict.fromkeys(facts.split()),
         "errors": [d.as_json() for d in err.diagnostics],
@@ -178,3 +190,67 @@ def _unlisted_files(story: Story) -> list[Diagnostic]:
 
 def _yaml(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def on_cycles(story: Story) -> set[str]:
+    """The scenes that lie on a cycle of the scene graph (whatever the conditions say): the
+    only ones a player can be shown twice. Tarjan's strongly connected components, without
+    recursion, so a chain of ten thousand scenes is no deeper than one."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cyclic: set[str] = set()
+    for root in story.scenes:
+        if root in index:
+            continue
+        work = [(root, iter(successors(story.scenes[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            sid, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(successors(story.scenes[target]))))
+                elif target in on_stack:
+                    low[sid] = min(low[sid], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[sid])
+            if low[sid] == index[sid]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == sid:
+                        break
+                if len(component) > 1 or sid in successors(story.scenes[sid]):
+                    cyclic.update(component)
+    return cyclic
+
+
+def _needless_once(story: Story) -> list[Diagnostic]:
+    """`once: true` where it cannot matter: a scene on no cycle is shown at most once, so its
+    choices are offered at most once anyway; the author probably expected the scene to recur."""
+    cyclic = on_cycles(story)
+    return [
+        Diagnostic(
+            choice.pos,
+            f"choice '{choice.id}' of scene '{sid}' has 'once: true', but no path leads back "
+            f"to '{sid}', so it can never be offered twice: remove 'once', or lead back to the "
+            "scene if it is meant to come round again",
+            "warning",
+        )
+        for sid, scene in story.scenes.items()
+        if sid not in cyclic
+        for choice in scene.choices
+        if choice.once
+    ]

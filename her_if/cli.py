@@ -11,17 +11,18 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from her_if import __version__
 from her_if.diagnostics import StoryError, did_you_mean
 from her_if.locate import default_saves_dir, default_story_dir, layer_problem
 from her_if.sanitize import clean
 from her_if.story_cache import cached_report, cached_story
+from her_if.streams import use_stand_ins
 
 if TYPE_CHECKING:
     from her_if.model import Story
@@ -40,11 +41,21 @@ COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
 
 
 def main(argv: list[str] | None = None) -> int:
-    given = _with_default_command(sys.argv[1:] if argv is None else argv)
-    args = _parser(given[0]).parse_args(given)
+    typed = sys.argv[1:] if argv is None else argv
+    given = _with_default_command(typed)
+    parser = _parser(given[0])
+    args, extras = parser.parse_known_args(given)
+    for stream in (sys.stdout, sys.stderr):
+        use_stand_ins(stream)
+    if extras:
+        _unrecognized(parser, args.command, extras, defaulted=len(given) > len(typed))
     problem = _story_problem(getattr(args, "story", None))
     if problem is not None:
         print(f"her-if: {problem}", file=sys.stderr)
+        return 2
+    problem = _saves_problem(args)
+    if problem is not None:
+        _say(f"her-if: {problem}", keep=str(args.saves))
         return 2
     try:
         if args.command == "check":
@@ -73,7 +84,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         description="Live through the story of Her as Theodore Twombly.",
     )
     parser.add_argument("--version", action="version", version=f"her-if {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", help="what to do (play, when none is given)"
+    )
 
     play = commands.add_parser("play", help="play the story (the default command)")
     _story_option(play)
@@ -102,7 +115,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         "--plain",
         action="store_true",
         help="no colour or cursor movement: numbered choices typed at a prompt, for screen "
-        "readers and dumb terminals (NO_COLOR or TERM=dumb mean the same)",
+        "readers and dumb terminals (TERM=dumb means the same; NO_COLOR keeps the full "
+        "screen, without colour)",
     )
     play.add_argument(
         "--no-pace",
@@ -131,7 +145,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
     graph = commands.add_parser("graph", help="draw the scene graph (Graphviz DOT or Mermaid)")
     _story_option(graph)
-    graph.add_argument("--format", choices=("dot", "mermaid"), default="dot")
+    graph.add_argument(
+        "--format",
+        choices=("dot", "mermaid"),
+        default="dot",
+        help="dot for Graphviz (the default) or mermaid for Markdown pages",
+    )
     graph.add_argument(
         "--reachable", action="store_true", help="colour what the exhaustive explorer reaches"
     )
@@ -210,6 +229,102 @@ def _saves_option(parser: argparse.ArgumentParser) -> None:
         help="the saves folder (default: $HER_IF_SAVES, saves/ in a checkout, "
         "else ~/.local/share/her-if/saves)",
     )
+
+
+def _unrecognized(
+    parser: argparse.ArgumentParser, command: str, extras: list[str], *, defaulted: bool
+) -> NoReturn:
+    """A usage error for what no parser took, reported by the command it was given to, with
+    the nearest thing that would have been taken. A word where no command was named was
+    meant as one: `her-if plya`."""
+    commands = subcommands(parser)
+    words = [extra for extra in extras if not extra.startswith("-")]
+    if defaulted and words:
+        parser.error(
+            f"no command '{clean(words[0])}'{did_you_mean(words[0], COMMANDS)}\n"
+            f"  the commands are {_listed(COMMANDS)};\n"
+            "  'her-if --help' says what each one does"
+        )
+    used = commands[command]
+    first = extras[0]
+    if not first.startswith("-"):
+        used.error(
+            f"unexpected argument '{clean(first)}'\n  'her-if {command} --help' lists what it takes"
+        )
+    option = first.partition("=")[0]
+    everyone = subcommands(_parser())  # with playtest's options, which `parser` may lack
+    elsewhere = [name for name, sub in everyone.items() if option in _options(sub)]
+    if elsewhere:
+        hint = f"\n  {option} is an option of {_listed(elsewhere)}, not of {command}"
+    else:
+        hint = did_you_mean(option, _options(used)) or (
+            f"\n  'her-if {command} --help' lists its options"
+        )
+    used.error(f"unrecognized option '{clean(option)}'{hint}")
+
+
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parser of each command, by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    return [option for action in parser._actions for option in action.option_strings]
+
+
+def _saves_problem(args: argparse.Namespace) -> str | None:
+    """Why a `--saves DIR` given outright cannot hold saves, in one line with the fix; found
+    before play begins, rather than as every save fails. Only playing writes there; listing
+    needs a folder, or nothing yet."""
+    chosen: Path | None = getattr(args, "saves", None)
+    if chosen is None:
+        return None
+    problem = folder_problem(chosen, writing=args.command == "play")
+    return None if problem is None else f"--saves {chosen}: {problem}"
+
+
+def folder_problem(folder: Path, *, writing: bool) -> str | None:
+    """What stands in the way of saves in `folder` (a file there, a folder that cannot be
+    written or made), as the player can put it right; None when nothing does."""
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        return "that is a file, not a folder; name a folder (it is made at the first save)"
+    if not writing:
+        return None
+    nearest = folder.absolute()
+    while not os.path.lexists(nearest) and nearest != nearest.parent:
+        nearest = nearest.parent
+    where = "" if nearest == folder.absolute() else f"to make it, {nearest} "
+    if not os.path.isdir(nearest):
+        return f"{where or 'it '}is a file, not a folder; name another folder for the saves"
+    if os.access(nearest, os.W_OK | os.X_OK):
+        return None
+    why = "is on a read-only disk" if _read_only(nearest) else "is not writable by you"
+    return f"{where or 'the folder '}{why}; name a folder you can write in"
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
+def _say(message: str, keep: str) -> None:
+    """A message on stderr in lines that fit 80 columns (or the terminal, if narrower),
+    broken at spaces, never inside the path `keep`."""
+    import shutil
+
+    from her_if.plain import wrap_message
+
+    width = min(shutil.get_terminal_size((80, 24)).columns, 80)
+    print("\n".join(wrap_message(message, width, [keep])), file=sys.stderr)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:
@@ -413,11 +528,7 @@ def _new_scene(args: argparse.Namespace) -> int:
         draft = draft_scene(story, args.scene)
         if not args.write:
             sys.stdout.write(clean(draft.skeleton))
-            print(
-                f"her-if: paste it at the end of the scenes in {clean(str(draft.path))}, "
-                "or add --write to put it there",
-                file=sys.stderr,
-            )
+            print(f"her-if: {clean(draft.paste_hint())}", file=sys.stderr)
             return 0
         line = write_scene(draft)
     except StoryError as err:
@@ -428,11 +539,7 @@ def _new_scene(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"her-if: new-scene: {clean(str(err.filename))}: {err.strerror}", file=sys.stderr)
         return 2
-    name = draft.scene.partition(".")[2]
-    print(
-        f"{clean(str(draft.path))}:{line}: new scene '{clean(draft.scene)}'; nothing leads to it yet: add a "
-        f"choice with 'to: {draft.scene}' (or 'to: {name}' in its own act)"
-    )
+    print(clean(draft.written_line(line)))
     return 0
 
 
@@ -560,6 +667,7 @@ def _play_story(
             resumed=resumed,
             reloading=_reloading(args, story),
             err=sys.stderr,
+            strict=True,  # a refused line exits 1, so a tester's script cannot fail unseen
         )
     if _wants_plain(args):
         from her_if.plain_play import play_plain
@@ -592,9 +700,9 @@ def _play_story(
 
 
 def _wants_plain(args: argparse.Namespace) -> bool:
-    """`--plain`, or a terminal that asks for no colour (NO_COLOR with any value) or can do
-    nothing but print (TERM=dumb)."""
-    return args.plain or bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"
+    """`--plain`, or a terminal that can do nothing but print (TERM=dumb). NO_COLOR is not
+    one: it asks for no colour (no-color.org), and the full-screen game honours it as is."""
+    return args.plain or os.environ.get("TERM") == "dumb"
 
 
 def _reloading(args: argparse.Namespace, story: Story) -> Reloading:

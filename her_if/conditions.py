@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from her_if.diagnostics import did_you_mean
 from her_if.expr import Arith, Compare, Expr, Literal, Logic, Negate, Not, Var, Visited
-from her_if.model import Counter, Enum, Flag, Variable
+from her_if.model import Counter, Enum, Flag, Position, Variable
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
@@ -23,6 +23,10 @@ _NOT_ASCII = re.compile(r"[^\t\n\r\x20-\x7e]")
 `trust`), and a bidi control can make a condition read otherwise than it runs; the language is
 all ASCII, so anything else is a mistake or a trick."""
 
+_ID_CHAR = re.compile(r"[a-z0-9_.-]")
+_SCENE_LIKE = re.compile(r"[a-z][a-z0-9_]*(?:[-.][a-z][a-z0-9_]*)+")
+"""Lower-case words joined by '-' or '.' (`paul-desk`, `act.scene`): how scene ids look, and
+not how arithmetic on state (`trust-1`) does."""
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
 _CMP = {
     ast.Eq: "==",
@@ -41,6 +45,8 @@ class ConditionError(ValueError):
         super().__init__(message)
         self.message = message
         self.offset = offset
+        self.follows: Position | None = None
+        """Set by the loader when the error only follows from another (see `Diagnostic`)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def parse_condition(
     except (RecursionError, MemoryError, ValueError):
         raise ConditionError("condition is nested too deeply") from None
     shift = len(source) - len(source.lstrip())
-    typed = _Checker(variables, resolve_scene, shift).check(tree.body, 0)
+    typed = _Checker(variables, resolve_scene, shift, source.strip()).check(tree.body, 0)
     if typed.type != "bool":
         hint = f"; compare it, e.g. `{source.strip()} > 0`" if typed.type == "int" else ""
         raise ConditionError(
@@ -99,10 +105,14 @@ _NOUN = {"bool": "flag", "int": "number", "str": "string"}
 
 
 class _Checker:
-    def __init__(self, variables: Mapping[str, Variable], resolve: SceneResolver, shift: int):
+    def __init__(
+        self, variables: Mapping[str, Variable], resolve: SceneResolver, shift: int, text: str
+    ) -> None:
         self.variables = variables
         self.resolve = resolve
         self.shift = shift
+        self.text = text
+        """The condition as parsed, which the nodes' offsets count in."""
 
     def fail(self, node: ast.AST, message: str) -> ConditionError:
         return ConditionError(message, getattr(node, "col_offset", 0) + self.shift)
@@ -146,7 +156,9 @@ class _Checker:
                     node, 'the only function allowed in conditions is visited("act.scene")'
                 )
             case ast.Attribute():
-                raise self.fail(node, "attribute access (`.`) is not allowed in conditions")
+                raise self.scene_named(node) or self.fail(
+                    node, "attribute access (`.`) is not allowed in conditions"
+                )
             case ast.Subscript():
                 raise self.fail(node, "indexing (`[...]`) is not allowed in conditions")
         kind = type(node).__name__.lower()
@@ -172,12 +184,46 @@ class _Checker:
             return _Typed(Literal(_BOOL_NAMES[name]), "bool", literal=True)
         var = self.variables.get(name)
         if var is None:
-            raise self.fail(node, f"unknown state '{name}'{did_you_mean(name, self.variables)}")
+            raise self.scene_named(node) or self.fail(
+                node, f"unknown state '{name}'{did_you_mean(name, self.variables)}"
+            )
         if isinstance(var, Flag):
             return _Typed(Var(name), "bool")
         if isinstance(var, Counter):
             return _Typed(Var(name), "int")
         return _Typed(Var(name), "str", enum=var)
+
+    def scene_named(self, node: ast.expr) -> ConditionError | None:
+        """A scene id written bare, which Python reads as arithmetic (`paul-desk` is paul minus
+        desk) or attribute access (`act.scene`): say it goes inside visited("...")."""
+        start, end = node.col_offset, getattr(node, "end_col_offset", None) or node.col_offset
+        while start > 0 and _ID_CHAR.match(self.text[start - 1]):
+            start -= 1
+        word = _SCENE_LIKE.match(self.text, start)
+        if word is None or word.end() < end or not re.search(r"[-.]", word.group()):
+            return None
+        written = word.group()
+        offset = start + self.shift
+        if self.resolve(written) is not None:
+            return ConditionError(
+                f"'{written}' is a scene, not state: to ask whether the player has been there, "
+                f'write visited("{written}")',
+                offset,
+            )
+        if written.replace("-", "_") in self.variables:
+            state = written.replace("-", "_")
+            return ConditionError(
+                f"unknown state '{written}'; state names use '_': write {state}", offset
+            )
+        first, sign, rest = re.split(r"([-.])", written, maxsplit=1)
+        if first in self.variables:  # arithmetic, or a method, on state: said as such
+            return None
+        reading = f"{first} minus {rest}" if sign == "-" else "attribute access"
+        return ConditionError(
+            f"unknown state '{written}': '-' and '.' are not part of state names, so it reads as "
+            f'{reading}; a scene id goes inside visited("..."), as visited("{written}")',
+            offset,
+        )
 
     def visited(self, node: ast.Call, args: list[ast.expr], keywords: list[ast.keyword]) -> _Typed:
         if keywords or len(args) != 1:

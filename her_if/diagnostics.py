@@ -29,34 +29,50 @@ class Diagnostic:
     pos: Position
     message: str
     severity: Severity = "error"
+    follows: Position | None = None
+    """The place of the error this one only follows from (a reference into an act whose file
+    could not be read, say): fixing that one may well fix this. `StoryError` leaves it out
+    when that error is reported, and lists it after the causes, marked, when it is not."""
 
     def __str__(self) -> str:
         """One line, safe to print: a message may quote a stranger's file, escapes and all."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return clean(f"{self.pos}: {prefix}{self.message}").replace("\n", " ")
+        after = f" (this follows from the error at {self.follows})" if self.follows else ""
+        return clean(f"{self.pos}: {prefix}{self.message}{after}").replace("\n", " ")
 
     def as_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "file": self.pos.path,
             "line": self.pos.line,
             "column": self.pos.column,
             "message": self.message,
         }
+        if self.follows is not None:
+            found["follows"] = str(self.follows)
+        return found
 
 
 class StoryError(Exception):
     """A story (or a script) that cannot be used; `diagnostics` lists every problem found.
 
-    Files keep the order in which they were first reported (the manifest comes first, then the
-    acts in order), and each file's problems run top to bottom, so a root cause in the
-    manifest is read before its consequences in the acts.
+    Causes come first: an error that only `follows` from another is left out when that one is
+    reported (kept in `following`), else listed after the rest. Files keep the order in which
+    they were first reported (the manifest comes first, then the acts in order), and each
+    file's problems run top to bottom, so a root cause in the manifest is read before its
+    consequences in the acts.
     """
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         found = list(diagnostics)
-        files = {path: rank for rank, path in enumerate(dict.fromkeys(d.pos.path for d in found))}
+        causes = {d.pos for d in found if d.follows is None}
+        self.following = tuple(d for d in found if d.follows is not None and d.follows in causes)
+        shown = [d for d in found if d.follows is None or d.follows not in causes]
+        files = {path: rank for rank, path in enumerate(dict.fromkeys(d.pos.path for d in shown))}
         self.diagnostics = tuple(
-            sorted(found, key=lambda d: (files[d.pos.path], d.pos.line, d.pos.column))
+            sorted(
+                shown,
+                key=lambda d: (d.follows is not None, files[d.pos.path], d.pos.line, d.pos.column),
+            )
         )
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 

@@ -45,7 +45,9 @@ class _StoryLoader:
         self.errors: list[Diagnostic] = []
         self.variables: dict[str, Variable] = {}
         self.raw: dict[str, RawScene] = {}
-        self.unread_acts: set[str] = set()
+        self.broken_acts: dict[str, Position] = {}
+        """Acts the manifest names whose scenes could not be read, each with the place of the
+        error that says why: what refers into them only follows from that error."""
 
     def load(self) -> Story:
         manifest = Source(self.root / MANIFEST, display_path(self.root / MANIFEST), self.errors)
@@ -71,18 +73,21 @@ class _StoryLoader:
         if "state" in fields:
             self.variables = read_state(manifest, fields["state"][1])
         acts = self.read_acts(manifest, fields["acts"][1]) if "acts" in fields else []
+        # an act whose entry is broken is still one the manifest names: the beat sheet and the
+        # packs may name it, and what they say about its scenes only follows from that error
+        named = list(dict.fromkeys([*(a.id for a in acts), *self.broken_acts]))
         beats = read_beat_sheet(
-            self.root, manifest, fields.get("beat_sheet"), {a.id for a in acts}, self.errors
+            self.root, manifest, fields.get("beat_sheet"), set(named), self.errors
         )
         story_pos = manifest.pos(fields["id"][1]) if "id" in fields else None
-        defined = Defined(story_id, story_pos, tuple(a.id for a in acts))
+        defined = Defined(story_id, story_pos, tuple(named))
         defined.variables.update(self.variables)
         defined.state_owner.update(dict.fromkeys(self.variables, STORY))
         defined.scenes.update(self.raw)
         defined.scene_owner.update(dict.fromkeys(self.raw, STORY))
         packs = self.read_packs(defined)
         endings: dict[str, Position] = {}  # ending ids are unique across the story and its packs
-        builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.unread_acts, endings)
+        builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.broken_acts, endings)
         start = self.read_start(manifest, builder, fields.get("start"))
         scenes = {sid: builder.build(raw) for sid, raw in self.raw.items()}
         for pack in packs:
@@ -90,7 +95,7 @@ class _StoryLoader:
                 {**self.variables, **pack.variables},
                 self.raw.keys() | pack.scenes.keys(),
                 beats,
-                self.unread_acts,
+                self.broken_acts,
                 endings,
             )
             scenes.update({sid: own.build(raw) for sid, raw in pack.scenes.items()})
@@ -134,6 +139,7 @@ class _StoryLoader:
         act_ids: set[str] = set()
         files: dict[str, yaml.Node] = {}
         for item in items or []:
+            mark = len(self.errors)
             fields = src.mapping(item, "an act", required=("id", "title", "file"))
             if fields is None:
                 continue
@@ -141,6 +147,8 @@ class _StoryLoader:
             title = src.string_field(fields, "title", "act title")
             file = src.string_field(fields, "file", "act file")
             if act_id is None or title is None or file is None:
+                if act_id is not None and act_id not in act_ids:
+                    self.broken(act_id, mark)
                 continue
             if act_id in act_ids:
                 src.error(fields["id"][1], f"act '{act_id}' is listed twice")
@@ -150,6 +158,7 @@ class _StoryLoader:
                     fields["file"][1],
                     f"file '{file}' is listed for two acts; give each act its own file",
                 )
+                self.broken(act_id, mark)
                 continue
             files[file] = fields["file"][1]
             act_ids.add(act_id)
@@ -161,20 +170,27 @@ class _StoryLoader:
             src.error(node, "the story needs at least one act")
         return acts
 
+    def broken(self, act_id: str, mark: int) -> None:
+        """Act `act_id` lost its scenes to the first error reported since `errors[mark]`."""
+        if len(self.errors) > mark:
+            self.broken_acts.setdefault(act_id, self.errors[mark].pos)
+
     def read_act_file(self, act: Act, path: Path, manifest: Source, file_node: yaml.Node) -> None:
+        mark = len(self.errors)
         if not path.exists():  # a folder or a named pipe is read, and refused, by Source
             manifest.error(
                 file_node, f"act file '{path.name}' not found in {display_path(self.root)}"
             )
-            self.unread_acts.add(act.id)
+            self.broken(act.id, mark)
             return
         src = Source(path, act.path, self.errors)
         node = src.load()
         if node is None:
-            self.unread_acts.add(act.id)
+            self.broken(act.id, mark)
             return
         fields = src.mapping(node, "an act file", required=("act", "scenes"))
         if fields is None:
+            self.broken(act.id, mark)
             return
         if "act" in fields:
             declared = src.string(fields["act"][1], "act")
@@ -184,9 +200,13 @@ class _StoryLoader:
                     f"this file says act '{declared}' but the manifest lists it as act '{act.id}'",
                 )
         if "scenes" not in fields:
+            self.broken(act.id, mark)  # the mapping reported it first
             return
+        mark = len(self.errors)
         scenes = src.mapping(fields["scenes"][1], "scenes", open_keys=True)
-        if scenes is not None and not scenes:
+        if scenes is None:
+            self.broken(act.id, mark)
+        elif not scenes:
             src.error(fields["scenes"][1], "an act needs at least one scene")
         for name, (key_node, value_node) in (scenes or {}).items():
             if src.check_identifier(key_node, name, "scene id") is None:
@@ -240,13 +260,14 @@ class _StoryLoader:
     def check_beats_staged(self, beats: Mapping[str, Beat], scenes: Mapping[str, Scene]) -> None:
         staged = {beat for scene in scenes.values() for beat in scene.beats}
         for beat in beats.values():
-            # An act file that could not be read has already been reported; its beats are not
-            # also unstaged, or one YAML slip would bury its own error under a dozen more.
-            if beat.id not in staged and beat.act not in self.unread_acts:
+            # An act whose scenes could not be read has already been reported; that its beats
+            # are unstaged only follows from it, or one YAML slip would bury its own error.
+            if beat.id not in staged:
                 self.errors.append(
                     Diagnostic(
                         beat.pos,
                         f"beat '{beat.id}' is staged by no scene; add it to a scene's beats",
+                        follows=self.broken_acts.get(beat.act),
                     )
                 )
 

@@ -3,18 +3,24 @@ put at the end of its act's scenes without touching a byte of what the author wr
 
 The act file is found through the loaded story, and read again as YAML only to learn where its
 `scenes:` block ends and how deep it is indented, so the skeleton lines up with its neighbours.
+
+With packs layered on the story, the scene goes into the last pack given, never the story (a
+pack promises never to touch it): at the end of that pack's last scene file for the act, or
+in a new file of its own, `ACT.yaml` beside `pack.yaml`, which is then listed in its `files`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
 
 import yaml
 
 from her_if.atomic_file import replace_whole
 from her_if.diagnostics import Diagnostic, did_you_mean
-from her_if.model import Story
+from her_if.locate import PACK_MANIFEST
+from her_if.model import Pack, Story
 from her_if.skeleton import scene_skeleton
 from her_if.yaml_source import IDENTIFIER, Source
 
@@ -32,14 +38,57 @@ class Draft:
     scene: str
     """The new scene's id, `act.scene`."""
     path: Path
-    """The act file, as the story names it."""
+    """The act file, as the story names it, or the pack's scene file (perhaps still to make)."""
     skeleton: str
     """The skeleton, indented as the file's scenes are, with `\n` line ends."""
     offset: int | None
     """Where in the file's bytes the skeleton goes: the end of its `scenes:` block; None when
     that block is in flow style (`{...}`), which only the author can rearrange."""
     data: bytes = field(repr=False)
-    """The file as it was read, so that a change made since is not written over."""
+    """The file as it was read, so that a change made since is not written over; empty for a
+    file still to be made (`listing`)."""
+    pack: str | None = None
+    """The pack the scene goes into, when packs are layered on the story."""
+    listing: Listing | None = None
+    """For a new scene file of a pack: where its manifest's `files` lists it."""
+
+    def paste_hint(self) -> str:
+        """Where the printed skeleton belongs, said to an author who will paste it by hand."""
+        into = f" (in the pack '{self.pack}', the last --story given)" if self.pack else ""
+        if self.listing is not None:
+            return (
+                f"save it as {self.path}{into} and add '{self.path.name}' to the files of "
+                f"{self.listing.path}, or add --write to do both"
+            )
+        return (
+            f"paste it at the end of the scenes in {self.path}{into}, "
+            "or add --write to put it there"
+        )
+
+    def written_line(self, line: int) -> str:
+        """What `--write` says it did, with where, and what leads to the scene (nothing yet)."""
+        name = self.scene.partition(".")[2]
+        made, where = "", ""
+        if self.pack is not None:
+            made = f" in the pack '{self.pack}'"
+            where = " to a scene of the pack, or under 'extend:' to one of the story's"
+        if self.listing is not None:
+            made += f" (a new file, listed in {self.listing.path})"
+        return (
+            f"{self.path}:{line}: new scene '{self.scene}'{made}; nothing leads to it yet: add a "
+            f"choice with 'to: {self.scene}' (or 'to: {name}' in its own act){where}"
+        )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A pack manifest's `files`, and the bytes that add a new file's name at their end."""
+
+    path: Path
+    data: bytes = field(repr=False)
+    """The manifest as it was read, so that a change made since is not written over."""
+    offset: int
+    insert: bytes
 
 
 def draft_scene(story: Story, scene: str) -> Draft:
@@ -66,12 +115,20 @@ def draft_scene(story: Story, scene: str) -> Draft:
         )
     act = next(a for a in story.acts if a.id == act_id)
     first = next(s for s in story.scenes.values() if s.act == act_id)
-    path = Path(act.path)
-    text = path.read_bytes()
-    node = _scenes_block(path)
     target = first.id.partition(".")[2]
+    if story.packs:
+        return _draft_in_pack(story.packs[-1], act_id, name, target)
+    path = Path(act.path)
+    return _draft_in_file(path, _scenes_block(path), scene, name, target)
+
+
+def _draft_in_file(
+    path: Path, node: yaml.MappingNode, scene: str, name: str, target: str, pack: str | None = None
+) -> Draft:
+    """The skeleton at the end of the `scenes:` block `node` of the file at `path`."""
+    text = path.read_bytes()
     if node.flow_style:
-        return Draft(scene, path, scene_skeleton(name, target), None, text)
+        return Draft(scene, path, scene_skeleton(name, target), None, text, pack)
     key, value = node.value[0]
     indent = key.start_mark.column
     step = 2
@@ -81,7 +138,24 @@ def draft_scene(story: Story, scene: str) -> Draft:
     decoded = text[bom:].decode("utf-8")
     offset = bom + len(decoded[: node.end_mark.index].encode("utf-8"))
     skeleton = scene_skeleton(name, target, indent=indent, step=step)
-    return Draft(scene, path, skeleton, offset, text)
+    return Draft(scene, path, skeleton, offset, text, pack)
+
+
+def _draft_in_pack(pack: Pack, act_id: str, name: str, target: str) -> Draft:
+    """The skeleton in `pack`: in its last scene file for the act that has `scenes:`, or in a
+    new file of its own for the act, to be listed in the pack's manifest."""
+    scene = f"{act_id}.{name}"
+    for file in reversed(pack.files):
+        node = _pack_scenes_block(Path(file), act_id)
+        if node is not None:
+            return _draft_in_file(Path(file), node, scene, name, target, pack.id)
+    root = Path(pack.root)
+    names = (f"{act_id}.yaml" if n == 1 else f"{act_id}-{n}.yaml" for n in count(1))
+    path = next(root / n for n in names if not (root / n).exists())
+    manifest = root / PACK_MANIFEST
+    listing = _listing(manifest, path.name)
+    header = _schema_line(listing.data) + f"act: {act_id}\nscenes:\n"
+    return Draft(scene, path, header + scene_skeleton(name, target), 0, b"", pack.id, listing)
 
 
 def write_scene(draft: Draft) -> int:
@@ -90,6 +164,8 @@ def write_scene(draft: Draft) -> int:
     What was there is kept byte for byte around it. The file is replaced in one step (written
     beside it, then renamed over it), so an interrupted write cannot leave half a scene.
     """
+    if draft.listing is not None:
+        return _write_new_file(draft, draft.listing)
     if draft.offset is None:
         raise NewSceneError(
             f"the scenes in {draft.path} are written in flow style ({{...}}); "
@@ -113,6 +189,84 @@ def write_scene(draft: Draft) -> int:
     return (before + lead).count(b"\n") + 1
 
 
+def _write_new_file(draft: Draft, listing: Listing) -> int:
+    """Make a pack's new scene file, then list it in the manifest; undo the first if the second
+    fails, so that the pack is never left with a file it does not list."""
+    if draft.path.exists():
+        raise NewSceneError(f"{draft.path} appeared while the scene was drafted; run again")
+    data = listing.path.read_bytes()
+    if data != listing.data:
+        raise NewSceneError(f"{listing.path} changed while the scene was drafted; run again")
+    newline = b"\r\n" if b"\r\n" in data else b"\n"
+    body = draft.skeleton.replace("\n", newline.decode()).encode("utf-8")
+    replace_whole(draft.path, body, mode=0o644)
+    listed = data[: listing.offset] + listing.insert + data[listing.offset :]
+    try:
+        replace_whole(listing.path, listed, mode=listing.path.stat().st_mode & 0o7777)
+    except BaseException:
+        draft.path.unlink(missing_ok=True)
+        raise
+    return (
+        draft.skeleton[: draft.skeleton.index(f"  {draft.scene.partition('.')[2]}:")].count("\n")
+        + 1
+    )
+
+
+def _pack_scenes_block(path: Path, act_id: str) -> yaml.MappingNode | None:
+    """A pack file's `scenes:` mapping, if the file is for act `act_id` and has one."""
+    root = Source(path, str(path), []).load()
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    fields = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    act, scenes = fields.get("act"), fields.get("scenes")
+    if not (isinstance(act, yaml.ScalarNode) and act.value == act_id):
+        return None
+    return scenes if isinstance(scenes, yaml.MappingNode) and scenes.value else None
+
+
+def _listing(manifest: Path, name: str) -> Listing:
+    """Where, in the pack manifest's `files`, the new file's name goes: before the `]` of a
+    flow list, or on a line of its own after the last item of a block one, indented alike."""
+    data = manifest.read_bytes()
+    root = Source(manifest, str(manifest), []).load()
+    files = None
+    if isinstance(root, yaml.MappingNode):
+        files = next((v for k, v in root.value if k.value == "files"), None)
+    if not isinstance(files, yaml.SequenceNode):  # the story loaded: cannot be
+        raise NewSceneError(f"{manifest} has no files list to add to; check it with her-if check")
+    bom = len(_BOM) if data.startswith(_BOM) else 0
+    text = data[bom:].decode("utf-8")
+
+    def at(index: int) -> int:
+        return bom + len(text[:index].encode("utf-8"))
+
+    if files.flow_style:
+        close = text.rindex("]", 0, files.end_mark.index)
+        insert = f", {name}" if files.value else name
+        return Listing(manifest, data, at(close), insert.encode("utf-8"))
+    if not files.value:
+        raise NewSceneError(f"{manifest} has no files list to add to; check it with her-if check")
+    last = files.value[-1]
+    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+    prefix = text[line_start : last.start_mark.index]
+    if prefix.strip() != "-":
+        prefix = " " * max(last.start_mark.column - 2, 0) + "- "
+    line_end = text.find("\n", last.end_mark.index)
+    line_end = len(text) if line_end < 0 else line_end
+    if line_end > 0 and text[line_end - 1] == "\r":
+        line_end -= 1
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return Listing(manifest, data, at(line_end), f"{newline}{prefix}{name}".encode())
+
+
+def _schema_line(manifest: bytes) -> str:
+    """The manifest's editor line, pointed at the schema of a pack's scene file, if it has one."""
+    first = manifest.decode("utf-8", "replace").lstrip("\ufeff").partition("\n")[0].rstrip("\r")
+    if first.startswith("# yaml-language-server:") and "pack.schema.json" in first:
+        return first.replace("pack.schema.json", "pack-act.schema.json") + "\n"
+    return ""
+
+
 def _scenes_block(path: Path) -> yaml.MappingNode:
     """The act file's `scenes:` mapping, as the loader read it."""
     errors: list[Diagnostic] = []
@@ -125,4 +279,4 @@ def _scenes_block(path: Path) -> yaml.MappingNode:
     return value
 
 
-__all__ = ["Draft", "NewSceneError", "draft_scene", "write_scene"]
+__all__ = ["Draft", "Listing", "NewSceneError", "draft_scene", "write_scene"]

@@ -256,7 +256,13 @@ def extend_scenes(
     for ext in raw.extensions:
         src = ext.source
         sid = ext.name if "." in ext.name else f"{ext.act}.{ext.name}"
-        scene = _extendable(ext, sid, raw, scenes, defined)
+        cause = builder.broken_cause(sid, None) if sid not in scenes else None
+        if cause is not None:  # the story's act lost its scenes: that error says it all
+            message = f"extend names unknown scene '{ext.name}'"
+            builder.follow_up(src, src.pos(ext.key), message, cause)
+            scene = None
+        else:
+            scene = _extendable(ext, sid, raw, scenes, defined)
         fields = _extension_fields(ext)
         if fields is None or "choices" not in fields:
             continue

@@ -27,7 +27,15 @@ from her_if.diagnostics import display_path
 from her_if.engine import Offer, View, choose, view
 from her_if.hangup import Hangup
 from her_if.model import Story
-from her_if.plain import Transcript, render_listing, render_recap, wrap
+from her_if.plain import (
+    Transcript,
+    describe_save,
+    paths_of,
+    render_listing,
+    render_recap,
+    terminal_lines,
+    wrap,
+)
 from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
 from her_if.replay import undo
 from her_if.sanitize import clean
@@ -35,6 +43,7 @@ from her_if.saves import SaveError, check_slot, list_saves
 from her_if.session import (
     Game,
     Loaded,
+    Occupied,
     Saving,
     autosave_game,
     kept_line,
@@ -42,16 +51,22 @@ from her_if.session import (
     new_game,
     played,
     progress_line,
-    save_game,
+    save_over,
+    save_to,
     saved_line,
     suggest_slot,
 )
 from her_if.watch import Watch
 
+REFUSALS_NAMED = 10
+"""Refused lines named in strict play's last line on `err`; the rest are counted."""
 QUIT_WORDS = frozenset({"q", "quit", "exit"})
+REPLACE = "!"
+"""Ends `save NAME!`: the player's yes to replacing another game in the slot."""
 HELP = (
     "Type a choice's number or id, or a command:\n"
     "  save [NAME]  save to a slot (letters, digits, - and _)\n"
+    "  save NAME!   the same, replacing another game that the slot holds\n"
     "  load NAME    load a slot\n"
     "  undo         take back the last choice\n"
     "  saves        list the slots\n"
@@ -72,17 +87,23 @@ def play_lines(
     reloading: Reloading | None = None,
     err: TextIO | None = None,
     clock: Callable[[], float] = time.monotonic,
+    prose: bool = False,
+    ended: Callable[[], str] | None = None,
+    strict: bool = False,
 ) -> int:
     """Play from `resumed` (or a new game) until an ending, `quit`, or the end of the input.
 
     Without `saving` nothing is written and the save commands say so; without `reloading`,
-    so does `reload`.
+    so does `reload`. With `strict` (a pipe, where nobody reads the answers as they come), a
+    line that was not on offer makes the exit status 1, and a last line on `err` names them.
     """
-    screens = [Transcript(out, width)]
+    keep = paths_of(story, saving.folder if saving else None)
+    screens = [Transcript(terminal_lines(out, width, keep), width, prose=prose)]
     if transcript is not None and transcript.out is not out:
         screens.append(transcript)
-    feed = _Feed(iter(lines))
-    errors = err or out
+    out = screens[0].out  # a terminal's lines broken at spaces, not at its edge
+    feed = _Feed(iter(lines), ended or _input_ended)
+    errors = out if err is None else terminal_lines(err, width, keep)
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if resumed is not None:
         game = resumed.game
@@ -92,7 +113,7 @@ def play_lines(
     since: float | None = None  # when the game began waiting for the line being read
     try:
         if resumed is not None:
-            _tell_loaded(resumed, out, width)
+            _tell_loaded(resumed, out, width, prose)
         while True:
             shown = view(story, game.state)
             for screen in screens:
@@ -101,16 +122,16 @@ def play_lines(
                 game = _autosave(story, saving, game, errors)
                 written = game.state
             if shown.ending is not None:
-                return 0
+                return _refusals(feed, errors) if strict else 0
             if shown.pause:
                 offer = shown.choices[0]
             else:
                 since = clock()
                 taken = _read(
-                    story, shown, feed, out, errors, game, saving, reloading, watch, width
+                    story, shown, feed, out, errors, game, saving, reloading, watch, width, prose
                 )
                 if taken is None:
-                    return 0
+                    return _refusals(feed, errors) if strict else 0
                 story, game, picked = taken
                 game = played(game, clock() - since)
                 since = None
@@ -134,15 +155,25 @@ def play_lines(
 class _Feed:
     """Lines of input, with room to put one back (when a reload must come before it)."""
 
-    def __init__(self, lines: Iterator[str]) -> None:
+    def __init__(self, lines: Iterator[str], ended: Callable[[], str]) -> None:
         self._lines = lines
+        self.ended = ended
+        """What to say when the lines run out (a pipe's end; Ctrl-D or Ctrl-C in `--plain`)."""
         self._back: list[str] = []
+        self.number = 0
+        """The number of the line read last (a line put back keeps its number)."""
+        self.refused: list[tuple[int, str]] = []
+        """Lines that were neither a choice on offer nor a command, with their numbers."""
 
     def __iter__(self) -> _Feed:
         return self
 
     def __next__(self) -> str:
-        return self._back.pop() if self._back else next(self._lines)
+        if self._back:
+            return self._back.pop()
+        line = next(self._lines)
+        self.number += 1
+        return line
 
     def push(self, line: str) -> None:
         self._back.append(line)
@@ -159,6 +190,7 @@ def _read(
     reloading: Reloading | None,
     watch: Watch | None,
     width: int,
+    prose: bool,
 ) -> tuple[Story, Game, Offer | None] | None:
     """The next choice, or the story and game after a load, undo or reload (with no offer);
     None to stop.
@@ -204,7 +236,7 @@ def _read(
         elif saving is not None and word == "saves":
             out.write(render_listing(list_saves(saving.folder, story)))
         elif saving is not None and word == "load":
-            loaded = _load(story, saving, name, out, width)
+            loaded = _load(story, saving, name, out, width, prose)
             if loaded is not None:
                 return story, loaded, None
         elif word == "undo":
@@ -222,14 +254,33 @@ def _read(
                 if reloaded is not None:
                     return *reloaded, None
         else:
+            feed.refused.append((feed.number, typed))
             count = len(shown.choices)
             out.write(
                 f"'{clean(typed)}' is not a choice here: type a number from 1 to {count} or a "
                 "choice id. Type 'help' for the commands.\n"
             )
-    out.write("(input ended)\n")
+    out.write(feed.ended() + "\n")
     _save_progress(story, saving, game, err)
     return None
+
+
+def _refusals(feed: _Feed, err: TextIO) -> int:
+    """Strict play's exit status: 1 if any line was refused, named in a last line on `err`,
+    so that a tester's piped script cannot go wrong unseen."""
+    if not feed.refused:
+        return 0
+    count = len(feed.refused)
+    named = ", ".join(f"line {n} '{clean(text)}'" for n, text in feed.refused[:REFUSALS_NAMED])
+    more = f" and {count - REFUSALS_NAMED:,} more" if count > REFUSALS_NAMED else ""
+    lines = f"{count:,} lines were" if count != 1 else "1 line was"
+    err.write(f"her-if: {lines} neither a choice on offer nor a command: {named}{more}\n")
+    err.flush()
+    return 1
+
+
+def _input_ended() -> str:
+    return "(input ended)"
 
 
 def _reload(
@@ -250,14 +301,31 @@ def _reload(
 
 
 def _save(story: Story, saving: Saving, game: Game, name: str, out: TextIO) -> Game:
+    """`save [NAME]`; `save NAME!` (or `save !`) replaces another game in the slot."""
+    confirmed = name.endswith(REPLACE)
+    name = name.removesuffix(REPLACE).strip()
     try:
         slot = check_slot(name) if name else _default_slot(story, saving, game)
-        path = save_game(story, saving.folder, slot, game)
+        saved = (save_over if confirmed else save_to)(story, saving, game, slot)
     except SaveError as err:
         out.write(f"Not saved: {clean(str(err))}\n")
         return game
-    out.write(saved_line(path) + "\n")
-    return replace(game, slot=slot)
+    if isinstance(saved, Occupied):
+        out.write(_occupied_line(saved) + "\n")
+        return game
+    if saved.kept is not None:
+        out.write(kept_line(saved.slot, saved.kept) + "\n")
+    out.write(saved_line(saved.path) + "\n")
+    return saved.game
+
+
+def _occupied_line(occupied: Occupied) -> str:
+    """Why a save was refused, and how to confirm replacing what is there."""
+    return (
+        f"Not saved: {clean(display_path(occupied.path))} holds a game this one does not go "
+        f"on from ({describe_save(occupied.save)}); type 'save {occupied.slot}{REPLACE}' to "
+        "replace it, or save under another name."
+    )
 
 
 def _default_slot(story: Story, saving: Saving, game: Game) -> str:
@@ -267,7 +335,9 @@ def _default_slot(story: Story, saving: Saving, game: Game) -> str:
     )
 
 
-def _load(story: Story, saving: Saving, name: str, out: TextIO, width: int) -> Game | None:
+def _load(
+    story: Story, saving: Saving, name: str, out: TextIO, width: int, prose: bool
+) -> Game | None:
     if not name:
         out.write("Load which slot? Type 'load NAME'; 'saves' lists them.\n")
         return None
@@ -277,16 +347,16 @@ def _load(story: Story, saving: Saving, name: str, out: TextIO, width: int) -> G
         out.write(f"Not loaded: {clean(str(err))}\n")
         return None
     out.write(f"Loaded {clean(display_path(loaded.path))}.\n")
-    _tell_loaded(loaded, out, width)
+    _tell_loaded(loaded, out, width, prose)
     return loaded.game
 
 
-def _tell_loaded(loaded: Loaded, out: TextIO, width: int) -> None:
+def _tell_loaded(loaded: Loaded, out: TextIO, width: int, prose: bool) -> None:
     """What changed in the story since the save (if anything), then what led here."""
     if loaded.change is not None:
         out.write("\n".join(wrap(loaded.change, width)) + "\n")
     if loaded.recap is not None:
-        out.write(render_recap(loaded.recap, width))
+        out.write(render_recap(loaded.recap, width, prose=prose))
 
 
 def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> Game:
@@ -297,7 +367,7 @@ def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> Game:
         err.write(f"Not saved: {clean(str(problem))}\n")
         return game
     if autosaved.kept is not None:
-        err.write(kept_line(saving.autosave, autosaved.kept) + "\n")
+        err.write(kept_line(autosaved.slot, autosaved.kept) + "\n")
     return autosaved.game
 
 
@@ -312,6 +382,6 @@ def _save_progress(story: Story, saving: Saving | None, game: Game, err: TextIO)
         err.flush()
         return
     if autosaved.kept is not None:
-        err.write(kept_line(saving.autosave, autosaved.kept) + "\n")
+        err.write(kept_line(autosaved.slot, autosaved.kept) + "\n")
     err.write(progress_line(autosaved.path) + "\n")
     err.flush()

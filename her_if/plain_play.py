@@ -5,8 +5,12 @@ prompt. For screen readers, dumb terminals and anyone who wants no colour or cur
 Nothing here writes an escape sequence: text is wrapped by `her_if.plain` and lines are read
 with the file's own `readline` (Python's `input` could bring GNU readline in, which may not
 keep to that). Play itself is `her_if.piped.play_lines`, the one line-at-a-time loop, given a
-prompt before each line. Ctrl-D and Ctrl-C end the input there, which saves the game and says
-where, as when a pipe ends.
+prompt before each line. Ctrl-D and Ctrl-C at the prompt quit, which saves the game and says
+where, as `quit` does.
+
+What it writes is read aloud as often as it is read, so scene text comes without its emphasis
+asterisks (`her_if.plain.as_prose`), and a line too long for the terminal is broken at a space
+(`her_if.plain.terminal_lines`), never where the edge happens to fall.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ from contextlib import contextmanager, suppress
 from typing import TextIO, cast
 
 from her_if.model import Story
-from her_if.piped import HELP as TYPED_HELP
 from her_if.piped import play_lines
 from her_if.plain import (
     CONTINUE,
     HELP,
+    LOAD,
     NEW,
     QUIT,
     Transcript,
     describe_save,
+    paths_of,
     render_title,
+    terminal_lines,
     title_options,
 )
 from her_if.reload import Reloading
@@ -35,6 +41,15 @@ from her_if.saves import Entry, SaveError, list_saves
 from her_if.session import Loaded, Saving, load_game, resume_slot
 
 PROMPT = "> "
+TITLE_HELP = {
+    CONTINUE: "go on with the newest save",
+    NEW: "start a new game",
+    LOAD: "choose a saved game to go on with",
+    HELP: "this list",
+    QUIT: "leave (so do Ctrl-D and Ctrl-C)",
+}
+"""What each title option does, as `help` at the title says (in the game, `help` lists the
+game's own commands)."""
 _CAN_HOLD_BACK = hasattr(signal, "pthread_sigmask")
 
 
@@ -72,8 +87,11 @@ def _play(
     reloading: Reloading | None,
     transcript: Transcript | None,
 ) -> int:
-    lines = _prompted(stdin, out)  # the prompt is not part of the record
-    if transcript is not None and transcript.out not in (out, err):
+    apart = transcript is not None and transcript.out not in (out, err)
+    keep = paths_of(story, saving.folder)
+    out, err = terminal_lines(out, width, keep), terminal_lines(err, width, keep)
+    lines = _Prompted(stdin, out)  # the prompt is not part of the record
+    if transcript is not None and apart:
         out, err = _tee(out, transcript.out), _tee(err, transcript.out)
     resumed: Loaded | None = None
     if not new:
@@ -90,7 +108,16 @@ def _play(
                 return 0
             resumed = opened if isinstance(opened, Loaded) else None
     return play_lines(
-        story, lines, out, width, saving=saving, resumed=resumed, reloading=reloading, err=err
+        story,
+        lines,
+        out,
+        width,
+        saving=saving,
+        resumed=resumed,
+        reloading=reloading,
+        err=err,
+        prose=True,
+        ended=lines.ended,
     )
 
 
@@ -103,7 +130,7 @@ def _title(
     transcript: Transcript | None,
 ) -> Loaded | str:
     """The title screen: a save to go on with, or NEW, or QUIT."""
-    out.write(render_title(story, width) + "\n")
+    out.write(render_title(story, width, prose=True) + "\n")
     while True:
         listing = list_saves(saving.folder, story)
         options = title_options(listing)
@@ -113,7 +140,7 @@ def _title(
             return QUIT
         label = dict(options)[picked]
         if picked == HELP:
-            out.write(TYPED_HELP + "\n")
+            out.write(_title_help(options))
             continue
         if picked == NEW:
             _record(transcript, label)
@@ -169,18 +196,44 @@ def _record(transcript: Transcript | None, label: str) -> None:
         transcript.chosen(label)
 
 
-def _prompted(stdin: TextIO, out: TextIO) -> Iterator[str]:
-    """Lines typed at a prompt, until Ctrl-D (the end of input) or Ctrl-C."""
-    while True:
-        line = _read_line(stdin, out)
-        if not line:
-            out.write("\n")
-            return
-        yield line
+def _title_help(options: list[tuple[str, str]]) -> str:
+    """The title's own options, as they can be typed: a number or the first word."""
+    rows = [f"  {key:<9} {TITLE_HELP[key]}" for key, _label in options if key in TITLE_HELP]
+    return (
+        "Type an option's number or its first word:\n"
+        + "".join(row + "\n" for row in rows)
+        + "In the game, type 'help' for its commands.\n\n"
+    )
 
 
-def _read_line(stdin: TextIO, out: TextIO) -> str:
-    """A line typed at the prompt; "" at the end of input or on Ctrl-C.
+class _Prompted:
+    """Lines typed at a prompt, until Ctrl-D (the end of input) or Ctrl-C; `ended` then says
+    which, and that it quits the game."""
+
+    def __init__(self, stdin: TextIO, out: TextIO) -> None:
+        self.stdin = stdin
+        self.out = out
+        self.interrupted: bool | None = None  # None until the input ends
+
+    def __iter__(self) -> _Prompted:
+        return self
+
+    def __next__(self) -> str:
+        if self.interrupted is None:
+            line, interrupted = _read_line(self.stdin, self.out)
+            if line:
+                return line
+            self.interrupted = interrupted
+            self.out.write("\n")
+        raise StopIteration
+
+    def ended(self) -> str:
+        return "Quit (Ctrl-C)." if self.interrupted else "Quit (Ctrl-D, the end of input)."
+
+
+def _read_line(stdin: TextIO, out: TextIO) -> tuple[str, bool]:
+    """A line typed at the prompt, and whether Ctrl-C was pressed instead ("" at the end of
+    input or on Ctrl-C).
 
     Ctrl-C is heard only here, while the game waits (`_interrupts` holds SIGINT back the rest
     of the time), so it always ends the input at a prompt, where the game is saved, and never
@@ -192,12 +245,12 @@ def _read_line(stdin: TextIO, out: TextIO) -> str:
             _hear_interrupts(True)
             out.write(PROMPT)
             out.flush()
-            return stdin.readline()
+            return stdin.readline(), False
         finally:
             _hear_interrupts(False)
     except KeyboardInterrupt:
         _hear_interrupts(False)
-        return ""
+        return "", True
 
 
 def _hear_interrupts(hear: bool) -> None:

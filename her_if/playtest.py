@@ -15,7 +15,7 @@ from pathlib import Path
 from her_if.check import state_usage
 from her_if.explore import LIST_LIMIT, Exploration, Finding
 from her_if.explore import Path as Witness
-from her_if.model import Story
+from her_if.model import CONTINUE, Story
 from her_if.randomplay import RandomReport
 from her_if.script import load_script, run_script
 
@@ -138,16 +138,15 @@ def _json(findings: Iterable[Finding]) -> list[dict[str, object]]:
 
 def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
     scenes = len(story.scenes)
-    choices = sum(len(s.choices) + (s.next is not None) for s in story.scenes.values())
+    choices, pauses = _choices_and_pauses(story)
+    taken, passed = _taken_and_passed(report)
     yield (
         f"{story.full_title}: {report.playthroughs:,} random playthroughs (seed {report.seed}), "
         f"{report.choices:,} choices made"
     )
     yield f"scenes seen: {len(report.scenes_seen)}/{scenes} ({_percent(len(report.scenes_seen), scenes)})"
-    yield (
-        f"choices taken: {len(report.choices_taken)}/{choices} "
-        f"({_percent(len(report.choices_taken), choices)})"
-    )
+    yield f"choices taken: {taken}/{choices} ({_percent(taken, choices)})"
+    yield f"pauses passed: {passed}/{pauses} ({_percent(passed, pauses)})"
     unseen = [sid for sid in story.scenes if sid not in report.scenes_seen]
     if unseen:
         yield f"  never seen: {', '.join(unseen[:LIST_LIMIT])}" + (
@@ -171,14 +170,19 @@ def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
 
 
 def random_json(story: Story, report: RandomReport) -> dict[str, object]:
+    choices, pauses = _choices_and_pauses(story)
+    taken, passed = _taken_and_passed(report)
     return {
         "playthroughs": report.playthroughs,
         "seed": report.seed,
-        "choices": report.choices,
+        "choices_made": report.choices,
         "scenes": len(story.scenes),
         "scenes_seen": sorted(report.scenes_seen),
         "scenes_never_seen": [s for s in story.scenes if s not in report.scenes_seen],
-        "choices_taken": len(report.choices_taken),
+        "choices": choices,
+        "choices_taken": taken,
+        "pauses": pauses,
+        "pauses_passed": passed,
         "endings": report.endings,
         "failures": [
             {
@@ -216,6 +220,22 @@ def walkthrough_json(results: list[WalkthroughResult]) -> list[dict[str, object]
         }
         for r in results
     ]
+
+
+def _choices_and_pauses(story: Story) -> tuple[int, int]:
+    """The story's choices and pauses, counted as `check` counts them (`check.summarize`), so
+    that every report's "choices" is the same number."""
+    summary_scenes = story.scenes.values()
+    return (
+        sum(len(s.choices) for s in summary_scenes),
+        sum(1 for s in summary_scenes if s.next is not None),
+    )
+
+
+def _taken_and_passed(report: RandomReport) -> tuple[int, int]:
+    """Distinct choices taken and pauses passed: a pause is recorded as its `continue`."""
+    passed = sum(1 for _, choice in report.choices_taken if choice == CONTINUE)
+    return len(report.choices_taken) - passed, passed
 
 
 def _percent(part: int, whole: int) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from her_if.engine import GameState, available, start, take, view
 from her_if.model import CONTINUE, Story
@@ -154,6 +155,14 @@ def resume(story: Story, saved: GameState, *, same_story: bool) -> Resumed:
         result.state,
         f"{changed}; you continue where you were, with the state your choices give now.",
     )
+
+
+def steps(story: Story, history: Sequence[str]) -> Iterator[tuple[GameState, str]]:
+    """Each step of `history` that applies, as the state it was taken in and the choice taken:
+    the game told again from the start (a front end's history of a resumed game). One at a
+    time, as `_trail` gives them, so a caller that keeps only what it shows stays small."""
+    for (before, _after), choice in zip(pairwise(_trail(story, history)), history, strict=False):
+        yield before, choice
 
 
 def _trail(story: Story, history: Sequence[str]) -> Iterator[GameState]:

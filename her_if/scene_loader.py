@@ -14,7 +14,7 @@ from typing import cast
 import yaml
 
 from her_if.conditions import ConditionError, one_of, parse_condition
-from her_if.diagnostics import a, did_you_mean
+from her_if.diagnostics import Diagnostic, a, did_you_mean
 from her_if.expr import Expr, compile_expr
 from her_if.model import (
     CONTINUE,
@@ -46,6 +46,8 @@ SCENE_REQUIRED = ("title", "text")
 SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending")
 CHOICE_REQUIRED = ("text", "to")
 CHOICE_OPTIONAL = ("id", "if", "set", "add", "once")
+FOLLOW_UPS = 1_000
+"""Errors that only follow from another, kept at most per builder (see `follow_up`)."""
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,12 @@ class SceneBuilder:
     variables: Mapping[str, Variable]
     scene_ids: Set[str]
     beats: Mapping[str, Beat]
-    unread_acts: Set[str] = frozenset()
-    """Acts whose file could not be read: references into them are not reported again."""
+    broken_acts: Mapping[str, Position] = field(default_factory=dict)
+    """Acts whose scenes could not be read, with the place of the error that says why: an
+    unknown scene in one of them only follows from that error, and is reported so."""
     endings: dict[str, Position] = field(default_factory=dict)
+    follow_ups: int = 0
+    """Errors reported so far that only follow from another (see `follow_up`)."""
     parsed: dict[tuple[str, str], Parsed | ConditionError] = field(default_factory=dict)
     """Each condition text met so far in each act, parsed and compiled once: a story repeats
     its conditions, and the answer depends only on the text, the act and what is declared."""
@@ -78,9 +83,26 @@ class SceneBuilder:
     ) -> str | None:
         """`scene` (within `act`) or `act.scene` to a scene id; report unknown ones."""
         sid = self.lookup_scene(name, act)
-        if sid is None and name.partition(".")[0] not in self.unread_acts:
-            src.error(node, f"{lead} unknown scene '{name}'" + self.scene_hint(name, act))
+        if sid is None:
+            cause = self.broken_cause(name, act)
+            if cause is not None:
+                self.follow_up(src, src.pos(node), f"{lead} unknown scene '{name}'", cause)
+            else:
+                src.error(node, f"{lead} unknown scene '{name}'" + self.scene_hint(name, act))
         return sid
+
+    def follow_up(self, src: Source, pos: Position, message: str, cause: Position) -> None:
+        """Report an error that only follows from the one at `cause` (`Diagnostic.follows`);
+        at most `FOLLOW_UPS`, since `StoryError` leaves them out once their cause is shown and
+        a file naming a broken act a million times must not fill the memory with them."""
+        if self.follow_ups < FOLLOW_UPS:
+            self.follow_ups += 1
+            src.errors.append(Diagnostic(pos, message, follows=cause))
+
+    def broken_cause(self, name: str, act: str | None) -> Position | None:
+        """Where the error is that lost the act of scene `name` its scenes, if it did."""
+        owner = name.partition(".")[0] if "." in name else act
+        return self.broken_acts.get(owner) if owner is not None else None
 
     def lookup_scene(self, name: str, act: str | None) -> str | None:
         if "." not in name and act is not None:
@@ -273,16 +295,28 @@ class SceneBuilder:
             return None
         parsed = self.parsed.get((source, act))
         if parsed is None:
+            causes: list[Position] = []
+
+            def resolve(name: str) -> str | None:
+                sid = self.lookup_scene(name, act)
+                cause = self.broken_cause(name, act) if sid is None else None
+                if cause is not None:
+                    causes.append(cause)
+                return sid
+
             try:
-                tree = parse_condition(
-                    source, self.variables, lambda name: self.lookup_scene(name, act)
-                )
+                tree = parse_condition(source, self.variables, resolve)
                 parsed = (tree, cast(Callable[[Vars, Visits], bool], compile_expr(tree)))
             except ConditionError as err:
+                err.follows = causes[0] if causes else None  # visited() fails at once
                 parsed = err
             self.parsed[source, act] = parsed
         if isinstance(parsed, ConditionError):
-            src.error_at(src.pos_in(node, parsed.offset), parsed.message)
+            pos = src.pos_in(node, parsed.offset)
+            if parsed.follows is not None:
+                self.follow_up(src, pos, parsed.message, parsed.follows)
+            else:
+                src.error_at(pos, parsed.message)
             return None
         tree, test = parsed
         return Condition(source, tree, src.pos(node), test)
@@ -290,9 +324,8 @@ class SceneBuilder:
     def read_effects(self, src: Source, fields: Fields, what: str) -> tuple[Effect, ...]:
         effects: list[Effect] = []
         if "set" in fields:
-            for name, (key, value_node) in (
-                src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
-            ).items():
+            entries = src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
+            for name, (key, value_node) in _unsplit(src, fields["set"][1], "set", entries).items():
                 var = self.effect_target(src, key, name)
                 value = src.value(value_node, f"set {name}") if var else None
                 if (
@@ -302,9 +335,8 @@ class SceneBuilder:
                 ):
                     effects.append(SetEffect(name, cast(Value, value)))
         if "add" in fields:
-            for name, (key, value_node) in (
-                src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}
-            ).items():
+            entries = src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}
+            for name, (key, value_node) in _unsplit(src, fields["add"][1], "add", entries).items():
                 var = self.effect_target(src, key, name)
                 if var is None:
                     continue
@@ -353,6 +385,47 @@ class SceneBuilder:
             )
             return False
         return True
+
+
+def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
+    """The entries of a `{...}` mapping, less those YAML split off at a comma inside a value.
+
+    In `{n: random(1, 3)}` the comma ends an entry, so YAML reads `n: random(1` and a key `3)`
+    with no value; reporting `unknown state '3)'` would point at the wrong thing. A value with
+    an unclosed `(` and the keys after it, up to the one that closes it, are one mistake: say
+    what YAML did, and that quoting the value keeps it whole.
+    """
+    if not (isinstance(node, yaml.MappingNode) and node.flow_style):
+        return entries
+    items = list(entries.items())
+    kept: Fields = {}
+    index = 0
+    while index < len(items):
+        name, (key_node, value_node) = items[index]
+        text = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
+        depth = text.count("(") - text.count(")") if isinstance(text, str) else 0
+        parts, last = [text], index
+        while depth > 0 and last + 1 < len(items):
+            last += 1
+            later, (_, later_value) = items[last]
+            tail = later_value.value if isinstance(later_value, yaml.ScalarNode) else ""
+            piece = f"{later}: {tail}" if tail else later
+            parts.append(piece)
+            depth += piece.count("(") - piece.count(")")
+        if last == index:
+            kept[name] = (key_node, value_node)
+            index += 1
+            continue
+        whole = short(", ".join(parts))
+        src.error(
+            value_node,
+            f"YAML split {{{name}: {whole}}} at the comma: in a {{...}} mapping a comma ends "
+            f"an entry, so it read '{short(text)}' as the value of {name} and "
+            f"'{short(items[index + 1][0])}' as another key; quote the value to keep it whole: "
+            f'{key}: {{{name}: "{whole}"}}',
+        )
+        index = last + 1
+    return kept
 
 
 def _kind(var: Variable) -> str:

@@ -167,14 +167,19 @@ Listener = Callable[[View, str | None], None]
 
 
 def run_script(story: Story, script: Script, listener: Listener | None = None) -> Outcome:
-    """Play the script's choices from its origin; pauses pass by themselves."""
+    """Play the script's choices from its origin; pauses pass by themselves.
+
+    Once the choices have run out, a pause that `expect: scene` names is where the script
+    stops: a pause is a scene the player reads (and can save in), so a tester may pin it.
+    """
     origin = script.origin
     state = start(story, origin.scene, origin.state) if origin else start(story)
     failures: list[str] = []
     steps = list(script.steps)
     while True:
         shown = view(story, state)
-        if shown.pause:
+        stops_here = not steps and state.scene == script.expect.scene
+        if shown.pause and not stops_here:
             _tell(listener, shown, shown.choices[0].text)
             state = choose(story, state, CONTINUE)
             continue
@@ -222,7 +227,10 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
         )
         failures.append(f"{where} ending '{expect.ending}', got {got}")
     if expect.scene is not None and state.scene != expect.scene:
-        failures.append(f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'")
+        failures.append(
+            f"{where} to stop at scene '{expect.scene}', stopped at '{state.scene}'"
+            + _pause_hint(story, expect.scene, state)
+        )
     for name, value in expect.state.items():
         if state.vars[name] != value:
             failures.append(
@@ -232,3 +240,13 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
         if scene not in state.visits:
             failures.append(f"{where} a visit to '{scene}', which never happened")
     return failures
+
+
+def _pause_hint(story: Story, scene: str, state: GameState) -> str:
+    """Why a walkthrough went past the pause it expected: it still had choices there."""
+    if story.scenes[scene].next is None or scene not in state.visits:
+        return ""
+    return (
+        f" ('{scene}' is a pause, passed on the way; a walkthrough stops at a pause only when "
+        "its choices run out there: end them with the choice that leads to it)"
+    )

@@ -2,6 +2,30 @@
 
 Piped and interactive play save, load and count play time the same way; this is that shared
 part, so neither front end reaches into the other and both stay about input and output.
+
+Where a game saves, in every front end: a game goes on saving where it lives. A new game
+lives in the autosave slot (`autosave`, or `--slot NAME`); a game loaded from a slot lives in
+that slot. Its autosaves write where it lives, which is the slot the bar names and "Progress
+saved to" prints, so loading never leaves the loaded slot behind. Saving under a name writes
+a copy there, a checkpoint that stays as it is while the game goes on where it lives; a
+`save` with no name goes to the slot last saved to by name, else to where the game lives
+(a new `save-N` for a game in `autosave`, which the next choice would overwrite anyway).
+
+A slot holds "this game", which the game may write over without asking, when
+
+- the game goes on from it: the game's history begins with the saved one (the same game
+  further on, or at the same point), so replacing it loses nothing; or
+- it is the game's own slot and holds what this game last read from it or wrote to it: the
+  player has taken choices back since (undo, or a reload that cut the history short), and
+  a choice taken back is theirs to take back.
+
+Anything else in a slot is another game. The autosave never writes over one: the game in the
+slot is kept in `slot-1` first (the rotation of BACKUPS, which drops a game only after three
+newer ones). Saving under a name that holds another game writes nothing unless the player
+confirms replacing it (`save_over`). The rule is the history's, not an id's: two saves of one
+game at different points (an earlier save and the game since) are different games here, since
+replacing one with the other would lose the choices in between. Nothing is added to the save
+format for it, so every save, old or new, is judged the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +44,7 @@ from her_if.replay import Recap, Stop, recap, resume
 from her_if.sanitize import clean
 from her_if.saves import (
     AUTOSAVE,
+    Save,
     SaveError,
     copy_save,
     fingerprint,
@@ -48,16 +73,20 @@ class Saving:
 
 @dataclass(frozen=True)
 class Game:
-    """`created` is when the playthrough began (a save keeps it); `slot` the slot it was last
-    loaded from or saved to by name, which is what saving offers by default."""
+    """`created` is when the playthrough began (a save keeps it)."""
 
     state: GameState
     created: datetime
     play_time: float = 0.0
     slot: str | None = None
-    autosaved: bool = False
-    """Whether this game has written its autosave slot yet: until it has, what the slot holds
-    may be another game, which its first autosave keeps as a backup rather than replace."""
+    """Where the game lives: the slot its autosaves write (see the module's docstring). None
+    for a new game of a Saving's autosave slot, until it first autosaves."""
+    on_disk: tuple[str, ...] | None = None
+    """The history this game last read from or wrote to its slot; None until it has. While the
+    slot still holds that, it is the game's own to replace, even by a history that does not go
+    on from it (after an undo)."""
+    named: str | None = None
+    """The slot this game was last saved to by name: what a `save` with no name offers."""
 
 
 @dataclass(frozen=True)
@@ -86,35 +115,99 @@ def played(game: Game, seconds: float) -> Game:
 
 
 def save_game(story: Story, folder: Path, slot: str, game: Game) -> Path:
-    """Write the game to `slot` now; SaveError (one line, for the player) if it cannot be."""
+    """Write the game to `slot` now, whatever the slot holds (a file that is not a save of
+    the story is still refused); SaveError (one line, for the player) if it cannot be.
+    Play saves through `autosave_game` and `save_to`, which keep other games."""
     save = snapshot(
         story, game.state, created=game.created, updated=_now(), play_time=game.play_time
     )
     return write_save(folder, slot, save)
 
 
+def lives_in(saving: Saving, game: Game) -> str:
+    """The slot the game's next autosave writes: the one to name to the player."""
+    return game.slot if game.slot is not None else saving.autosave
+
+
 @dataclass(frozen=True)
-class Autosaved:
-    """An autosave written: the game (now marked as autosaved), where it went, and where the
-    game the slot held before went, when that was another game (None when it was not)."""
+class Saved:
+    """A save written: the game to go on with, the slot and file written, and where the game
+    the slot held before went, when that was another game (None when it was not)."""
 
     game: Game
+    slot: str
     path: Path
     kept: Path | None = None
 
 
-def autosave_game(story: Story, saving: Saving, game: Game) -> Autosaved:
-    """Write the game to the autosave slot, never losing another game that was there.
+@dataclass(frozen=True)
+class Occupied:
+    """A save not written: `slot` holds `save`, another game, which the player has not
+    agreed to replace."""
 
-    A new game (or one loaded from another slot) would otherwise replace the game autosaved
-    before it, which may be hours of someone's play. So the first time a game autosaves, a
-    save in the slot that it does not simply go on from is kept in `autosave-1` first (one
-    there before moves to `autosave-2`, and so on up to BACKUPS). SaveError, with nothing
-    replaced, if that cannot be done.
+    slot: str
+    path: Path
+    save: Save
+
+
+def autosave_game(story: Story, saving: Saving, game: Game) -> Saved:
+    """Write the game where it lives, never losing another game that was there.
+
+    A new game would otherwise replace the game autosaved before it, which may be hours of
+    someone's play. So a save in the slot that is not this game (the module's docstring) is
+    kept in `slot-1` first (one there before moves to `slot-2`, and so on up to BACKUPS).
+    SaveError, with nothing replaced, if that cannot be done.
     """
-    kept = None if game.autosaved else _keep_other_game(story, saving.folder, saving.autosave, game)
-    path = save_game(story, saving.folder, saving.autosave, game)
-    return Autosaved(replace(game, autosaved=True), path, kept)
+    slot = lives_in(saving, game)
+    kept = _keep_other_game(story, saving.folder, slot, game)
+    path = save_game(story, saving.folder, slot, game)
+    return Saved(_moved(game, slot), slot, path, kept)
+
+
+def save_to(story: Story, saving: Saving, game: Game, slot: str) -> Saved | Occupied:
+    """Save the game in `slot` as the player asked, by name or by taking the slot offered;
+    Occupied, with nothing written, when the slot holds another game (`save_over` replaces
+    it once the player has said yes). SaveError (one line) if the save cannot be written."""
+    if slot != lives_in(saving, game):
+        path = slot_path(saving.folder, slot)
+        there = _saved_in(path, story)
+        if there is not None and not _is_this_game(game, slot, there.history):
+            return Occupied(slot, path, there)
+    return save_over(story, saving, game, slot)
+
+
+def save_over(story: Story, saving: Saving, game: Game, slot: str) -> Saved:
+    """Save the game in `slot`, replacing what it holds: the player has confirmed that.
+
+    Where the game lives is written as an autosave is (another game found there is kept, not
+    dropped: the slot is this game's). Another slot gets a copy, and the game goes on living
+    where it was.
+    """
+    if slot == lives_in(saving, game):
+        saved = autosave_game(story, saving, game)
+        return replace(saved, game=replace(saved.game, named=slot))
+    path = save_game(story, saving.folder, slot, game)
+    return Saved(replace(game, named=slot), slot, path)
+
+
+def _moved(game: Game, slot: str) -> Game:
+    return replace(game, slot=slot, on_disk=game.state.history)
+
+
+def _is_this_game(game: Game, slot: str, saved: tuple[str, ...]) -> bool:
+    """Whether a save of `saved` in `slot` may be replaced by `game` without losing another
+    game: the rule in the module's docstring."""
+    history = game.state.history
+    return history[: len(saved)] == saved or (slot == game.slot and saved == game.on_disk)
+
+
+def _saved_in(path: Path, story: Story) -> Save | None:
+    """The save in `path`; None when there is none, or a file writing will refuse to replace
+    (and say so)."""
+    try:
+        return read_save(path, story)
+    except SaveError:
+        return None
 
 
 def backup_slots(slot: str) -> tuple[str, ...]:
@@ -123,19 +216,16 @@ def backup_slots(slot: str) -> tuple[str, ...]:
 
 
 def _keep_other_game(story: Story, folder: Path, slot: str, game: Game) -> Path | None:
-    """Copy the save in `slot` to its first backup, shifting older backups down, unless
-    `game` goes on from it (its history begins with the saved one) and so loses nothing.
+    """Copy the save in `slot` to its first backup, shifting older backups down, unless it
+    is this game (`_is_this_game`) and so loses nothing.
 
     A backup slot holding anything but a save of this story is stepped over and left alone.
     The shift stops at the first backup that is free or holds the same game as the one before
     it (left so by a shift that was cut short), so that no backup is dropped needlessly; each
     copy is whole before the next begins, so a crash midway leaves a game twice, never none.
     """
-    try:
-        there = read_save(slot_path(folder, slot), story)
-    except SaveError:  # nothing there; or a file that saving will refuse to replace, and say so
-        return None
-    if game.state.history[: len(there.history)] == there.history:
+    there = _saved_in(slot_path(folder, slot), story)
+    if there is None or _is_this_game(game, slot, there.history):
         return None
     chain: list[str] = []
     before = there
@@ -168,7 +258,9 @@ def load_game(story: Story, folder: Path, slot: str) -> Loaded:
     path = slot_path(folder, slot)
     save = read_save(path, story)
     resumed = resume(story, save.state, same_story=save.fingerprint == fingerprint(story))
-    game = Game(resumed.state, save.created, save.play_time, slot)
+    # a history that no longer applies in full is not this game's to drop at its next save
+    on_disk = save.history if resumed.stop is None else None
+    game = Game(resumed.state, save.created, save.play_time, slot, on_disk)
     change = resumed.change
     packs = pack_changes(save.packs, packs_of(story))
     if packs:
@@ -192,8 +284,11 @@ def save_state(story: Story, folder: Path, slot: str, state: GameState) -> Path:
 
 
 def suggest_slot(game: Game, taken: Collection[str]) -> str:
-    """The slot a save goes to unless the player names one: the game's own slot, else a new
-    numbered one (never the autosave, which is overwritten at the next choice)."""
+    """The slot a save goes to unless the player names one: the one last saved to by name,
+    else where the game lives, else a new numbered one (never the autosave, which is
+    overwritten at the next choice)."""
+    if game.named is not None:
+        return game.named
     if game.slot is not None and game.slot != AUTOSAVE:
         return game.slot
     return next(f"save-{n}" for n in range(1, len(taken) + 2) if f"save-{n}" not in taken)

@@ -255,6 +255,7 @@ _REPORT: dict[str, type] = {
     "acts": int,
     "scenes": int,
     "choices": int,
+    "pauses": int,
     "endings": int,
     "words": int,
     "variables": int,

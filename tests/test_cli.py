@@ -6,6 +6,7 @@ one, which is quicker and reports the same exit codes.
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -133,7 +134,7 @@ def test_piped_input_plays_numbers_and_ids() -> None:
 
 def test_piped_input_explains_a_bad_line_and_quits_on_q() -> None:
     result = her_if("play", stdin="7\nq\n")
-    assert result.returncode == 0
+    assert result.returncode == 1  # a refused line fails a piped run (tests/test_piped.py)
     assert "'7' is not a choice here: type a number from 1 to 3 or a choice id." in result.stdout
     assert result.stdout.rstrip().endswith("Goodbye.")
 
@@ -188,9 +189,87 @@ def test_no_arguments_means_play_and_help_lists_commands() -> None:
 
 
 def test_unknown_option_is_a_usage_error() -> None:
-    result = her_if("play", "--nope")
+    result = her_if("play", "--bogus")
     assert result.returncode == 2
-    assert "unrecognized arguments: --nope" in result.stderr
+    assert result.stderr.startswith("usage: her-if play [-h]")
+    assert result.stderr.endswith(
+        "her-if play: error: unrecognized option '--bogus'\n"
+        "  'her-if play --help' lists its options\n"
+    )
+
+
+def usage_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The lines of the usage error `her-if ARGS` gives; each must fit 80 columns."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert max(len(line) for line in lines) <= 80, lines
+    return lines
+
+
+def test_a_mistyped_command_is_suggested_and_the_commands_listed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = usage_error(["plya"], capsys)
+    assert lines[0].startswith("usage: her-if [-h]")
+    assert lines[1:] == [
+        "her-if: error: no command 'plya' (did you mean 'play'?)",
+        "  the commands are play, check, playtest, graph, saves and new-scene;",
+        "  'her-if --help' says what each one does",
+    ]
+    assert usage_error(["chek", "--json"], capsys)[1] == (
+        "her-if: error: no command 'chek' (did you mean 'check'?)"
+    )
+    assert usage_error(["--new", "xyzzy"], capsys)[1] == "her-if: error: no command 'xyzzy'"
+
+
+def test_an_unknown_option_is_reported_for_its_command_with_the_nearest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = usage_error(["play", "--nopace"], capsys)
+    assert lines[0].startswith("usage: her-if play [-h] [--story DIR]")
+    assert (
+        lines[-1]
+        == "her-if play: error: unrecognized option '--nopace' (did you mean '--no-pace'?)"
+    )
+    assert usage_error(["--nopace"], capsys)[-1] == lines[-1]  # play, the default command
+    assert usage_error(["graph", "--formt=dot"], capsys)[-1].endswith("(did you mean '--format'?)")
+    assert usage_error(["--json"], capsys)[-2:] == [
+        "her-if play: error: unrecognized option '--json'",
+        "  --json is an option of saves, check and playtest, not of play",
+    ]
+    assert usage_error(["check", "extra"], capsys)[-2:] == [
+        "her-if check: error: unexpected argument 'extra'",
+        "  'her-if check --help' lists what it takes",
+    ]
+
+
+def test_every_option_and_command_has_help() -> None:
+    """Walks the whole parser: an option without help is one `--help` says nothing about."""
+    from her_if.cli import _parser
+
+    top = _parser()
+    commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
+    parsers = {"her-if": top, **{f"her-if {n}": p for n, p in commands.choices.items()}}
+    assert len(parsers) == 7
+    missing = [
+        f"{name} {action.option_strings or action.dest}"
+        for name, parser in parsers.items()
+        for action in [*parser._actions, *_command_choices(parser)]
+        if not action.help or action.help == argparse.SUPPRESS
+    ]
+    assert missing == []
+
+
+def _command_choices(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    """The line `--help` gives each command."""
+    return [
+        choice
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for choice in action._choices_actions
+    ]
 
 
 def test_the_installed_console_script_is_the_same_command() -> None:
@@ -261,13 +340,13 @@ def test_the_saves_command_lists_slots_as_text_and_json(
 ) -> None:
     root = write_story()
     assert main(["saves", "--story", str(root)]) == 0
-    assert capsys.readouterr().out == f"No saves in {saves_dir} yet.\n"
+    assert capsys.readouterr().out == f"No saves in {saves_dir}/ yet.\n"
     story = load_story(root)
     save_game(story, saves_dir, "mine", Game(choose(story, start(story), "wait"), WHEN, 3700))
     (saves_dir / "broken.json").write_text("[")
     assert main(["saves", "--story", str(root)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"Saves in {saves_dir}, newest first:"
+    assert lines[0] == f"Saves in {saves_dir}/, newest first:"
     assert lines[1].startswith("  mine  Act I: One · The hall · ")
     assert lines[1].endswith(" · played 1 h 01 min")
     assert lines[2] == (
@@ -383,3 +462,113 @@ def test_watch_is_for_playing_not_for_scripts(capsys: pytest.CaptureFixture[str]
     script = WALKTHROUGHS / "film.yaml"
     assert main(["play", "--script", str(script), "--watch"]) == 2
     assert capsys.readouterr().err == "her-if: --watch is for playing, not for --script\n"
+
+
+def test_the_saves_listing_names_its_folder_as_a_path(
+    write_story: WriteStory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`saves` alone reads as a word ("Saves in saves"): the folder is shown as a path."""
+    root = write_story()
+    monkeypatch.chdir(tmp_path)
+    assert main(["saves", "--story", str(root), "--saves", "saves"]) == 0
+    assert capsys.readouterr().out == "No saves in saves/ yet.\n"
+    story = load_story(root)
+    save_game(story, tmp_path / "saves", "mine", Game(start(story), WHEN))
+    assert main(["saves", "--story", str(root), "--saves", "saves"]) == 0
+    assert capsys.readouterr().out.startswith("Saves in saves/, newest first:\n  mine  ")
+
+
+def refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What `her-if ARGS` says as it refuses to start (exit 2); every line fits 80 columns,
+    and the game never began."""
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and max(len(line) for line in err.splitlines()) <= 80
+    return " ".join(err.split())
+
+
+def test_a_saves_folder_that_cannot_hold_saves_is_refused_before_play(
+    write_story: WriteStory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Said as it is, with the fix, before the first choice, not as every save then fails
+    with "the folder or file went missing"."""
+    story = ["--story", str(write_story())]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    assert refused(["play", *story, "--saves", str(a_file)], capsys) == (
+        f"her-if: --saves {a_file}: that is a file, not a folder; name a folder (it is made "
+        "at the first save)"
+    )
+    assert refused(["saves", *story, "--saves", str(a_file)], capsys).startswith(
+        f"her-if: --saves {a_file}: that is a file, not a folder"
+    )
+    assert refused(["play", *story, "--saves", str(a_file / "saves")], capsys) == (
+        f"her-if: --saves {a_file / 'saves'}: to make it, {a_file} is a file, not a folder; "
+        "name another folder for the saves"
+    )
+    assert main(["play", *story, "--saves", str(tmp_path / "new" / "saves")]) == 0
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/proc/1") or os.access("/proc/1", os.W_OK),
+    reason="needs a folder no one may write in, as /proc/1 is on Linux",
+)
+def test_a_saves_folder_no_one_may_write_in_is_refused(
+    write_story: WriteStory, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("1\n"))
+    story = ["--story", str(write_story())]
+    assert refused(["play", *story, "--saves", "/proc/1"], capsys) == (
+        "her-if: --saves /proc/1: the folder is not writable by you; name a folder you can write in"
+    )
+    assert refused(["play", *story, "--saves", "/proc/1/saves"], capsys) == (
+        "her-if: --saves /proc/1/saves: to make it, /proc/1 is not writable by you; name a "
+        "folder you can write in"
+    )
+    assert main(["saves", *story, "--saves", "/proc/1"]) == 0  # listing it is fine
+
+
+ASCII_LOCALES = {
+    "PYTHONIOENCODING=ascii": {"PYTHONIOENCODING": "ascii"},
+    "LC_ALL=C": {"LC_ALL": "C"},
+}
+
+
+@pytest.mark.parametrize("setting", ASCII_LOCALES)
+def test_a_stream_that_cannot_carry_a_character_gets_ascii_stand_ins(
+    setting: str, write_story: WriteStory
+) -> None:
+    """`·` and `—` become `-` and `--`, anything else the stream lacks `?`: never an encoding
+    error, and never UTF-8 bytes for a reader expecting ASCII."""
+    root = write_story({"one.yaml": ACT.replace("A second paragraph.", "A pause — then ü.")})
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("LANG", "LC_ALL", "LC_CTYPE", "PYTHONIOENCODING", "PYTHONUTF8")
+    }
+    env.update(PYTHONPATH=str(ROOT), **ASCII_LOCALES[setting])
+
+    def run(*args: str, stdin: str = "") -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "her_if", *args, "--story", str(root)],
+            input=stdin.encode(),
+            capture_output=True,
+            env=env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.decode("ascii"), done.stderr.decode("ascii")
+
+    out, err = run("play", stdin="wait\nsave mine\nsaves\nquit\n")
+    assert "A pause -- then ?." in out and "Traceback" not in err
+    assert "  mine      Act I: One - The hall - " in out
+    out, _ = run("saves")
+    assert "  mine      Act I: One - The hall - " in out

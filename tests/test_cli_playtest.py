@@ -94,6 +94,53 @@ def test_walkthroughs_run_and_fail_by_exit_code(
     assert code == 2 and "no walkthrough files" in err
 
 
+def test_a_walkthrough_can_stop_at_a_pause_it_expects(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`expect: scene` naming a pause stops the script there once its choices run out, as a
+    player's save can; the pauses on the way still pass by themselves."""
+    (tmp_path / "cabin.yaml").write_text(
+        "from: {scene: upgrade.picnic-talk}\nchoices: [snow]\nexpect: {scene: upgrade.cabin}\n"
+    )
+    code, out, err = run(capsys, "play", "--script", tmp_path / "cabin.yaml")
+    assert code == 0, err
+    assert err.endswith("cabin.yaml: ok, 1 choices, stopped at upgrade.cabin\n")
+    code, out, _ = run(capsys, "playtest", "--walkthroughs", tmp_path)
+    assert code == 0 and "cabin.yaml: ok, 1 choices, stopped at upgrade.cabin" in out
+    # a pause the script passes with choices still to make: the message says why, and the fix
+    (tmp_path / "cabin.yaml").write_text(
+        "from: {scene: upgrade.picnic-talk}\n"
+        "choices: [snow, listened]\n"
+        "expect: {scene: upgrade.cabin}\n"
+    )
+    code, _, err = run(capsys, "play", "--script", tmp_path / "cabin.yaml")
+    assert code == 1
+    assert err.splitlines()[-1].endswith(
+        "expected to stop at scene 'upgrade.cabin', stopped at 'upgrade.stairs' "
+        "('upgrade.cabin' is a pause, passed on the way; a walkthrough stops at a pause only "
+        "when its choices run out there: end them with the choice that leads to it)"
+    )
+
+
+def test_check_and_random_playtest_count_choices_alike_and_pauses_apart(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    """One number of choices in every report, text and JSON; pauses are labelled apart."""
+    root = write_story()  # the hall's two choices, the room's pause, the end
+    _, out, _ = run(capsys, "check", "--story", root, "--json")
+    checked = json.loads(out)
+    assert (checked["choices"], checked["pauses"]) == (2, 1)
+    _, out, _ = run(capsys, "check", "--story", root)
+    assert ", 2 choices, " in out
+    _, out, _ = run(capsys, "playtest", "--story", root, "--random", "50")
+    assert "choices taken: 2/2 (100.0%)\npauses passed: 1/1 (100.0%)\n" in out
+    _, out, _ = run(capsys, "playtest", "--story", root, "--random", "50", "--json")
+    played = json.loads(out)["random"]
+    assert (played["choices"], played["choices_taken"]) == (2, 2)
+    assert (played["pauses"], played["pauses_passed"]) == (1, 1)
+    assert played["choices_made"] >= 50  # every game makes at least one decision
+
+
 def test_playtest_of_a_broken_story_exits_2(
     capsys: pytest.CaptureFixture[str], write_story: WriteStory
 ) -> None:

@@ -140,3 +140,55 @@ def test_habits_from_other_languages_get_a_hint(source: str, hint: str) -> None:
     with pytest.raises(ConditionError, match="cannot parse condition") as caught:
         parse(source)
     assert hint in str(caught.value)
+
+
+def with_room_key(name: str) -> str | None:
+    """`resolve`, in a story that also has the scene `one.room-key`."""
+    return "one.room-key" if name in ("room-key", "one.room-key") else resolve(name)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "offset"),
+    [
+        # a scene of the story written bare: Python reads room minus key, or one's attribute
+        (
+            "room-key == 2",
+            "'room-key' is a scene, not state: to ask whether the player has been there, "
+            'write visited("room-key")',
+            0,
+        ),
+        ("one.hall", """'one.hall' is a scene, not state: """, 0),
+        ("met and two.dinner", """write visited("two.dinner")""", 8),
+        # one that only looks like a scene id: said, with where a scene id goes
+        (
+            "paul-desk == 2",
+            "unknown state 'paul-desk': '-' and '.' are not part of state names, so it reads as "
+            'paul minus desk; a scene id goes inside visited("..."), as visited("paul-desk")',
+            0,
+        ),
+        ("not blind-date.paul-desk", 'as visited("blind-date.paul-desk")', 4),
+        # arithmetic on declared state stays arithmetic
+        ("trust-desk > 1", "unknown state 'desk'", 6),
+        ("trust.real > 1", "attribute access (`.`) is not allowed", 0),
+    ],
+)
+def test_a_scene_id_written_bare_is_said_to_go_inside_visited(
+    source: str, message: str, offset: int
+) -> None:
+    with pytest.raises(ConditionError) as caught:
+        parse_condition(source, VARIABLES, with_room_key)
+    assert message in caught.value.message
+    assert caught.value.offset == offset
+
+
+@pytest.mark.parametrize("source", ["trust-doubt > 1", "trust-1 > 0", 'visited("room-key")'])
+def test_arithmetic_on_state_is_not_taken_for_a_scene_id(source: str) -> None:
+    parse_condition(source, VARIABLES, with_room_key)
+
+
+def test_state_written_with_a_dash_for_an_underscore_is_named() -> None:
+    variables = {**VARIABLES, "paul_desk": Flag("paul_desk", False)}
+    with pytest.raises(ConditionError) as caught:
+        parse_condition("not paul-desk", variables, resolve)
+    assert caught.value.message == "unknown state 'paul-desk'; state names use '_': write paul_desk"
+    assert caught.value.offset == 4

@@ -393,3 +393,139 @@ def test_character_names_carry_no_bidi_or_c1_control_and_are_not_too_many(
     assert errors(write_story({"story.yaml": many})) == [
         "story.yaml:3:13: characters lists 201 names; list at most 200, the people who speak"
     ]
+
+
+TWO_ACTS = MANIFEST.replace(
+    "  - {id: one, title: One, file: one.yaml}\n",
+    "  - {id: one, title: One, file: one.yaml}\n  - {id: two, title: Two, file: two.yaml}\n",
+) + ("beat_sheet: plot.yaml\n")
+ACT_TWO = """\
+act: two
+scenes:
+  yard:
+    title: The yard
+    text: A yard.
+    choices:
+      - text: Back inside.
+        to: one.hall
+        if: visited("one.room")
+      - text: Stay.
+        to: yard
+        id: stay
+"""
+BEATS = """\
+beats:
+  - {id: arrival, act: one, summary: He arrives., sources: [a]}
+  - {id: leaving, act: one, summary: He leaves., sources: [a]}
+  - {id: outside, act: two, summary: He goes out., sources: [a]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("broken", "cause"),
+    [
+        (  # the act's entry in the manifest: the issue's case
+            {"story.yaml": TWO_ACTS.replace("file: one.yaml}", "file: [one.yaml]}")},
+            "story.yaml:5:33: act file must be a string, not a list",
+        ),
+        (
+            {"one.yaml": "act: one\nscenes: [hall]\n"},
+            "one.yaml:2:9: scenes must be a mapping, not a list",
+        ),
+        ({"one.yaml": "act: one\nscenes:\n  hall: [\n"}, "one.yaml:4:1: YAML syntax: "),
+        ({"one.yaml": "- a list\n"}, "one.yaml:1:1: an act file must be a mapping"),
+        ({"one.yaml": "act: one\n"}, "one.yaml:1:1: an act file is missing 'scenes'"),
+    ],
+)
+def test_an_act_that_cannot_be_read_is_the_one_error_shown(
+    write_story: WriteStory, broken: dict[str, str], cause: str
+) -> None:
+    """The start, a choice and a `visited()` of another act, and the beat sheet all name the
+    broken act's scenes; each of those errors only follows from its cause, and is left out."""
+    files = {"story.yaml": TWO_ACTS, "two.yaml": ACT_TWO, "plot.yaml": BEATS}
+    root = write_story({**files, **broken})
+    (root / "two.yaml").write_text(
+        ACT_TWO.replace("text: A yard.", "text: A yard.\n    beats: [outside]")
+    )
+    with pytest.raises(StoryError) as caught:
+        load_story(root)
+    [shown] = caught.value.diagnostics
+    assert f"{Path(shown.pos.path).name}:{shown.pos.line}:{shown.pos.column}: {shown.message}".startswith(
+        cause
+    )
+    following = {d.message for d in caught.value.following}
+    assert all(d.follows == shown.pos for d in caught.value.following)
+    assert "start names unknown scene 'one.hall'" in following
+    assert "beat 'arrival' is staged by no scene; add it to a scene's beats" in following
+    assert "choice 1 of scene 'yard' goes to unknown scene 'one.hall'" in following
+    assert "visited() names unknown scene 'one.room'" in following
+
+
+def test_an_error_in_a_readable_act_is_still_reported_beside_a_broken_one(
+    write_story: WriteStory,
+) -> None:
+    """Only what refers into the broken act follows from it: a typo elsewhere is its own."""
+    root = write_story(
+        {
+            "story.yaml": TWO_ACTS.replace("file: one.yaml}", "file: [one.yaml]}"),
+            "two.yaml": ACT_TWO.replace("to: yard", "to: yrad"),
+            "plot.yaml": BEATS,
+        }
+    )
+    assert errors(root) == [
+        "story.yaml:5:33: act file must be a string, not a list",
+        "two.yaml:11:13: choice 'stay' goes to unknown scene 'yrad' (did you mean 'yard'?)",
+        "plot.yaml:4:5: beat 'outside' is staged by no scene; add it to a scene's beats",
+    ]
+
+
+def test_a_consequence_whose_cause_is_not_reported_comes_last_and_says_so() -> None:
+    """The mechanism itself: causes first; a consequence is left out only when its cause is
+    among the errors, and otherwise listed after them, naming where its cause was."""
+    from her_if.diagnostics import Diagnostic
+    from her_if.model import Position
+
+    cause, elsewhere = Position("b.yaml", 9, 1), Position("z.yaml", 1, 1)
+    consequence = Diagnostic(Position("a.yaml", 1, 1), "start names unknown scene", follows=cause)
+    orphan = Diagnostic(Position("a.yaml", 2, 1), "goes to unknown scene", follows=elsewhere)
+    error = StoryError([consequence, orphan, Diagnostic(cause, "act file must be a string")])
+    assert [str(d) for d in error.diagnostics] == [
+        "b.yaml:9:1: act file must be a string",
+        "a.yaml:2:1: goes to unknown scene (this follows from the error at z.yaml:1:1)",
+    ]
+    assert error.following == (consequence,)
+    assert error.diagnostics[1].as_json()["follows"] == "z.yaml:1:1"
+
+
+@pytest.mark.parametrize(
+    ("effects", "message"),
+    [
+        (
+            "add: {trust: random(1, 3)}",
+            "one.yaml:12:22: YAML split {trust: random(1, 3)} at the comma: in a {...} mapping "
+            "a comma ends an entry, so it read 'random(1' as the value of trust and '3)' as "
+            'another key; quote the value to keep it whole: add: {trust: "random(1, 3)"}',
+        ),
+        (  # the entries around the split one are read as ever
+            "set: {met: true, mood: pick(calm,wild), trust: 2}",
+            "one.yaml:12:32: YAML split {mood: pick(calm, wild)} at the comma: ",
+        ),
+    ],
+)
+def test_a_flow_mapping_split_at_a_comma_is_said_so_not_an_unknown_state(
+    write_story: WriteStory, effects: str, message: str
+) -> None:
+    act = ACT.replace("add: {trust: 1}\n        set: {met: true}", effects)
+    [found] = errors(write_story({"one.yaml": act}))
+    assert found.startswith(message)
+    assert "unknown state" not in found
+
+
+def test_a_scene_id_in_a_condition_is_said_to_go_inside_visited(write_story: WriteStory) -> None:
+    act = ACT.replace('if: mood == "wild" and met', "if: hall-door == 2").replace(
+        "  end:\n", "  hall-door:\n    title: Door\n    text: A door.\n    continue: end\n  end:\n"
+    )
+    assert errors(write_story({"one.yaml": act})) == [
+        "one.yaml:24:13: 'hall-door' is a scene, not state: to ask whether the player has been "
+        'there, write visited("hall-door")'
+    ]

@@ -232,3 +232,164 @@ def test_a_file_changed_after_drafting_is_not_written_over(write_story: WriteSto
     with pytest.raises(NewSceneError, match="changed while the scene was drafted; run again"):
         write_scene(draft)
     assert (root / "one.yaml").read_text() == edited
+
+
+# -- with packs: the scene goes into the last pack given, never the story -------------------
+
+
+def make_pack(
+    tmp_path: Path, name: str, manifest_files: str, files: dict[str, str], *, state: bool = False
+) -> Path:
+    """A pack `name` for the tiny story, its manifest's `files:` written as given."""
+    root = tmp_path / name
+    root.mkdir()
+    (root / "pack.yaml").write_text(
+        "# yaml-language-server: $schema=../schema/pack.schema.json\n"
+        f"pack: {name}\ntitle: {name.title()}\nversion: 1.0.0\nextends: tiny\n"
+        f"files:{manifest_files}\n"
+        + ("state:\n  lamp: {type: flag, default: false}\n" if state else "")
+    )
+    for file, text in files.items():
+        (root / file).write_text(text)
+    return root
+
+
+PACK_SCENES = (
+    "act: one\n"
+    "scenes:\n"
+    "  porch:\n"
+    "    title: The porch\n"
+    "    text: A lamp is {lamp}.\n"
+    "    choices:\n"
+    "      - text: In.\n"
+    "        to: hall\n"
+    "        set: {lamp: true}\n"
+    "extend:\n"
+    "  hall:\n"
+    "    choices:\n"
+    "      - text: Out to the porch.\n"
+    "        to: porch\n"
+)
+EXTEND_ONLY = (
+    "act: one\n"
+    "extend:\n"
+    "  hall:\n"
+    "    choices:\n"
+    "      - id: again\n"
+    "        text: Once more.\n"
+    "        to: hall\n"
+)
+
+
+def snapshot(*folders: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for folder in folders for p in sorted(folder.iterdir())}
+
+
+def test_with_a_pack_the_scene_is_written_into_the_packs_file_for_the_act(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory, tmp_path: Path
+) -> None:
+    root = write_story()
+    pack = make_pack(tmp_path, "porch", " [porch.yaml]", {"porch.yaml": PACK_SCENES}, state=True)
+    story_before, manifest_before = snapshot(root), (pack / "pack.yaml").read_bytes()
+    code, out, err = run(
+        capsys, "new-scene", "one.cellar", "--story", root, "--story", pack, "--write"
+    )
+    assert code == 0, err
+    assert snapshot(root) == story_before  # the one thing a pack promises
+    assert (pack / "pack.yaml").read_bytes() == manifest_before
+    after = (pack / "porch.yaml").read_text()
+    head, skeleton = PACK_SCENES.split("extend:\n")[0], scene_skeleton("cellar", "hall")
+    assert after == head + "\n" + skeleton + "\nextend:\n" + PACK_SCENES.split("extend:\n")[1]
+    line = after.splitlines().index("  cellar:") + 1
+    assert out == (
+        f"{pack / 'porch.yaml'}:{line}: new scene 'one.cellar' in the pack 'porch'; nothing "
+        "leads to it yet: add a choice with 'to: one.cellar' (or 'to: cellar' in its own act) "
+        "to a scene of the pack, or under 'extend:' to one of the story's\n"
+    )
+    cellar = load_story(root, [pack]).scenes["one.cellar"]
+    assert (Path(cellar.pos.path), cellar.pos.line) == (pack / "porch.yaml", line)
+
+
+@pytest.mark.parametrize(
+    ("listed", "relisted"),
+    [
+        (" [extend.yaml]", " [extend.yaml, one.yaml]"),
+        (
+            "\n  - extend.yaml  # choices on the hall",
+            "\n  - extend.yaml  # choices on the hall\n  - one.yaml",
+        ),
+        ("\n- extend.yaml", "\n- extend.yaml\n- one.yaml"),
+    ],
+)
+def test_a_pack_without_scenes_for_the_act_gets_a_file_of_its_own_listed_in_its_manifest(
+    capsys: pytest.CaptureFixture[str],
+    write_story: WriteStory,
+    tmp_path: Path,
+    listed: str,
+    relisted: str,
+) -> None:
+    root = write_story()
+    pack = make_pack(tmp_path, "porch", listed, {"extend.yaml": EXTEND_ONLY})
+    story_before, manifest = snapshot(root), (pack / "pack.yaml").read_text()
+    code, out, err = run(capsys, "new-scene", "one.cellar", "--story", root, "--story", pack)
+    assert code == 0 and not (pack / "one.yaml").exists()  # printed only: nothing written
+    assert err == (
+        f"her-if: save it as {pack / 'one.yaml'} (in the pack 'porch', the last --story given) "
+        f"and add 'one.yaml' to the files of {pack / 'pack.yaml'}, or add --write to do both\n"
+    )
+    code, out, err = run(
+        capsys, "new-scene", "one.cellar", "--story", root, "--story", pack, "--write"
+    )
+    assert code == 0, err
+    assert snapshot(root) == story_before
+    assert (pack / "pack.yaml").read_text() == manifest.replace(listed, relisted)
+    assert (pack / "one.yaml").read_text() == (
+        "# yaml-language-server: $schema=../schema/pack-act.schema.json\n"
+        "act: one\nscenes:\n" + scene_skeleton("cellar", "hall")
+    )
+    assert out.startswith(f"{pack / 'one.yaml'}:4: new scene 'one.cellar' in the pack 'porch' ")
+    assert f"(a new file, listed in {pack / 'pack.yaml'})" in out
+    layered = load_story(root, [pack])
+    assert layered.scenes["one.cellar"].pos.line == 4
+    assert [w.message for w in summarize(layered).warnings] == [
+        "scene 'one.cellar' is unreachable: no choice or continue leads to it"
+    ]
+
+
+def test_with_two_packs_the_scene_goes_into_the_last_one(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory, tmp_path: Path
+) -> None:
+    root = write_story()
+    first = make_pack(tmp_path, "porch", " [porch.yaml]", {"porch.yaml": PACK_SCENES}, state=True)
+    last = make_pack(tmp_path, "shed", " [shed.yaml]", {"shed.yaml": EXTEND_ONLY})
+    untouched = snapshot(root, first)
+    code, _, err = run(
+        capsys,
+        "new-scene",
+        "one.cellar",
+        "--story",
+        root,
+        "--story",
+        first,
+        "--story",
+        last,
+        "--write",
+    )
+    assert code == 0, err
+    assert snapshot(root, first) == untouched
+    assert "files: [shed.yaml, one.yaml]\n" in (last / "pack.yaml").read_text()
+    assert "one.cellar" in load_story(root, [first, last]).scenes
+
+
+def test_a_manifest_changed_after_drafting_leaves_no_new_file(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    root = write_story()
+    pack = make_pack(tmp_path, "porch", " [extend.yaml]", {"extend.yaml": EXTEND_ONLY})
+    draft = draft_scene(load_story(root, [pack]), "one.cellar")
+    edited = (pack / "pack.yaml").read_text() + "about: quicker\n"
+    (pack / "pack.yaml").write_text(edited)
+    with pytest.raises(NewSceneError, match=r"pack\.yaml changed while the scene was drafted"):
+        write_scene(draft)
+    assert (pack / "pack.yaml").read_text() == edited
+    assert not (pack / "one.yaml").exists()

@@ -648,3 +648,31 @@ def test_the_example_pack_in_the_format_docs_loads_on_the_story(tmp_path: Path) 
     assert story.scenes["upgrade.laundry-night"].choices[1].target == "upgrade.train"
     pack_files = {display_path(tmp_path / name) for name in written}
     assert [w for w in summarize(story).warnings if w.pos.path in pack_files] == []
+
+
+def test_a_pack_naming_the_scenes_of_a_broken_act_adds_no_errors_of_its_own(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    """The story's act lost its scenes to one error: that a pack extends them, or leads to
+    them, only follows from it, so that one error is all the report shows."""
+    story = write_story({"one.yaml": "act: one\nscenes: [hall]\n"})
+    pack = tmp_path / "porch"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(
+        "pack: porch\ntitle: Porch\nversion: 1\nextends: tiny\nfiles: [porch.yaml]\n"
+    )
+    (pack / "porch.yaml").write_text(
+        "act: one\n"
+        "scenes:\n  porch:\n    title: Porch\n    text: Rain.\n"
+        '    choices:\n      - text: In.\n        to: hall\n        if: visited("room")\n'
+        "extend:\n  hall:\n    choices:\n      - text: Out.\n        to: porch\n"
+    )
+    with pytest.raises(StoryError) as caught:
+        load_story(story, packs=[pack])
+    [shown] = caught.value.diagnostics
+    assert shown.message == "scenes must be a mapping, not a list"
+    assert {d.message for d in caught.value.following} >= {
+        "extend names unknown scene 'hall'",
+        "choice 1 of scene 'porch' goes to unknown scene 'hall'",
+        "visited() names unknown scene 'room'",
+    }

@@ -55,7 +55,9 @@ def test_save_load_undo_and_saves_commands(tiny: Story, saves_dir: Path) -> None
     assert f"Loaded {saves_dir / 'mine.json'}.\n\nPreviously, in The hall:" in out
     assert out.count(f"Saved to {saves_dir / 'mine.json'}.") == 2  # plain `save`: the loaded slot
     assert out.rstrip().endswith("Goodbye.")
-    assert read_save(saves_dir / "autosave.json", tiny).history == ("wait",)
+    # the undo was autosaved where that game lives; the game loaded from `mine` lives there
+    assert read_save(saves_dir / "autosave.json", tiny).history == ()
+    assert read_save(saves_dir / "mine.json", tiny).history == ("wait",)
 
 
 def test_save_without_a_name_uses_the_games_slot_or_a_free_one(
@@ -290,3 +292,53 @@ def test_a_new_piped_game_keeps_the_game_autosaved_before_it(tiny: Story, saves_
     assert read_save(saves_dir / "autosave.json", tiny).history[0] != "wait"
     out, _ = pipe(tiny, "saves\n", saves_dir)
     assert "  autosave-1  Act I: One · The hall · " in out
+
+
+def test_strict_play_goes_on_past_a_refused_line_and_then_fails_naming_it(
+    tiny: Story, saves_dir: Path
+) -> None:
+    """A tester's piped script must not go wrong unseen: the game still plays the lines that
+    are choices, and at the end the status is 1 and err's last line names each refused one."""
+    text = "funny-line\n2\n7\n\n1\n"  # line 4 is blank: skipped, but not refused
+    out, err = io.StringIO(), io.StringIO()
+    status = play_lines(
+        tiny, io.StringIO(text), out, 72, saving=Saving(saves_dir), err=err, strict=True
+    )
+    assert status == 1
+    assert "'funny-line' is not a choice here" in out.getvalue()
+    assert "The end" in out.getvalue()  # play went on to the ending
+    assert err.getvalue().splitlines()[-1] == (
+        "her-if: 2 lines were neither a choice on offer nor a command: "
+        "line 1 'funny-line', line 3 '7'"
+    )
+    clean_run = io.StringIO()
+    assert (
+        play_lines(tiny, io.StringIO("2\n1\n"), io.StringIO(), 72, err=clean_run, strict=True) == 0
+    )
+    assert clean_run.getvalue() == ""
+    lenient = io.StringIO()  # --plain at a terminal: a typo is answered, not held against you
+    assert play_lines(tiny, io.StringIO(text), io.StringIO(), 72, err=lenient) == 0
+    assert "neither a choice" not in lenient.getvalue()
+
+
+def test_strict_play_names_ten_refused_lines_and_counts_the_rest(tiny: Story) -> None:
+    err = io.StringIO()
+    lines = "".join(f"nope-{n}\n" for n in range(1, 13)) + "quit\n"
+    assert play_lines(tiny, io.StringIO(lines), io.StringIO(), 72, err=err, strict=True) == 1
+    last = err.getvalue().splitlines()[-1]
+    assert last.startswith("her-if: 12 lines were neither a choice on offer nor a command: ")
+    assert "line 10 'nope-10'" in last and "nope-11" not in last
+    assert last.endswith(" and 2 more")
+
+
+def test_a_piped_run_with_a_refused_line_exits_1(write_story: WriteStory) -> None:
+    from tests.test_cli import her_if
+
+    root = write_story()
+    result = her_if("play", "--story", root, stdin="2\nfunny-line\n1\n")
+    assert result.returncode == 1
+    assert "The end" in result.stdout
+    assert result.stderr.splitlines()[-1] == (
+        "her-if: 1 line was neither a choice on offer nor a command: line 2 'funny-line'"
+    )
+    assert her_if("play", "--story", root, stdin="2\n1\n").returncode == 0

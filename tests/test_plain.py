@@ -14,11 +14,13 @@ import pytest
 from her_if import choose, load_story, start
 from her_if.engine import GameState
 from her_if.model import Story
-from her_if.plain import Transcript
+from her_if.piped import play_lines
+from her_if.plain import Transcript, as_prose, columns
 from her_if.plain_play import PROMPT, play_plain
 from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
 from her_if.session import Saving
 from tests.conftest import ACT, MANIFEST, WriteStory
+from tests.test_pty import HER_IF, ended, spawn, written
 
 PREMISED = MANIFEST.replace(
     "start: one.hall\n", "premise: A man, a hall, a door.\nstart: one.hall\n"
@@ -61,7 +63,7 @@ def test_a_prompt_comes_before_every_line_read(tiny: Story, saves_dir: Path) -> 
     out, _ = plain(tiny, "1\n2\n", saves_dir)
     # the title, the hall, the hall again (the input then ends); typed lines are not echoed
     assert out.count(PROMPT + "\n") == 3
-    assert out.rstrip().endswith("(input ended)")
+    assert out.endswith(f"{PROMPT}\nQuit (Ctrl-D, the end of input).\n")
 
 
 def test_continue_resumes_the_newest_save_with_a_recap(tiny: Story, saves_dir: Path) -> None:
@@ -82,9 +84,23 @@ def test_load_picks_a_save_by_number_or_name_and_back_returns(tiny: Story, saves
 
 def test_help_and_a_wrong_answer_at_the_title(tiny: Story, saves_dir: Path) -> None:
     out, _ = plain(tiny, "help\nsix\nq\n", saves_dir)
-    assert "save [NAME]  save to a slot" in out and "undo         take back" in out
     assert "Type a number from 1 to 3." in out
     assert out.endswith("Goodbye.\n") and "## The hall" not in out
+
+
+def test_help_at_the_title_describes_the_title_not_the_game(tiny: Story, saves_dir: Path) -> None:
+    """The title's own options, as they can be typed, `help` among them; the game's commands
+    are for the game, where its own `help` lists them."""
+    out, _ = plain(tiny, "help\nq\n", saves_dir)
+    told = out[out.index("Type an option's number") : out.rindex("  1. New game")]
+    assert "  new       start a new game\n" in told and "  help      this list\n" in told
+    assert "  quit      leave (so do Ctrl-D and Ctrl-C)\n" in told
+    assert "In the game, type 'help' for its commands." in told
+    assert "continue" not in told and "load" not in told  # no saves: not offered
+    assert "save [NAME]" not in told and "undo" not in told
+    saved(tiny, saves_dir, "mine", "wait")
+    out, _ = plain(tiny, "help\nq\n", saves_dir)
+    assert "  continue  go on with the newest save\n" in out and "  load      choose" in out
 
 
 def test_the_end_of_input_at_the_title_says_goodbye(tiny: Story, saves_dir: Path) -> None:
@@ -104,9 +120,9 @@ class Interrupted:
         return self.lines.pop(0)
 
 
-def test_ctrl_c_at_the_prompt_saves_and_says_where(tiny: Story, saves_dir: Path) -> None:
+def test_ctrl_c_at_the_prompt_says_it_quit_and_where_it_saved(tiny: Story, saves_dir: Path) -> None:
     out, err = plain(tiny, cast(TextIO, Interrupted("1\n2\n")), saves_dir)
-    assert out.rstrip().endswith("(input ended)")
+    assert out.endswith(f"{PROMPT}\nQuit (Ctrl-C).\n") and "input ended" not in out
     assert err == f"Progress saved to {saves_dir / 'autosave.json'}.\n"
     assert read_save(saves_dir / f"{AUTOSAVE}.json", tiny).history == ("wait",)
 
@@ -187,6 +203,154 @@ def test_ctrl_c_while_text_is_written_waits_for_the_prompt_then_saves(
     out, err = PressesCtrlC(), io.StringIO()
     play_plain(tiny, io.StringIO("1\n2\n1\n"), out, err, 60, saving=Saving(saves_dir))
     # the choice was made and shown in full; the next prompt heard the Ctrl-C and ended play
-    assert out.getvalue().endswith("A second paragraph.\n\n  1. Open the door.\n\n(input ended)\n")
+    assert out.getvalue().endswith("A second paragraph.\n\n  1. Open the door.\n\nQuit (Ctrl-C).\n")
     assert err.getvalue() == f"Progress saved to {saves_dir / 'autosave.json'}.\n"
     assert read_save(saves_dir / f"{AUTOSAVE}.json", tiny).history == ("wait",)
+
+
+class Terminal(io.StringIO):
+    """What a terminal is shown: a stream that says it is one, as a tty does."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def lines(self) -> list[str]:
+        """The lines shown, less the prompts (a terminal echoes the line typed after one, so
+        what follows a prompt begins a line of its own)."""
+        return [line.removeprefix(PROMPT) for line in self.getvalue().splitlines()]
+
+
+def test_a_long_message_breaks_at_a_space_on_a_terminal(tiny: Story, saves_dir: Path) -> None:
+    out, err = Terminal(), Terminal()
+    play_plain(tiny, io.StringIO("1\nfunny-line\nquit\n"), out, err, 40, saving=Saving(saves_dir))
+    lines = out.lines()
+    assert max(len(line) for line in lines) <= 40
+    start = next(n for n, line in enumerate(lines) if line.startswith("'funny-line' is not"))
+    assert lines[start : start + 3] == [
+        "'funny-line' is not a choice here: type",
+        "a number from 1 to 2 or a choice id.",
+        "Type 'help' for the commands.",
+    ]
+
+
+def test_a_path_stays_whole_when_its_line_breaks(tiny: Story, tmp_path: Path) -> None:
+    """Spaces and all, a path is kept on one line (it runs on where it is longer than one)."""
+    folder = tmp_path / "the saves of a long afternoon" / "kept here"
+    out, err = Terminal(), Terminal()
+    play_plain(tiny, io.StringIO("1\n2\nsave mine\n"), out, err, 30, saving=Saving(folder))
+    assert out.lines()[-5:-3] == ["Saved to", f"{folder / 'mine.json'}."]
+    out, err = Terminal(), Terminal()
+    play_plain(tiny, io.StringIO("2\nquit\n"), out, err, 30, saving=Saving(folder), new=True)
+    assert err.lines() == ["Progress saved to", f"{folder / 'autosave.json'}."]
+
+
+def test_a_pipe_or_a_file_gets_one_line_a_message(tiny: Story, saves_dir: Path) -> None:
+    """Only a terminal breaks lines at its edge; what reads a pipe searches or wraps it."""
+    out, _ = plain(tiny, "1\nfunny-line\nquit\n", saves_dir)
+    assert "id. Type 'help' for the commands.\n" in out
+
+
+WIDE = ACT.replace("A second paragraph.", "日本語の 文章です " * 8)
+
+
+def test_text_is_measured_in_columns_a_wide_character_two(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    story = load_story(write_story({"story.yaml": PREMISED, "one.yaml": WIDE}))
+    out, _ = plain(story, "1\nquit\n", saves_dir)
+    wide = [line for line in out.splitlines() if "日本語" in line]
+    assert len(wide) > 1 and all(columns(line) <= 60 for line in wide)
+    assert all(columns(line) > 40 for line in wide[:-1])  # filled, not broken early
+
+
+EMPHASIS = ACT.replace("A second paragraph.", "A *second* paragraph, [so] it *is*.").replace(
+    "text: Wait.", "text: Wait *here*."
+)
+
+
+def test_plain_play_shows_emphasis_as_prose_and_a_transcript_keeps_it(
+    write_story: WriteStory, saves_dir: Path
+) -> None:
+    """A screen reader says "star" for each asterisk: `--plain` leaves them out, in the scene,
+    its choices, the choice taken and a recap. A transcript is a document, and keeps them."""
+    story = load_story(write_story({"story.yaml": PREMISED, "one.yaml": EMPHASIS}))
+    out, _ = plain(story, "1\n2\nquit\n", saves_dir)
+    assert "A second paragraph, [so] it is." in out and "  2. Wait here." in out
+    assert "> Wait here." in out and "*" not in out
+    out, _ = plain(story, "continue\nquit\n", saves_dir)
+    assert "Previously, in The hall:\n\n  A second paragraph, [so] it is.\n\n> Wait here." in out
+    record = io.StringIO()
+    play_lines(story, io.StringIO("2\n"), io.StringIO(), 60, Transcript(record, 80))
+    assert "A *second* paragraph, [so] it *is*." in record.getvalue()
+    assert "> Wait *here*." in record.getvalue()
+
+
+@pytest.mark.parametrize(
+    "text", ["*so*", "a *b* c *d*", "an odd * star", "**", "*a* * b", "no stars", "[*x*]"]
+)
+def test_prose_drops_the_asterisks_the_terminal_styles(text: str) -> None:
+    """The same rule as the terminal's markup: what it shows, less its styles, is the prose."""
+    from her_if.tui.markup import marked
+
+    assert (
+        as_prose(text)
+        == "".join(piece for _style, piece, *_ in marked(f"({text})", None, ""))[1:-1]
+    )
+
+
+def test_a_transcript_to_the_terminal_itself_is_not_written_twice(
+    tiny: Story, saves_dir: Path
+) -> None:
+    """`--plain --transcript -`: the screen is the record, so everything appears once."""
+    out = Terminal()
+    play_plain(
+        tiny,
+        io.StringIO("1\n2\nquit\n"),
+        out,
+        out,
+        60,
+        saving=Saving(saves_dir),
+        transcript=Transcript(out, 80),
+    )
+    assert out.getvalue().count("## The hall") == 2 and out.getvalue().count("Goodbye.") == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ASCII",
+        "Théodore, naïve",
+        "e\u0301t\u0065\u0301",
+        "日本語の文章",
+        "한국어 문장",
+        "👋🏽 hi",
+        "a\u200db",
+    ],
+)
+def test_columns_count_as_the_terminal_front_end_does(text: str) -> None:
+    """Plain text is measured without loading prompt_toolkit, but as it measures."""
+    from prompt_toolkit.utils import get_cwidth
+
+    assert columns(text) == get_cwidth(text)
+
+
+@pytest.mark.skipif(not HER_IF.exists(), reason="the her-if script is not installed")
+def test_in_a_real_terminal_a_message_breaks_at_a_space(saves_dir: Path) -> None:
+    game = spawn("--plain", "--new", columns=40)
+    try:
+        game.expect("> ")
+        game.sendline("funny-line")
+        game.expect("Type 'help' for the commands.")
+        game.sendcontrol("c")
+        game.expect("Quit \\(Ctrl-C\\).")
+        assert ended(game) == 0
+    finally:
+        if game.isalive():
+            game.terminate(force=True)
+    shown = written(game).replace("\r", "").splitlines()
+    at = next(n for n, line in enumerate(shown) if line.startswith("'funny-line' is"))
+    assert shown[at : at + 3] == [
+        "'funny-line' is not a choice here: type",
+        "a number from 1 to 3 or a choice id.",
+        "Type 'help' for the commands.",
+    ]

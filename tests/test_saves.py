@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import tempfile
@@ -11,15 +12,21 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from her_if import choose, load_story, start, view
 from her_if.engine import GameState
 from her_if.locate import default_saves_dir
 from her_if.model import Story
+from her_if.piped import HELP, play_lines
+from her_if.plain_play import play_plain
 from her_if.replay import resume
 from her_if.saves import (
     AUTOSAVE,
@@ -34,16 +41,22 @@ from her_if.saves import (
     write_save,
 )
 from her_if.session import (
-    Autosaved,
     Game,
+    Occupied,
+    Saved,
     Saving,
     autosave_game,
     backup_slots,
+    lives_in,
     load_game,
     played,
+    resume_slot,
     save_game,
+    save_over,
+    save_to,
     suggest_slot,
 )
+from her_if.tui.play import play_interactive
 from tests.conftest import ACT, STORY, WriteStory
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -446,7 +459,7 @@ def test_a_game_saved_and_loaded_keeps_its_place_time_and_slot(tiny: Story, tmp_
     game = Game(play(tiny, "wait"), WHEN, 100.0)
     save_game(tiny, tmp_path, "mine", game)
     loaded = load_game(tiny, tmp_path, "mine")
-    assert loaded.game == Game(game.state, WHEN, 100.0, "mine")
+    assert loaded.game == Game(game.state, WHEN, 100.0, "mine", on_disk=("wait",))
     assert loaded.change is None and loaded.stop is None
     assert loaded.recap is not None and loaded.recap.chosen == "Wait."
 
@@ -493,12 +506,14 @@ def test_saving_suggests_the_games_own_slot_or_a_free_one(tiny: Story) -> None:
     assert suggest_slot(game, {"save-1", "save-3"}) == "save-2"
     assert suggest_slot(Game(start(tiny), WHEN, slot=AUTOSAVE), {"save-1"}) == "save-2"
     assert suggest_slot(Game(start(tiny), WHEN, slot="mine"), {"mine"}) == "mine"
+    # the slot last saved to by name comes first: a checkpoint the player keeps moving on
+    assert suggest_slot(Game(start(tiny), WHEN, slot="quiet", named="mine"), {"mine"}) == "mine"
 
 
 # -- a new game never takes another game's place -----------------------------------------------
 
 
-def autosave(story: Story, folder: Path, game: Game) -> Autosaved:
+def autosave(story: Story, folder: Path, game: Game) -> Saved:
     return autosave_game(story, Saving(folder), game)
 
 
@@ -506,7 +521,8 @@ def test_a_new_games_first_autosave_keeps_the_game_it_replaces(tiny: Story, tmp_
     earlier = autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN))
     before = earlier.path.read_bytes()
     first = autosave(tiny, tmp_path, Game(play(tiny, "room"), WHEN))
-    assert first.kept == tmp_path / "autosave-1.json" and first.game.autosaved
+    assert first.kept == tmp_path / "autosave-1.json"
+    assert first.game.slot == AUTOSAVE and first.game.on_disk == ("room",)
     assert (tmp_path / "autosave-1.json").read_bytes() == before  # byte for byte
     assert read_save(first.path, tiny).history == ("room",)
     # from then on the slot is this game's: its next autosave keeps nothing more
@@ -592,3 +608,188 @@ def test_with_no_backup_slot_free_of_other_files_the_autosave_is_refused(
 def test_backup_slots_are_slot_names_even_for_the_longest_slot() -> None:
     assert backup_slots(AUTOSAVE) == ("autosave-1", "autosave-2", "autosave-3")
     assert all(check_slot(slot) for slot in backup_slots("x" * 40))
+
+
+# -- a game goes on saving where it lives (issue 14) -------------------------------------------
+
+
+def piped(story: Story, text: str, folder: Path, slot: str | None = None) -> str:
+    """One run of piped play (`her-if play [--slot SLOT]` with `text` as its input): what it
+    printed on out and err, in order."""
+    out = io.StringIO()
+    saving = Saving(folder, slot or AUTOSAVE)
+    resumed = None if slot is None else resume_slot(story, folder, slot)
+    play_lines(story, io.StringIO(text), out, 100, saving=saving, resumed=resumed, err=out)
+    return out.getvalue()
+
+
+def held(story: Story, folder: Path) -> dict[str, tuple[str, ...]]:
+    return {path.stem: read_save(path, story).history for path in sorted(folder.glob("*.json"))}
+
+
+def test_a_game_kept_by_the_rotation_is_not_saved_over_by_the_game_loaded_after_it(
+    shipped: Story, saves_dir: Path
+) -> None:
+    """Issue 14, piped: game A, then game B (A is kept in autosave-1), then a run that loads
+    autosave-1, makes a choice and saves. B was lost: the loaded game autosaved to `autosave`,
+    moving B into autosave-1, and `save` then wrote over it there."""
+    piped(shipped, "1\n1\n1\n", saves_dir)
+    a = held(shipped, saves_dir)["autosave"]
+    piped(shipped, "2\n1\n", saves_dir)
+    b = held(shipped, saves_dir)["autosave"]
+    assert b == ("plain", "close-home", "continue")
+    said = piped(shipped, "load autosave-1\n1\nsave\nquit\n", saves_dir)
+    now = held(shipped, saves_dir)
+    assert b in now.values(), "game B is in no slot"
+    assert now.keys() == {"autosave", "autosave-1"}
+    assert now["autosave"] == b
+    assert now["autosave-1"][: len(a)] == a and len(now["autosave-1"]) > len(a)
+    assert f"Saved to {saves_dir / 'autosave-1.json'}.\n" in said
+    assert said.endswith(f"Progress saved to {saves_dir / 'autosave-1.json'}.\nGoodbye.\n")
+    assert "kept in" not in said
+
+
+def test_a_loaded_game_goes_on_saving_in_its_slot_and_says_so(
+    shipped: Story, saves_dir: Path
+) -> None:
+    """Issue 14: after loading `quiet`, every autosave went to autosave.json while quiet.json
+    stayed behind (and the terminal's bar said `quiet`)."""
+    save_game(shipped, saves_dir, "quiet", Game(play(shipped, "memory"), WHEN))
+    said = piped(shipped, "load quiet\n1\n", saves_dir)
+    assert held(shipped, saves_dir).keys() == {"quiet"}
+    assert held(shipped, saves_dir)["quiet"][:2] == ("memory", "close-home")
+    assert said.endswith(f"(input ended)\nProgress saved to {saves_dir / 'quiet.json'}.\n")
+    # `--slot quiet` is the same game in the same place
+    said = piped(shipped, "1\n", saves_dir, slot="quiet")
+    assert held(shipped, saves_dir).keys() == {"quiet"}
+    assert said.endswith(f"Progress saved to {saves_dir / 'quiet.json'}.\n")
+
+
+def test_saving_over_another_game_is_refused_until_confirmed(
+    shipped: Story, saves_dir: Path
+) -> None:
+    piped(shipped, "1\nsave mine\n", saves_dir)  # a game that began with the memory
+    before = (saves_dir / "mine.json").read_bytes()
+    said = piped(shipped, "2\nsave mine\n", saves_dir)  # another one, beginning plainly
+    assert (saves_dir / "mine.json").read_bytes() == before
+    assert (
+        f"Not saved: {saves_dir / 'mine.json'} holds a game this one does not go on from (Act I: "
+        in said
+    )
+    assert "type 'save mine!' to replace it, or save under another name.\n" in said
+    said = piped(shipped, "2\nsave mine!\n", saves_dir)
+    assert held(shipped, saves_dir)["mine"] == ("plain",)
+    assert f"Saved to {saves_dir / 'mine.json'}.\n" in said
+    # the same game further on needs no confirming
+    said = piped(shipped, "1\n", saves_dir, slot="mine")
+    assert held(shipped, saves_dir)["mine"][:2] == ("plain", "close-home")
+    assert "save --replace" not in HELP and "  save NAME!   " in HELP
+
+
+def test_a_save_under_a_name_is_a_checkpoint_and_the_game_goes_on_where_it_lives(
+    shipped: Story, saves_dir: Path
+) -> None:
+    said = piped(shipped, "1\nsave mine\n1\nundo\nsave\n", saves_dir)
+    now = held(shipped, saves_dir)
+    assert now["mine"] == ("memory",)  # as saved: not moved on by the choice after it
+    assert now["autosave"] == ("memory",)  # the choice after it, undone
+    assert said.endswith(f"Progress saved to {saves_dir / 'autosave.json'}.\n")
+    # `save` alone goes to the slot last saved to, where this game is, at the same point
+    assert said.count(f"Saved to {saves_dir / 'mine.json'}.") == 2
+
+
+def test_an_undo_in_the_games_own_slot_replaces_it_and_keeps_no_copy(
+    tiny: Story, tmp_path: Path
+) -> None:
+    """The player took the choice back: the game's own slot is its to rewrite (no rotation
+    of backups for a choice undone, which would soon push real games out of them)."""
+    game = autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN)).game
+    back = autosave(tiny, tmp_path, replace(game, state=start(tiny)))
+    assert back.kept is None and held(tiny, tmp_path) == {"autosave": ()}
+    # but a game that is not this one, found in the slot, is kept as ever
+    save_game(tiny, tmp_path, AUTOSAVE, Game(play(tiny, "room"), WHEN))
+    assert autosave(tiny, tmp_path, back.game).kept == tmp_path / "autosave-1.json"
+    assert held(tiny, tmp_path) == {"autosave": (), "autosave-1": ("room",)}
+
+
+def test_a_save_that_no_longer_applies_in_full_is_kept_when_the_game_goes_on(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    """Loaded after its story lost a choice, a game goes on from the furthest point; its first
+    autosave keeps the save as it was (the author may put the choice back)."""
+    before = load_story(write_story())
+    save_game(before, tmp_path, "mine", Game(play(before, "wait", "room", "continue"), WHEN))
+    without_wait = ACT.replace("      - id: wait\n", "      - id: linger\n")
+    after = load_story(write_story({"one.yaml": without_wait}))
+    loaded = load_game(after, tmp_path, "mine")
+    assert loaded.stop is not None and loaded.game.on_disk is None
+    saved = autosave_game(after, Saving(tmp_path), loaded.game)
+    assert saved.slot == "mine" and saved.kept == tmp_path / "mine-1.json"
+    assert read_save(tmp_path / "mine-1.json", after).history == ("wait", "room", "continue")
+
+
+def test_save_to_tells_this_game_from_another(tiny: Story, tmp_path: Path) -> None:
+    saving = Saving(tmp_path)
+    other = save_to(tiny, saving, Game(play(tiny, "room"), WHEN), "mine")
+    assert isinstance(other, Saved) and other.game.named == "mine" and other.game.slot is None
+    game = Game(play(tiny, "wait"), WHEN)
+    occupied = save_to(tiny, saving, game, "mine")
+    assert isinstance(occupied, Occupied) and occupied.save.history == ("room",)
+    assert held(tiny, tmp_path) == {"mine": ("room",)}
+    replaced = save_over(tiny, saving, game, "mine")
+    assert isinstance(replaced, Saved) and held(tiny, tmp_path) == {"mine": ("wait",)}
+    further = replace(game, state=play(tiny, "wait", "room"))  # the same game, further on
+    assert isinstance(save_to(tiny, saving, further, "mine"), Saved)
+    assert lives_in(saving, Game(start(tiny), WHEN)) == AUTOSAVE
+
+
+def test_plain_play_loaded_from_the_title_saves_where_it_was_loaded_from(
+    tiny: Story, saves_dir: Path
+) -> None:
+    save_game(tiny, saves_dir, "quiet", Game(play(tiny, "wait"), WHEN))
+    out, err = io.StringIO(), io.StringIO()
+    play_plain(tiny, io.StringIO("3\nquiet\n"), out, err, 80, saving=Saving(saves_dir))
+    assert held(tiny, saves_dir) == {"quiet": ("wait",)}
+    assert f"Progress saved to {saves_dir / 'quiet.json'}." in err.getvalue()
+
+
+# -- the same in the terminal ------------------------------------------------------------------
+
+
+def terminal(story: Story, keys: str, folder: Path, **options: Any) -> str:
+    """A session of the full-screen game with these keys: what it printed, bar and all, as
+    one line (words split by single spaces)."""
+    shown = io.StringIO()
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=PlainTextOutput(shown)):
+        pipe.send_text(keys)
+        pipe.close()
+        play_interactive(story, saving=Saving(folder), **options)
+    return " ".join(shown.getvalue().split())  # notes are wrapped to the width; paths whole
+
+
+def test_in_the_terminal_a_game_loaded_from_a_backup_saves_there_and_keeps_the_other(
+    tiny: Story, saves_dir: Path
+) -> None:
+    """Issue 14, in the terminal: New game, a choice, Load autosave-1, a choice, then `s`
+    offered autosave-1, where the rotation had just moved the other game, and Enter wrote
+    over it."""
+    save_game(tiny, saves_dir, AUTOSAVE, Game(play(tiny, "wait"), WHEN))  # the game before
+    # a new game opens the door (the game before is kept in autosave-1); load autosave-1 (the
+    # list is newest first: autosave, autosave-1); open the door there too; s, Enter; quit
+    shown = terminal(tiny, "1" + "l" + "2" + "1" + "s" + "\r" + "q", saves_dir, new=True)
+    assert f"kept in {saves_dir / 'autosave-1.json'}." in shown
+    assert held(tiny, saves_dir) == {"autosave": ("room",), "autosave-1": ("wait", "room")}
+    assert f"Saved to {saves_dir / 'autosave-1.json'}." in shown
+    assert " · autosave-1 " in shown  # the bar names where it saves
+    assert shown.endswith(f"Progress saved to {saves_dir / 'autosave-1.json'}. Goodbye.")
+
+
+def test_in_the_terminal_the_bar_names_the_loaded_slot_and_autosaves_go_there(
+    tiny: Story, saves_dir: Path
+) -> None:
+    save_game(tiny, saves_dir, "quiet", Game(play(tiny, "wait"), WHEN))
+    # the title: Continue (quiet, the only save), then open the door; quit at the pause
+    shown = terminal(tiny, "1" + "1" + "q", saves_dir)
+    assert "Act I: One · The room · quiet " in shown
+    assert held(tiny, saves_dir) == {"quiet": ("wait", "room")}
+    assert shown.endswith(f"Progress saved to {saves_dir / 'quiet.json'}. Goodbye.")

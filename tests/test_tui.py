@@ -19,28 +19,40 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.application.current import set_app
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.input.base import PipeInput
 from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.utils import get_cwidth
 
 from her_if import choose, load_story, start, view
-from her_if.engine import GameState
+from her_if.engine import GameState, Offer
 from her_if.hangup import Hangup
 from her_if.model import Story
-from her_if.plain import Transcript, render_view
+from her_if.plain import Transcript, render_view, title_options
 from her_if.reload import Reloading
-from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
+from her_if.saves import AUTOSAVE, list_saves, read_save, snapshot, write_save
 from her_if.session import Saving, load_game
+from her_if.tui.help import help_fragments
 from her_if.tui.markup import is_direction, marked, speakers, wrap_fragments
-from her_if.tui.menu import POLL_SECONDS, ChoiceMenu, Resized
+from her_if.tui.menu import POLL_SECONDS, ChoiceMenu, Resized, window
 from her_if.tui.pace import HINT, Pace
 from her_if.tui.pager import Pager
 from her_if.tui.play import play_interactive, toolbar
-from her_if.tui.render import scene_fragments
+from her_if.tui.render import (
+    MEASURE,
+    Laid,
+    measure,
+    note_fragments,
+    scene_fragments,
+    title_card,
+)
+from her_if.tui.slots import ask_slot, save_hints
+from her_if.tui.terminal import Terminal, shown
 from tests.conftest import ACT, MANIFEST, STORY, WriteStory
 from tests.test_reload import WITH_PORCH
 
@@ -83,7 +95,7 @@ def test_vi_keys_move_too(tiny: Story) -> None:
 
 
 def test_enter_passes_a_pause_and_the_story_ends(tiny: Story) -> None:
-    state = play(tiny, "1" + ENTER, close=False)
+    state = play(tiny, "1" + ENTER + "3", close=False)  # 3: Quit, on the ending's own screen
     assert state.history == ("room", "continue")
     assert state.scene == "one.end"
 
@@ -105,7 +117,7 @@ def test_digits_beyond_the_choices_do_nothing(tiny: Story) -> None:
 
 def test_interactive_play_writes_a_transcript(tiny: Story) -> None:
     out = io.StringIO()
-    play(tiny, "1" + ENTER, close=False, transcript=Transcript(out, 60))
+    play(tiny, "1" + ENTER + "3", close=False, transcript=Transcript(out, 60))
     text = out.getvalue()
     assert "## The hall" in text and "> Open the door." in text and "*** The end: Fin ***" in text
 
@@ -165,6 +177,12 @@ def printed(shown: io.StringIO) -> str:
     return shown.getvalue().replace("\r\n", "\n")
 
 
+def flat(text: str) -> str:
+    """`text` with every run of white space one space: a message as words, however the
+    terminal's width broke its lines."""
+    return " ".join(text.split())
+
+
 def saved(story: Story, folder: Path, slot: str, *choices: str, hours: int = 0) -> GameState:
     state = start(story)
     for choice in choices:
@@ -199,7 +217,9 @@ def test_quitting_autosaves_and_says_where(tiny: Story, saves_dir: Path, key: st
         state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
     assert state.history == ("wait",)
     assert autosaved(tiny, saves_dir) == ("wait",)
-    assert f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye." in printed(shown)
+    assert flat(f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.") in flat(
+        printed(shown)
+    )
 
 
 def test_continue_resumes_the_newest_save_with_a_recap(tiny: Story, saves_dir: Path) -> None:
@@ -236,7 +256,7 @@ def test_a_bad_save_picked_from_load_is_reported_and_the_menu_comes_back(
         pipe.close()
         state = play_interactive(tiny, saving=Saving(saves_dir))
     assert state.history == ("wait",)
-    assert f"{bad}: the file is cut short (its JSON stops at line 1)\n" in printed(shown)
+    assert flat(f"{bad}: the file is cut short (its JSON stops at line 1)") in flat(printed(shown))
     assert (bad.read_bytes(), bad.stat().st_mtime_ns) == before
 
 
@@ -300,7 +320,9 @@ def test_after_a_story_edit_the_player_may_go_on_from_the_furthest_point(
         pipe.close()
         state = play_interactive(edited, saving=Saving(saves))
     assert state == start(edited)
-    assert "at step 1 of 2 the scene 'The hall' no longer has a choice 'wait'" in printed(shown)
+    assert "at step 1 of 2 the scene 'The hall' no longer has a choice 'wait'" in flat(
+        printed(shown)
+    )
     # Back returns to the title menu, and the save is left as it was
     assert play_saving(edited, "1" + "2" + "4", saves) == start(edited)
     assert autosaved(edited, saves, "mine") == ("wait", "room")
@@ -407,11 +429,11 @@ def test_r_with_a_broken_story_lists_the_errors_and_plays_on_the_old_one(
         clock = menus(pipe, "2", edit, "1", ENTER)
         state = play_interactive(load_story(root), reloading=live(root), clock=clock)
     text = printed(shown)
-    assert (
+    assert flat(
         f"{root / 'one.yaml'}:11:13: choice 1 of scene 'hall' goes to unknown scene 'rooms' "
         "(did you mean 'room'?)\n"
         "Not reloaded: the story has 1 error; the version loaded before keeps running.\n"
-    ) in text
+    ) in flat(text)
     assert state.history == ("wait", "room", "continue")
     assert "It ends." in text and "It is over." not in text
 
@@ -524,12 +546,13 @@ def spoken(write_story: WriteStory) -> Story:
 class Resizable(PlainTextOutput):
     """Plain text output whose terminal width a test can change, as a window resize does."""
 
-    def __init__(self, stdout: io.StringIO, columns: int = 80) -> None:
+    def __init__(self, stdout: io.StringIO, columns: int = 80, rows: int = 40) -> None:
         super().__init__(stdout)
         self.columns = columns
+        self.rows = rows
 
     def get_size(self) -> Size:
-        return Size(rows=40, columns=self.columns)
+        return Size(rows=self.rows, columns=self.columns)
 
 
 def styled(fragments: StyleAndTextTuples, piece: str) -> str:
@@ -615,7 +638,9 @@ def test_the_title_screen_shows_the_title_premise_and_its_options(
 def test_help_from_the_title_screen_lists_keys_and_typed_commands(
     spoken: Story, saves_dir: Path, key: str
 ) -> None:
-    with screen() as (pipe, shown):
+    shown = io.StringIO()
+    output = Resizable(shown, columns=80, rows=80)  # tall enough for the whole help at once
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
         pipe.send_text(key + "q" + "1" + "q")  # help, close it, New game, quit
         state = play_interactive(spoken, saving=Saving(saves_dir))
     text = printed(shown)
@@ -641,7 +666,7 @@ def test_h_pages_through_everything_shown_starting_at_the_end(tiny: Story, saves
         pipe.send_text("2" + "s" + "mine\r" + "h" + "q" + "q")
         play_interactive(tiny, saving=Saving(saves_dir), new=True)
     text = printed(shown)
-    paged = text[text.index(f"Saved to {saves_dir / 'mine.json'}.") :]
+    paged = flat(text)[flat(text).index(flat(f"Saved to {saves_dir / 'mine.json'}.")) :]
     # the pager shows the scenes, the choice taken and the note, and starts at the bottom
     assert "History · lines 1-" in paged
     for piece in ("The hall", "> Wait.", "Saved to"):
@@ -700,8 +725,8 @@ def test_ctrl_c_or_d_in_the_pager_or_a_dialog_leaves_saving_the_game(
             pipe.send_text(keys)
             state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
         assert state.history == ("wait",), keys
-        assert printed(shown).endswith(
-            f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n"
+        assert flat(printed(shown)).endswith(
+            flat(f"Progress saved to {saves_dir / 'autosave.json'}. Goodbye.")
         )
 
 
@@ -771,7 +796,7 @@ def test_pacing_reveals_each_scene_a_paragraph_at_a_time(spoken: Story) -> None:
     sleeps = Sleeps()
     with screen() as (pipe, shown):
         clock = menus(pipe, "2", "q")  # keys go in only once the choices are up
-        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps))
+        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps, settle=0))
     assert state.history == ("wait",)
     paragraphs = view(spoken, state).paragraphs
     pause = [Pace().after(len(p)) for p in paragraphs[:-1]]
@@ -784,10 +809,41 @@ def test_any_key_shows_the_rest_of_the_scene_at_once(spoken: Story) -> None:
     with screen() as (pipe, shown):
         sleeps = Sleeps(at={1: lambda: pipe.send_text("x")})
         clock = menus(pipe, "q")
-        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps))
+        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps, settle=0))
     assert state == start(spoken)  # the key was used up by the pacing, not taken as a choice
     assert len(sleeps.pauses) == 1  # one pause, then the rest at once
     assert "The hall goes quiet." in printed(shown)
+
+
+@pytest.mark.parametrize("tap", [" ", ENTER])
+def test_a_double_tap_during_the_reveal_never_takes_a_choice(spoken: Story, tap: str) -> None:
+    with screen() as (pipe, shown):
+        sleeps = Sleeps(at={1: lambda: pipe.send_text(tap + tap)})  # both while it unfolds
+        state = play_interactive(spoken, clock=menus(pipe, "q"), pace=Pace(sleep=sleeps, settle=0))
+    assert state == start(spoken)  # the first tap showed the rest; the second was dropped
+    assert "> Open the door." not in printed(shown)
+
+
+@pytest.mark.parametrize(("settle", "history"), [(600.0, ()), (0.0, ("room",))])
+def test_a_key_just_after_a_reveal_is_the_double_tap_not_a_choice(
+    spoken: Story, settle: float, history: tuple[str, ...]
+) -> None:
+    # the second tap of a double tap comes a moment after the first has shown the rest: the
+    # choices are drawn by then, but not read; within `settle` they take no key (but Ctrl-C)
+    with screen() as (pipe, _shown):
+        clock = menus(pipe, "1" + CTRL_C)
+        state = play_interactive(spoken, clock=clock, pace=Pace(sleep=Sleeps(), settle=settle))
+    assert state.history == history
+
+
+def test_keys_typed_before_a_one_paragraph_scene_is_drawn_are_dropped(tiny: Story) -> None:
+    # `room` is one paragraph: nothing to reveal, but a key typed ahead still must not choose
+    with screen() as (pipe, shown):
+        state = play_interactive(
+            tiny, clock=menus(pipe, "1" + ENTER, "q"), pace=Pace(sleep=Sleeps(), settle=0)
+        )
+    assert state.history == ("room",)  # the Enter typed with the 1 did not pass the pause
+    assert "The end" not in printed(shown)
 
 
 def test_ctrl_c_while_a_scene_is_revealed_saves_and_says_where(
@@ -797,11 +853,17 @@ def test_ctrl_c_while_a_scene_is_revealed_saves_and_says_where(
         sleeps = Sleeps(at={3: lambda: pipe.send_text(CTRL_C)})  # in the second scene
         clock = menus(pipe, "2")
         state = play_interactive(
-            spoken, saving=Saving(saves_dir), new=True, clock=clock, pace=Pace(sleep=sleeps)
+            spoken,
+            saving=Saving(saves_dir),
+            new=True,
+            clock=clock,
+            pace=Pace(sleep=sleeps, settle=0),
         )
     assert state.history == ("wait",)
     assert autosaved(spoken, saves_dir) == ("wait",)
-    assert printed(shown).endswith(f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n")
+    assert flat(printed(shown)).endswith(
+        flat(f"Progress saved to {saves_dir / 'autosave.json'}. Goodbye.")
+    )
 
 
 def test_no_pace_means_no_pauses(spoken: Story) -> None:
@@ -833,11 +895,15 @@ def test_a_resize_lays_the_scene_out_again_for_the_new_width(tiny: Story) -> Non
 def test_the_menu_reports_a_new_width_with_the_highlighted_choice(tiny: Story) -> None:
     offers = view(tiny, start(tiny)).choices
     with keyboard():
-        picked = ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=100).run()
+        picked = ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=Laid(100, 40)).run()
     assert picked == Resized(1)  # DummyOutput is 80 columns wide, not 100
+    with keyboard():
+        picked = ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=Laid(80, 24)).run()
+    assert picked == Resized(1)  # and 40 rows high, not 24: the bar must go back to the bottom
     with keyboard() as pipe:
         pipe.send_text(ENTER)
-        assert ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=80).run() == "wait"
+        menu = ChoiceMenu(offers, lambda width: [], selected=1, laid_out_at=Laid(80, 40))
+        assert menu.run() == "wait"
 
 
 def test_a_hangup_saves_the_game_says_where_and_goes_on_up(tiny: Story, saves_dir: Path) -> None:
@@ -849,4 +915,333 @@ def test_a_hangup_saves_the_game_says_where_and_goes_on_up(tiny: Story, saves_di
         with pytest.raises(Hangup):
             play_interactive(tiny, saving=Saving(saves_dir), new=True, clock=clock)
     assert autosaved(tiny, saves_dir) == ("wait",)
-    assert printed(shown).endswith(f"Progress saved to {saves_dir / 'autosave.json'}.\nGoodbye.\n")
+    assert flat(printed(shown)).endswith(
+        flat(f"Progress saved to {saves_dir / 'autosave.json'}. Goodbye.")
+    )
+
+
+# short and wide terminals: the menu shows the highlighted choice, wrapped at the text's measure
+
+SECOND_QUESTION = (
+    "memory",
+    "close-home",
+    "continue",
+    "catherine",
+    "look-papers",
+    "continue",
+    "honest-social",
+)
+
+
+def menu_shots(offers: list[Offer], columns: int, rows: int) -> list[list[str]]:
+    """The menu's lines as drawn with each choice highlighted in turn, as Down moves it."""
+    output = Resizable(io.StringIO(), columns, rows)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
+        menu = ChoiceMenu(offers, lambda width: [])
+        shots = []
+        with set_app(menu.app):
+            for _ in offers:
+                shots.append(text_of(menu._choice_fragments()).split("\n"))
+                menu.selected += 1  # what Down does
+    return shots
+
+
+def text_of(fragments: StyleAndTextTuples) -> str:
+    return "".join(text for _s, text, *_ in fragments)
+
+
+@pytest.mark.parametrize(("columns", "rows"), [(40, 8), (20, 8), (80, 5)])
+def test_on_a_short_terminal_the_highlighted_choice_is_shown_with_signs_of_more(
+    columns: int, rows: int
+) -> None:
+    story = load_story(STORY)
+    state = start(story)
+    for choice in SECOND_QUESTION:
+        state = choose(story, state, choice)
+    shown = view(story, state)
+    assert shown.title == "The second question" and len(shown.choices) == 3
+    for number, lines in enumerate(menu_shots(list(shown.choices), columns, rows), 1):
+        assert len(lines) <= rows - 1, lines  # the bar keeps the last row
+        assert any(line.startswith(f"> {number}.") for line in lines), (number, lines)
+        assert all(get_cwidth(line) <= columns for line in lines)
+        hidden_above = not any(line.startswith(("> 1.", "  1.")) for line in lines)
+        hidden_below = not any(line.startswith(("> 3.", "  3.")) for line in lines)
+        assert ("▲" in lines[0]) == hidden_above and ("▼" in lines[-1]) == hidden_below
+
+
+def test_the_title_menu_at_twenty_by_eight_shows_each_option_as_it_is_highlighted(
+    saves_dir: Path,
+) -> None:
+    story = load_story(STORY)
+    saved(story, saves_dir, AUTOSAVE, *SECOND_QUESTION)
+    options = title_options(list_saves(saves_dir, story))
+    offers = [Offer(key, text, n) for n, (key, text) in enumerate(options, 1)]
+    assert [o.id for o in offers] == ["continue", "new", "load", "help", "quit"]
+    for offer, lines in zip(offers, menu_shots(offers, 20, 8), strict=True):
+        assert len(lines) <= 7 and any(line.startswith(f"> {offer.number}.") for line in lines)
+
+
+def test_all_the_choices_show_when_they_fit() -> None:
+    story = load_story(STORY)
+    offers = list(view(story, start(story)).choices)
+    for lines in menu_shots(offers, 80, 24):
+        assert not any("more" in line and ("▲" in line or "▼" in line) for line in lines)
+        assert len([line for line in lines if line[2:3].isdigit()]) == len(offers)
+
+
+@given(
+    heights=st.lists(st.integers(1, 6), min_size=1, max_size=12),
+    data=st.data(),
+    room=st.integers(1, 30),
+)
+def test_the_window_holds_the_selected_item_and_fits_when_it_can(
+    heights: list[int], data: st.DataObject, room: int
+) -> None:
+    selected = data.draw(st.integers(0, len(heights) - 1))
+    before = data.draw(st.integers(0, len(heights) - 1))
+    first, last = window(heights, selected, before, room)
+    assert 0 <= first <= selected < last <= len(heights)
+    needs = sum(heights[first:last]) + (first > 0) + (last < len(heights))
+    if last - first > 1 or needs <= room:
+        assert needs <= room
+    if sum(heights) <= room:
+        assert (first, last) == (0, len(heights))
+
+
+def test_at_two_hundred_columns_choices_wrap_at_the_measure_and_cards_centre_on_the_text(
+    saves_dir: Path,
+) -> None:
+    story = load_story(STORY)
+    state = start(story)
+    for choice in SECOND_QUESTION:
+        state = choose(story, state, choice)
+    for lines in menu_shots(list(view(story, state).choices), 200, 50):
+        assert max(get_cwidth(line) for line in lines) <= MEASURE
+    card = text_of(scene_fragments(view(story, state), measure(200), new_act=True)).split("\n")
+    body = [line for line in card if len(line) > 60 and not line.startswith(" ")]
+    centre = MEASURE / 2
+    assert body and max(len(line) for line in body) <= MEASURE
+    for piece in ("ACT I", "INSTALLATION"):
+        line = next(line for line in card if piece in line)
+        middle = (len(line) - len(line.lstrip()) + len(line.rstrip())) / 2
+        assert abs(middle - centre) <= 1, (piece, middle)
+    title = text_of(title_card(story, measure(200))).split("\n")
+    line = next(line for line in title if "H E R" in line)
+    assert abs((len(line) - len(line.lstrip()) + len(line.rstrip())) / 2 - centre) <= 1
+
+
+# an ending has a screen of its own; Continue knows a game has ended
+
+
+def test_an_ending_offers_the_title_screen_undo_or_quit(tiny: Story, saves_dir: Path) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + ENTER + "1" + "q")  # at the ending: back to the title, then quit
+        state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    text = printed(shown)
+    after = text.split("The end: Fin", 1)[1]
+    assert "Back to the title screen" in after and "Undo the last choice" in after
+    assert "Continue (ended: Fin)" in after  # the title screen again, which knows
+    assert state == start(tiny) and autosaved(tiny, saves_dir) == ("room", "continue")
+
+
+def test_undo_from_an_ending_goes_back_to_the_last_choice(tiny: Story, saves_dir: Path) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + ENTER + "2" + "q")
+        state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    assert state.history == () and state.scene == "one.hall"  # the pause is stepped over
+    assert "Undone: back to The hall." in printed(shown)
+    assert autosaved(tiny, saves_dir) == ()
+
+
+def test_without_saves_an_ending_can_start_again(tiny: Story) -> None:
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + ENTER + "1" + "2" + "q")
+        state = play_interactive(tiny)
+    assert "Play again from the start" in printed(shown)
+    assert state.history == ("wait",)  # a new game, played on
+
+
+def test_continue_on_an_ended_game_says_so_and_opens_its_ending(
+    tiny: Story, saves_dir: Path
+) -> None:
+    saved(tiny, saves_dir, AUTOSAVE, "room", "continue")
+    with screen() as (pipe, shown):
+        pipe.send_text("1" + "3")  # Continue, then Quit from the ending's screen
+        state = play_interactive(tiny, saving=Saving(saves_dir))
+    text = printed(shown)
+    assert "1. Continue (ended: Fin)" in text
+    assert "Quit" in text.split("The end: Fin", 1)[1]  # its screen, not the shell
+    assert state.scene == "one.end"
+
+
+# the history is the game's story from its start, even after Continue
+
+
+def paged_history(story: Story, saves_dir: Path, keys: str) -> str:
+    """What `h` shows after `keys`, on a terminal tall enough for the whole history at once."""
+    shown = io.StringIO()
+    output = Resizable(shown, columns=80, rows=400)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
+        pipe.send_text(keys + "h" + "q" + "q")
+        play_interactive(story, saving=Saving(saves_dir))
+    before = printed(shown).split("History · lines")[0]
+    return before[before.rindex("q: quit") :]  # from the bar under the choices, the pager
+
+
+def test_history_after_continue_tells_the_whole_game_apart_from_the_notes(
+    spoken: Story, saves_dir: Path
+) -> None:
+    saved(spoken, saves_dir, AUTOSAVE, "wait", "room")
+    history = paged_history(spoken, saves_dir, "1" + "s" + "mine\r")
+    assert history.index("> Wait.") < history.index("> Open the door.") < history.index("wild")
+    assert history.count("You stand in the hall.") == 2  # `wait` led back to the hall
+    assert history.count("The room is bright.") == history.count("ACT I") == 1
+    assert "Previously, in" not in history  # the recap repeats what the history now holds
+    assert "Continue" not in history  # a pick on the title screen is not part of the story
+    assert "│ Saved to" in flat(history)  # the note, set off from the story
+
+
+# a terminal that cannot show the game's punctuation gets ASCII stand-ins, at one place
+
+
+def test_a_terminal_that_cannot_show_the_punctuation_gets_ascii_stand_ins() -> None:
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", write_through=True)
+    terminal = Terminal(stream, lambda: Size(rows=24, columns=80))
+    terminal.carries = "ascii"  # what a C locale's reader expects
+    story = load_story(STORY)
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=terminal):
+        pipe.send_text("1" + "h" + "q" + "q")  # a choice, the history pager, quit
+        play_interactive(story)
+    text = raw.getvalue().decode("ascii")  # never bytes a C-locale terminal cannot show
+    assert "Act I: Installation - The letter desk" in text  # the bar's separator
+    assert "Act I: Installation ? The" not in text  # not the encoder's own `?`
+    assert "History - lines" in text and "---" in text  # the pager's status, the act's rule
+
+
+def test_a_stand_in_drawn_in_one_cell_keeps_the_width_of_what_it_stands_for() -> None:
+    assert shown("Act I \u00b7 The hall \u2014 \u2026", "ascii") == "Act I - The hall -- ..."
+    assert shown("\u2026", "ascii") == "."  # a cell of a drawn screen: one column still
+    assert shown("\u6f22", "ascii") == "? "  # a wide character: two columns still
+    assert shown("\u2026", "utf-8") == "\u2026"
+
+
+# dialogs: the save field's bar follows what is typed; help says what Esc and q really do
+
+
+class Answering(PlainTextOutput):
+    """Plain text output that types `keys` once `sign` has been drawn: a player who reads
+    the screen before going on. (It also says how many rows are below the cursor, as a real
+    terminal does, so that a prompt's bar is drawn at all.)"""
+
+    def __init__(self, stdout: io.StringIO, pipe: PipeInput, sign: str, keys: str) -> None:
+        super().__init__(stdout)
+        self.pipe, self.sign, self.keys = pipe, sign, keys
+
+    def flush(self) -> None:
+        super().flush()
+        stdout = self.stdout
+        assert isinstance(stdout, io.StringIO)
+        if self.keys and self.sign in stdout.getvalue():
+            self.pipe.send_text(self.keys)
+            self.keys = ""
+
+    def get_rows_below_cursor_position(self) -> int:
+        return 20
+
+
+def test_the_save_field_says_what_enter_will_save_as_while_a_name_is_typed() -> None:
+    shown = io.StringIO()
+    with create_pipe_input() as pipe:
+        output = Answering(shown, pipe, "loud  Tab: existing slots  Esc: cancel", ENTER)
+        with create_app_session(input=pipe, output=output), deadline(pipe):
+            pipe.send_text("loud")
+            assert ask_slot("save-1", ["act-one"]) == "loud"  # Enter came: the bar said so
+    assert "Enter: save as save-1  Tab: existing slots" in printed(shown)  # before typing
+
+
+@pytest.mark.parametrize(
+    ("typed", "bar"),
+    [
+        ("", "Enter: save as save-1  Tab: existing slots  Esc: cancel"),
+        ("quiet", "Enter: save as quiet  Tab: existing slots  Esc: cancel"),
+        ("  quiet ", "Enter: save as quiet  Tab: existing slots  Esc: cancel"),
+        ("no good!", "a name is 1 to 40 letters, digits, '-' or '_'  Esc: cancel"),
+    ],
+)
+def test_the_save_hints_follow_the_name_typed(typed: str, bar: str) -> None:
+    assert save_hints(typed, "save-1", True)[0] == bar
+
+
+def test_help_says_esc_leaves_the_save_field_where_q_is_a_letter() -> None:
+    text = flat(text_of(help_fragments(80, saves=True)))
+    assert "Esc cancels (q there is just a letter)" in text
+    assert "Esc or q goes back" in text and "In a dialog (saving" not in text
+    assert "(or TERM=dumb)" in text and "NO_COLOR keeps this screen" in text
+
+
+# messages break at word boundaries, and the paths in them stay whole
+
+
+@pytest.mark.parametrize("columns", [40, 24])
+def test_the_replace_question_breaks_at_spaces_on_a_narrow_terminal(
+    tiny: Story, saves_dir: Path, columns: int
+) -> None:
+    saved(tiny, saves_dir, "other", "room")
+    shown = io.StringIO()
+    with create_pipe_input() as pipe:
+        output = Resizable(shown, columns=columns, rows=24)
+        with create_app_session(input=pipe, output=output):
+            pipe.send_text("2" + "s" + "other\r" + "2" + "q")  # keep the other game
+            play_interactive(tiny, saving=Saving(saves_dir), new=True)
+    text = printed(shown)
+    start_ = text.index("other already holds")
+    lines = text[start_:].split("\n")
+    note = lines[: next(n for n, line in enumerate(lines) if "minute." in line) + 1]
+    assert " ".join(note) == (
+        "other already holds Act I: One · The room · "
+        f"{WHEN.astimezone():%Y-%m-%d %H:%M} · played under a minute."
+    )  # every break at a space, none inside a word
+    assert all(get_cwidth(line) <= columns for line in note)
+
+
+def test_a_note_keeps_a_path_whole_even_one_with_spaces(tmp_path: Path) -> None:
+    folder = tmp_path / "my saves"
+    path = f"{folder}/autosave.json"
+    text = f"Progress saved to {path}."
+    lines = text_of(note_fragments(text, 30, (str(folder),))).splitlines()
+    assert lines[0] == "Progress saved to" and lines[1] == f"{path}."  # whole, over the edge
+    assert text_of(note_fragments("(while parsing a flow node)", 20)).splitlines() == [
+        "(while parsing a",
+        "flow node)",
+    ]
+
+
+# the bar: back at the bottom after a resize; a title cut to fit says so
+
+
+@pytest.mark.parametrize("size", [Size(rows=40, columns=80), Size(rows=24, columns=50)])
+def test_after_a_resize_the_scene_is_written_up_from_the_last_row(tiny: Story, size: Size) -> None:
+    sizes = [Size(rows=24, columns=80)]
+    written_ = io.StringIO()
+    output = Vt100_Output(written_, lambda: sizes[0], term="xterm-256color")
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=output):
+        resize = lambda: sizes.__setitem__(0, size)  # noqa: E731
+        with deadline(pipe):  # a menu that misses the resize waits for a key: fail, not hang
+            play_interactive(tiny, clock=menus(pipe, resize, "q"))
+    again = written_.getvalue().split("\x1b[2J", 1)[1]  # the screen cleared for the new size
+    assert again.startswith(f"\x1b[{size.rows};1H")  # the cursor to the last row, then the scene
+    assert "You stand in the hall." in again
+
+
+@pytest.mark.parametrize("title", ["The long way home", "長い帰り道の話です"])
+def test_a_scene_title_cut_to_fit_the_bar_ends_in_an_ellipsis(
+    write_story: WriteStory, title: str
+) -> None:
+    story = load_story(write_story({"one.yaml": ACT.replace("title: The hall", f"title: {title}")}))
+    shown = view(story, start(story))
+    for width in (20, 22, 24, 26):
+        text = text_of(toolbar(shown, width, slot="autosave"))
+        assert get_cwidth(text) == width, (width, text)
+        place = text.split("  ?:help")[0].strip()
+        assert place.endswith("…") and title.startswith(place[:-1].rstrip()), (width, place)

@@ -30,12 +30,16 @@ def help_fragments(width: int, *, saves: bool = True, reload: bool = False) -> S
     if reload:
         keys.append(("r", "read the story again from disk, keeping your place"))
     keys += [
-        ("h", "history: everything this playthrough has shown, to scroll back through"),
+        ("h", "history: this game's story from its start, to scroll back through"),
         ("?", "this help"),
         ("q", "quit" + (", saving your progress" if saves else "")),
         ("Ctrl-C  Ctrl-D", "quit from anywhere" + (", saving your progress" if saves else "")),
         ("Ctrl-Z", "suspend the game (the shell's fg brings it back), where the system can"),
-        ("any key", "while a scene is being revealed: show the rest of it at once"),
+        (
+            "any key",
+            "while a scene is being revealed: show the rest of it at once (keys typed "
+            "before the choices appear are dropped, never taken as a choice)",
+        ),
     ]
     out: StyleAndTextTuples = [("class:help.heading", "Keys"), NEWLINE, NEWLINE]
     for key, what in keys:
@@ -43,13 +47,15 @@ def help_fragments(width: int, *, saves: bool = True, reload: bool = False) -> S
     out += [NEWLINE]
     out += _paragraph(
         "In the history and in this help, ↑ ↓, PgUp PgDn, Home and End scroll; q or Esc "
-        "closes. In a dialog (saving, loading, a question) Esc or q goes back.",
+        "closes. In a list (loading, a question) Esc or q goes back. Where you type a save's "
+        "name, Esc cancels (q there is just a letter), Tab completes the name of a slot, and "
+        "Enter alone saves under the name offered.",
         width,
     )
     out += [NEWLINE, ("class:help.heading", "Typed commands"), NEWLINE, NEWLINE]
     out += _paragraph(
-        "With --plain (or NO_COLOR set, or TERM=dumb), or with input from a pipe, the game "
-        "reads a line at a time instead of keys:",
+        "With --plain (or TERM=dumb), or with input from a pipe, the game reads a line at a "
+        "time instead of keys (NO_COLOR keeps this screen and only drops its colours):",
         width,
     )
     out.append(NEWLINE)

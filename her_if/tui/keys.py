@@ -9,10 +9,13 @@ game, saves it and says where. `Hangup` (SIGTERM, SIGHUP) travels the same way.
 from __future__ import annotations
 
 import asyncio
+import select
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from prompt_toolkit.application import Application
+from prompt_toolkit.input import Input
+from prompt_toolkit.input.typeahead import clear_typeahead
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.utils import suspend_to_background_supported
 
@@ -35,6 +38,26 @@ def add_leave_and_suspend(kb: KeyBindings) -> None:
         """Suspend to the shell (fg resumes), where the system can; elsewhere nothing."""
         if suspend_to_background_supported():
             event.app.suspend_to_background()
+
+
+def discard_typed_ahead(source: Input) -> None:
+    """Drop every key typed so far and not yet used: those prompt_toolkit keeps between
+    screens, and those still waiting in the terminal. Called once a scene has been revealed,
+    so that a key pressed while it was (a second Space, a double Enter) cannot take a choice
+    the player has not seen. Raw mode, so that keys held back in a half-typed line count too.
+    """
+    clear_typeahead(source)
+    try:
+        fileno = source.fileno()
+    except NotImplementedError:  # an input with nothing behind it (as in some tests)
+        return
+    with source.raw_mode():
+        for _ in range(1000):  # bounded: a stream that never runs dry cannot hold us here
+            if source.closed or not select.select([fileno], [], [], 0)[0]:
+                break
+            source.read_keys()
+        source.flush_keys()
+    clear_typeahead(source)
 
 
 def run(app: Application[T], pre_run: Callable[[], None] | None = None) -> T:

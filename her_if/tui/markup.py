@@ -84,6 +84,22 @@ def wrap_fragments(
     return out
 
 
+def cut(text: str, columns: int) -> str:
+    """`text` in at most `columns` display columns (a wide character takes two): whole when it
+    fits, otherwise cut with an ellipsis, so that the player can tell something is missing."""
+    if get_cwidth(text) <= columns:
+        return text
+    if columns <= 0:
+        return ""
+    kept, used = "", 0
+    for char in text:
+        size = get_cwidth(char)
+        if used + size > columns - 1:
+            break
+        kept, used = kept + char, used + size
+    return kept.rstrip() + "…"
+
+
 def _unstarred(text: str) -> tuple[str, list[bool]]:
     """The text without its emphasis asterisks, and which characters were emphasised."""
     pieces = text.split("*")

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from prompt_toolkit.application import Application, in_terminal
+from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
-from her_if.tui.keys import add_leave_and_suspend, run
+from her_if.tui.keys import add_leave_and_suspend, discard_typed_ahead, run
 from her_if.tui.render import Part
 from her_if.tui.style import STYLE
 
@@ -33,12 +34,15 @@ HINT = "  … any key shows the rest"
 @dataclass(frozen=True)
 class Pace:
     """How long to wait after a paragraph of `size` characters: `shortest`, plus
-    `per_character` for each, at most `longest` (seconds)."""
+    `per_character` for each, at most `longest` (seconds); and for how long after a scene is
+    whole the choices under it take no key (`settle`), since a key pressed that soon was
+    meant for the reveal (the second tap of a double tap), not for choices not yet read."""
 
     sleep: Sleep = asyncio.sleep
     shortest: float = 0.8
     per_character: float = 0.005
     longest: float = 2.8
+    settle: float = 0.4
 
     def after(self, size: int) -> float:
         return min(self.longest, self.shortest + max(size, 0) * self.per_character)
@@ -46,9 +50,17 @@ class Pace:
 
 def reveal(parts: Sequence[Part], pace: Pace, show: Show) -> None:
     """Show `parts` in order, pausing after each but the last as `pace` says; a key pressed
-    meanwhile shows the rest at once. Ctrl-C and Ctrl-D raise, as on every screen."""
-    if not parts:
-        return
+    meanwhile shows the rest at once. Ctrl-C and Ctrl-D raise, as on every screen.
+
+    Every other key typed before the scene is whole is dropped: the choices are not drawn
+    yet, so a key meant for the reveal (a second Space, Enter Enter) must not take one.
+    """
+    if parts:
+        _unfold(parts, pace, show)
+    discard_typed_ahead(get_app_session().input)
+
+
+def _unfold(parts: Sequence[Part], pace: Pace, show: Show) -> None:
     show(parts[0].fragments)
     shown = 1
     if len(parts) == 1:

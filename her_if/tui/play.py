@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.utils import get_cwidth
 
-from her_if.engine import GameState, View, choose, start, view
+from her_if.engine import GameState, Offer, View, choose, start, view
 from her_if.hangup import Hangup
 from her_if.model import Story
-from her_if.plain import CONTINUE, HELP, NEW, QUIT, Transcript, describe_save, roman
+from her_if.plain import CONTINUE, HELP, NEW, QUIT, Transcript, describe_save, paths_of, roman
 from her_if.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
 from her_if.replay import undo
 from her_if.sanitize import clean
@@ -29,23 +30,28 @@ from her_if.saves import SaveError, Unreadable, list_saves, slot_path
 from her_if.session import (
     Game,
     Loaded,
+    Occupied,
     Saving,
     autosave_game,
     kept_line,
+    lives_in,
     load_game,
     new_game,
     played,
     progress_line,
-    save_game,
+    save_over,
+    save_to,
     saved_line,
     suggest_slot,
 )
 from her_if.tui.help import help_fragments
+from her_if.tui.markup import cut
 from her_if.tui.menu import ChoiceMenu, Command, Resized
 from her_if.tui.pace import Pace
 from her_if.tui.pager import page
 from her_if.tui.screen import Screen
 from her_if.tui.slots import ask_slot, confirm, pick_save, title_menu
+from her_if.tui.terminal import terminal
 from her_if.watch import Watch
 
 Clock = Callable[[], float]
@@ -71,25 +77,44 @@ def play_interactive(
     change to the files it watches while the choices are up. With `pace`, each scene reached
     by a choice is revealed a paragraph at a time. `Hangup` is re-raised after the save.
     """
-    screen = Screen(story, transcript, pace)
+    with terminal():
+        return _interactive(story, transcript, saving, slot, new, reloading, clock, pace)
+
+
+def _interactive(
+    story: Story,
+    transcript: Transcript | None,
+    saving: Saving | None,
+    slot: str | None,
+    new: bool,
+    reloading: Reloading | None,
+    clock: Clock,
+    pace: Pace | None,
+) -> GameState:
+    keep = paths_of(story, saving.folder if saving is not None else None)
+    screen = Screen(story, transcript, pace, keep=keep)
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
-    opened: tuple[Game, Loaded | None] | None = None
-    try:
-        opened = (
-            (new_game(story), None)
-            if saving is None
-            else _open(story, saving, slot, new, screen, reload=reloading is not None)
-        )
-    except (KeyboardInterrupt, EOFError):
-        pass
-    except Hangup:
-        _goodbye(screen, [])  # nothing played yet: nothing to save
-        raise
-    if opened is None:
-        _goodbye(screen, [])
-        return start(story)
-    game, loaded = opened
-    return _play(story, game, loaded, screen, saving, reloading, watch, clock)
+    while True:
+        opened: tuple[Game, Loaded | None] | None = None
+        try:
+            opened = (
+                (new_game(story), None)
+                if saving is None
+                else _open(story, saving, slot, new, screen, reload=reloading is not None)
+            )
+        except (KeyboardInterrupt, EOFError):
+            pass
+        except Hangup:
+            _goodbye(screen, [])  # nothing played yet: nothing to save
+            raise
+        if opened is None:
+            _goodbye(screen, [])
+            return start(story)
+        game, loaded = opened
+        ended = _play(story, game, loaded, screen, saving, reloading, watch, clock)
+        if not isinstance(ended, _ToTitle):
+            return ended
+        story, slot, new = ended.story, None, False  # from the ending, back to the title
 
 
 def _open(
@@ -109,7 +134,7 @@ def _open(
     selected = 0
     while True:
         listing = list_saves(saving.folder, story)
-        picked = title_menu(listing, selected=selected, laid_out_at=screen.laid_out_at)
+        picked = title_menu(listing, story, selected=selected, laid_out_at=screen.laid_out_at)
         selected = 0
         if isinstance(picked, Resized):
             screen.again()
@@ -145,7 +170,9 @@ def _play(
     reloading: Reloading | None,
     watch: Watch | None,
     clock: Clock,
-) -> GameState:
+) -> GameState | _ToTitle:
+    """The game from `game` on: the state it is left in, or `_ToTitle` when the player
+    goes back to the title screen from an ending."""
     act: str | None = None
     written = game.state  # what the autosave (or the loaded file) already holds
     show, paced, selected = True, True, 0
@@ -156,8 +183,8 @@ def _play(
     commands += ("h", "?")
     poll = None if watch is None else lambda: "r" if watch.changed() else None
     try:
-        if loaded is not None and loaded.recap is not None:
-            screen.recap(loaded.recap)
+        if loaded is not None:
+            screen.resumed(story, loaded.game.state, loaded.recap)
         while True:
             shown = view(story, game.state)
             if show:
@@ -167,23 +194,23 @@ def _play(
             if saving is not None and game.state != written:
                 game = _autosave(story, saving, game, screen)
                 written = game.state
-            if shown.ending is not None:
-                return game.state
             since = clock()
             bar = partial(
                 toolbar,
                 shown,
-                slot=game.slot or (saving.autosave if saving is not None else None),
+                slot=lives_in(saving, game) if saving is not None else None,
                 saves=saving is not None,
                 reload=reloading is not None,
             )
+            offers = shown.choices if shown.ending is None else _ending_offers(saving is not None)
             picked = ChoiceMenu(
-                shown.choices,
+                offers,
                 bar,
                 commands=commands,
                 poll=poll,
                 selected=selected,
                 laid_out_at=screen.laid_out_at,
+                settled_at=screen.settled_at,
             ).run()
             game, since, selected = played(game, clock() - since), None, 0
             if picked is None:
@@ -193,6 +220,14 @@ def _play(
                 screen.again()
                 show, selected = False, picked.selected
                 continue
+            if picked == _UNDO:
+                picked = Command("u")
+            if picked in (_TITLE, _QUIT):
+                screen.chosen(next(o.text for o in offers if o.id == picked), story=False)
+                if picked == _TITLE:
+                    return _ToTitle(story)
+                _goodbye(screen, _save_progress(story, saving, game))
+                return game.state
             if isinstance(picked, Command):
                 after = _command(picked.key, story, game, screen, saving, reloading, watch)
                 story, game, show = after.story, after.game, after.show
@@ -212,6 +247,28 @@ def _play(
     except Hangup:
         _goodbye(screen, _save_progress(story, saving, game))
         raise
+
+
+@dataclass(frozen=True)
+class _ToTitle:
+    """From an ending, back to the title screen, with the story as it now reads."""
+
+    story: Story
+
+
+_TITLE, _UNDO, _QUIT = "ending:title", "ending:undo", "ending:quit"
+_ENDING_CHOICES = {
+    _TITLE: "Back to the title screen",
+    _UNDO: "Undo the last choice",
+    _QUIT: "Quit",
+}
+
+
+def _ending_offers(saves: bool) -> tuple[Offer, ...]:
+    """What an ending offers instead of choices: the title screen (without saves there is
+    none, so a new game), undoing the choice that led here, or quitting."""
+    texts = {**_ENDING_CHOICES, **({} if saves else {_TITLE: "Play again from the start"})}
+    return tuple(Offer(key, text, n) for n, (key, text) in enumerate(texts.items(), 1))
 
 
 @dataclass(frozen=True)
@@ -251,8 +308,7 @@ def _command(
     elif key == "l" and saving is not None:
         chosen = _pick(story, saving, screen)
         if chosen is not None:
-            if chosen.recap is not None:
-                screen.recap(chosen.recap)
+            screen.resumed(story, chosen.game.state, chosen.recap)
             return _After(story, chosen.game, show=True, other=True)
     elif key == "r" and reloading is not None:
         reloaded = _reload(reloading, watch, story, game, screen)
@@ -307,13 +363,13 @@ def toolbar(
         (places[3], keys[3]),
         (places[3], keys[4]),
     ]:
-        if len(place) + len(key) + 2 <= width:
+        if get_cwidth(place) + get_cwidth(key) + 2 <= width:
             break
-    else:
-        place = places[3][: max(width - len(key) - 3, 0)]
-        place = place + " " if place else place
-    gap = " " * max(width - len(place) - len(key) - 2, 0)
-    return [("class:toolbar", place + gap), ("class:toolbar.key", f" {key} "[: max(width, 0)])]
+    else:  # the title alone, cut to what is left (in display columns), with an ellipsis
+        room = width - get_cwidth(key) - 4
+        place = f" {cut(title, room)} " if room >= 2 else ""
+    gap = " " * max(width - get_cwidth(place) - get_cwidth(key) - 2, 0)
+    return [("class:toolbar", place + gap), ("class:toolbar.key", cut(f" {key} ", max(width, 0)))]
 
 
 def _reload(
@@ -342,18 +398,21 @@ def _save(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
     if slot is None:
         screen.note("Not saved.")
         return game
-    if slot in existing and slot != game.slot:
-        screen.note(f"{slot} already holds {describe_save(existing[slot].save)}.")
-        if not confirm("Replace it", "Keep it (do not save)"):
-            screen.note("Not saved.")
-            return game
     try:
-        path = save_game(story, saving.folder, slot, game)
+        saved = save_to(story, saving, game, slot)
+        if isinstance(saved, Occupied):  # another game: replaced only if the player says so
+            screen.note(f"{slot} already holds {describe_save(saved.save)}.")
+            if not confirm("Replace it", "Keep it (do not save)"):
+                screen.note("Not saved.")
+                return game
+            saved = save_over(story, saving, game, slot)
     except SaveError as err:
         screen.note(f"Not saved: {err}")
         return game
-    screen.note(saved_line(path))
-    return replace(game, slot=slot)
+    if saved.kept is not None:
+        screen.note(kept_line(saved.slot, saved.kept))
+    screen.note(saved_line(saved.path))
+    return saved.game
 
 
 def _pick(story: Story, saving: Saving, screen: Screen) -> Loaded | None:
@@ -394,7 +453,7 @@ def _autosave(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
         screen.note(f"Not saved: {err}")
         return game
     if autosaved.kept is not None:
-        screen.note(kept_line(saving.autosave, autosaved.kept))
+        screen.note(kept_line(autosaved.slot, autosaved.kept))
     return autosaved.game
 
 
@@ -407,7 +466,7 @@ def _save_progress(story: Story, saving: Saving | None, game: Game) -> list[str]
         autosaved = autosave_game(story, saving, game)
     except SaveError as err:
         return [f"Not saved: {err}"]
-    kept = [] if autosaved.kept is None else [kept_line(saving.autosave, autosaved.kept)]
+    kept = [] if autosaved.kept is None else [kept_line(autosaved.slot, autosaved.kept)]
     return [*kept, progress_line(autosaved.path)]
 
 

@@ -9,14 +9,16 @@ printed at one width and shown again in the history pager (or after a resize) at
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.utils import get_cwidth
 
 from her_if.engine import View
 from her_if.model import Story
-from her_if.plain import roman, wrap
+from her_if.plain import roman, wrap, wrap_message
 from her_if.replay import Recap
 from her_if.sanitize import clean
 from her_if.tui.markup import marked, wrap_fragments
@@ -41,6 +43,19 @@ def measure(columns: int) -> int:
     return max(min(columns, MEASURE), 1)
 
 
+@dataclass(frozen=True)
+class Laid:
+    """The terminal a screenful was laid out for: the text measure its width gives, and its
+    rows (the bar is pinned to the last one). Either changing calls for laying it out again."""
+
+    measure: int
+    rows: int
+
+    @classmethod
+    def of(cls, size: Size) -> Laid:
+        return cls(measure(size.columns), size.rows)
+
+
 def scene_parts(
     view: View, width: int, *, new_act: bool, names: re.Pattern[str] | None = None
 ) -> list[Part]:
@@ -57,7 +72,7 @@ def scene_parts(
         parts.append(Part(head, 0))
     if view.ending is not None:
         line = f"The end: {clean(view.ending.title)}"
-        parts.append(Part([("class:ending", line), NEWLINE], len(line)))
+        parts.append(Part([("class:ending", line), ("", "\n\n")], len(line)))
     return parts
 
 
@@ -127,8 +142,20 @@ def recap_fragments(
     return out
 
 
-def note_fragments(text: str) -> StyleAndTextTuples:
-    """A message from the game itself (saved, loaded, undone, a problem), on a line of its own.
-    Not wrapped: it often names a file, which is best copied whole, and the terminal folds a
-    long line by itself."""
-    return [("class:note", clean(text)), NEWLINE]
+def note_fragments(text: str, width: int, keep: Iterable[str] = ()) -> StyleAndTextTuples:
+    """A message from the game itself (saved, loaded, undone, a problem), on lines of its own,
+    broken at spaces, never inside a word or inside one of the paths in `keep` (a path longer
+    than the line is left whole for the terminal to fold, so that it can be copied)."""
+    out: StyleAndTextTuples = []
+    for line in wrap_message(clean(text), width, keep):
+        out += [("class:note", line), NEWLINE]
+    return out
+
+
+def aside_fragments(text: str, width: int, keep: Iterable[str] = ()) -> StyleAndTextTuples:
+    """A message from the game as the history shows it: set off from the story by a rule down
+    its left side, so that it never reads as part of a scene."""
+    out: StyleAndTextTuples = []
+    for line in wrap_message(clean(text), max(width - 2, 1), keep):
+        out += [("class:aside.rule", "│ "), ("class:note", line), NEWLINE]
+    return out

@@ -1,8 +1,10 @@
 """The dialogs around save slots: the title menu, the list to load from, the name to save as.
 
 Each is a ChoiceMenu or a one-line prompt returning plain values; deciding what to do with
-them (and reading or writing files) is the play loop's job. In a dialog, q or Esc goes back;
-Ctrl-C and Ctrl-D leave the game (they raise, for the loop to save and say where).
+them (and reading or writing files) is the play loop's job. In a list (loading, a question),
+q or Esc goes back; in the field a save's name is typed in, Esc cancels (q is a letter of the
+name there). Ctrl-C and Ctrl-D leave the game (they raise, for the loop to save and say
+where).
 """
 
 from __future__ import annotations
@@ -17,23 +19,33 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.validation import Validator
 
 from her_if.engine import Offer
-from her_if.plain import HELP, QUIT, describe_save, title_options
+from her_if.model import Story
+from her_if.plain import CONTINUE, HELP, QUIT, describe_save, title_options
 from her_if.sanitize import clean
-from her_if.saves import SLOT_RULE, Entry, Listing, SaveError, Unreadable, check_slot
+from her_if.saves import SLOT_RULE, Entry, Listing, Save, SaveError, Unreadable, check_slot
 from her_if.tui.keys import ends_on_error
 from her_if.tui.menu import ChoiceMenu, Command, Resized
+from her_if.tui.render import Laid
 from her_if.tui.style import STYLE
 
 BACK = ("q", "escape")
 
 
 def title_menu(
-    listing: Listing, *, selected: int = 0, laid_out_at: int | None = None
+    listing: Listing,
+    story: Story | None = None,
+    *,
+    selected: int = 0,
+    laid_out_at: Laid | None = None,
 ) -> str | Resized:
     """One of CONTINUE, NEW, LOAD, HELP, QUIT (`?` is HELP, q is QUIT), or `Resized` when the
     title card above wants laying out again; the options are `her_if.plain.title_options`, as
-    plain play has them."""
-    offers = [Offer(key, text, n) for n, (key, text) in enumerate(title_options(listing), 1)]
+    plain play has them, except that Continue says so when the newest game has ended."""
+    options = title_options(listing)
+    ending = ended(listing.entries[0].save, story) if listing.entries and story else None
+    if ending is not None:
+        options = [(k, f"Continue (ended: {ending})" if k == CONTINUE else t) for k, t in options]
+    offers = [Offer(key, text, n) for n, (key, text) in enumerate(options, 1)]
     keys = ("arrows/digits: choose  Enter: take  ?: help  q: quit", "?: help  q: quit")
     picked = ChoiceMenu(
         offers,
@@ -46,6 +58,14 @@ def title_menu(
     if isinstance(picked, Command):
         return HELP
     return picked if isinstance(picked, str | Resized) else QUIT
+
+
+def ended(save: Save, story: Story) -> str | None:
+    """The title of the ending a saved game stopped at, or None when it goes on (read from the
+    state it holds: no save records it)."""
+    scene = story.scenes.get(save.scene)
+    ending = None if scene is None else scene.ending  # what `view(...).ending` gives, unevaluated
+    return None if ending is None else clean(ending.title)
 
 
 def pick_save(listing: Listing) -> Entry | Unreadable | None:
@@ -89,7 +109,7 @@ def ask_slot(default: str, taken: Collection[str]) -> str | None:
         ),
         validate_while_typing=False,
         bottom_toolbar=lambda: _toolbar(
-            (f"Enter: save as {default}  Tab: existing slots  Esc: cancel", "Esc: cancel"),
+            save_hints(get_app().current_buffer.text, default, bool(taken)),
             get_app().output.get_size().columns,
         ),
         key_bindings=kb,
@@ -101,6 +121,17 @@ def ask_slot(default: str, taken: Collection[str]) -> str | None:
     if answer is None:
         return None
     return answer.strip() or default
+
+
+def save_hints(typed: str, default: str, completes: bool) -> tuple[str, ...]:
+    """The save field's bar, longest first, for what is typed so far: what Enter will save as
+    (the name typed, or the one offered while nothing is), or why it will not."""
+    name = typed.strip()
+    tab = "  Tab: existing slots" if completes else ""
+    if name and not _is_slot(name):
+        return (f"a name is {SLOT_RULE}  Esc: cancel", f"{SLOT_RULE}", "Esc: cancel")
+    enter = f"Enter: save as {name or default}"
+    return (f"{enter}{tab}  Esc: cancel", f"{enter}  Esc: cancel", enter, "Esc: cancel")
 
 
 def confirm(yes: str, no: str) -> bool:

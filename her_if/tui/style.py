@@ -1,6 +1,7 @@
 """Colours and emphasis for the terminal front end: one style sheet, nothing else.
 
-With `NO_COLOR` set (or `TERM=dumb`) this front end is not used at all: play is `--plain`.
+With `TERM=dumb` this front end is not used at all: play is `--plain`. `NO_COLOR` keeps it,
+without colour (see `her_if.tui.terminal`).
 """
 
 from prompt_toolkit.styles import Style
@@ -20,12 +21,14 @@ STYLE = Style.from_dict(
         "recap": "#8a8a8a",
         "recap.title": "#8a8a8a bold",
         "note": "#d7875f",
+        "aside.rule": "#8a6a5a",
         "heading": "bold #ffaf87",
         "premise": "italic #d0b0a0",
         "placeholder": "#8a8a8a",
         "ending": "bold #ffaf87",
         "choice": "",
         "choice.number": "#d7875f",
+        "choice.more": "#8a8a8a italic",
         "choice.selected": "reverse",
         "toolbar": "reverse",
         "toolbar.key": "reverse bold",
