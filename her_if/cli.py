@@ -286,34 +286,10 @@ def _saves_problem(args: argparse.Namespace) -> str | None:
     chosen: Path | None = getattr(args, "saves", None)
     if chosen is None:
         return None
+    from her_if.saves import folder_problem
+
     problem = folder_problem(chosen, writing=args.command == "play")
     return None if problem is None else f"--saves {chosen}: {problem}"
-
-
-def folder_problem(folder: Path, *, writing: bool) -> str | None:
-    """What stands in the way of saves in `folder` (a file there, a folder that cannot be
-    written or made), as the player can put it right; None when nothing does."""
-    if os.path.lexists(folder) and not os.path.isdir(folder):
-        return "that is a file, not a folder; name a folder (it is made at the first save)"
-    if not writing:
-        return None
-    nearest = folder.absolute()
-    while not os.path.lexists(nearest) and nearest != nearest.parent:
-        nearest = nearest.parent
-    where = "" if nearest == folder.absolute() else f"to make it, {nearest} "
-    if not os.path.isdir(nearest):
-        return f"{where or 'it '}is a file, not a folder; name another folder for the saves"
-    if os.access(nearest, os.W_OK | os.X_OK):
-        return None
-    why = "is on a read-only disk" if _read_only(nearest) else "is not writable by you"
-    return f"{where or 'the folder '}{why}; name a folder you can write in"
-
-
-def _read_only(folder: Path) -> bool:
-    try:
-        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
-    except (OSError, AttributeError):  # no statvfs on Windows
-        return False
 
 
 def _say(message: str, keep: str) -> None:

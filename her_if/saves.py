@@ -646,11 +646,43 @@ def _reason(err: OSError) -> str:
 
 def _folder_reason(folder: Path, err: OSError) -> str:
     """Why the saves folder cannot be made: above all, a file where a folder must be."""
-    for place in (*reversed(folder.parents), folder):
-        with suppress(OSError):
-            if place.exists() and not place.is_dir():
-                return f"{display_path(place)} is a file, not a folder; move it or save elsewhere"
+    with suppress(OSError):
+        place = _nearest_existing(folder)
+        if not os.path.isdir(place):
+            return f"{display_path(place)} is a file, not a folder; move it or save elsewhere"
     return _reason(err)
+
+
+def folder_problem(folder: Path, *, writing: bool) -> str | None:
+    """What stands in the way of saves in `folder` (a file there, a folder that cannot be
+    written or made), as the player can put it right; None when nothing does. Asked before
+    play begins, rather than learnt as every save fails."""
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        return "that is a file, not a folder; name a folder (it is made at the first save)"
+    if not writing:
+        return None
+    nearest = _nearest_existing(folder.absolute())
+    where = "" if nearest == folder.absolute() else f"to make it, {nearest} "
+    if not os.path.isdir(nearest):
+        return f"{where or 'it '}is a file, not a folder; name another folder for the saves"
+    if os.access(nearest, os.W_OK | os.X_OK):
+        return None
+    why = "is on a read-only disk" if _read_only(nearest) else "is not writable by you"
+    return f"{where or 'the folder '}{why}; name a folder you can write in"
+
+
+def _nearest_existing(place: Path) -> Path:
+    """`place`, or the nearest of its parents that exists: where making it would begin."""
+    while not os.path.lexists(place) and place != place.parent:
+        place = place.parent
+    return place
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def _short(text: str, limit: int = 60) -> str:
