@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,10 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable from t
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import anchors as anchor
+from bench.chain import write_chain
 from bench.convert import generate, story_folder
 from bench.measure import Run, RunError, run, run_to_marker
+from bench.widest import write_widest
 
 SEED = 1
 SIZES = (50, 500, 5000)
@@ -51,7 +54,15 @@ CROSS_CHECK = (14_077, 587, 32_679)
 """States, terminal states and transitions of the 500-scene graph (seed 1), in the anchors'
 README: every explorer that keys a state on all the variables must find exactly these."""
 PLAYTHROUGHS = 10_000
+CHAINS = (5_000, 10_000, 20_000)
+"""Straight-line stories explored to show that the explorer's cost grows with their length."""
+CHAIN_GROWTH = 5.0
+"""The longest chain is 4x the shortest: its peak memory must stay under 5x the shortest's.
+Keeping a path per state took 12x (136 MB to 1.65 GB) and 16x the time."""
 HISTORY = 500
+WIDEST_LOAD = 1.0
+"""Seconds a load of the longest save of the costliest story the limits allow may take
+(`bench/widest.py`); a wide scene's took over 6 s before issue 22."""
 WORKER = Path(__file__).resolve().parent / "worker.py"
 ANCHORS = ("inkjs", "bink")
 
@@ -482,6 +493,53 @@ def exploration(
     ]
 
 
+def chain_exploration(bench: Bench, sizes: Sequence[int] = CHAINS) -> list[Row]:
+    """Exhaustive exploration of straight-line stories (`bench/chain.py`), the longest shortest
+    paths a story of their size can have: time and peak memory must grow with the length, not
+    with its square (issue 22). Memory is the whole process's, loading the story included, and
+    how much exploring added to it."""
+    bench.log(f"exhaustive exploration of chains of {', '.join(f'{n:,}' for n in sizes)} scenes")
+    folders = {n: str(write_chain(bench.work / f"chain-{n}", n)) for n in sizes}
+    plan: dict[str, tuple[int, Once]] = {
+        str(n): (bench.slow, partial(bench.worker, "explore", folders[n])) for n in sizes
+    }
+    got = interleaved(plan)
+    first_s, _ = got[str(sizes[0])].report("seconds")
+    first_kb = got[str(sizes[0])].rss_kb
+    rows = []
+    for n in sizes:
+        fig = got[str(n)]
+        seconds, found = fig.report("seconds")
+        if not found["complete"] or found["states"] != n:
+            bench.failures.append(
+                f"the chain of {n:,} scenes explored to {found['states']:,} states"
+            )
+        exploring = found.get("exploring_kb")  # the peak's growth while exploring
+        row = Row(
+            f"exhaustive exploration, a chain of {n:,} scenes",
+            ms(seconds),
+            memory=mb(fig.rss_kb) + ("" if exploring is None else f" ({mb(exploring)} exploring)"),
+            data={
+                "seconds": seconds,
+                "rss_kb": fig.rss_kb,
+                "exploring_kb": exploring,
+                "states": found["states"],
+            },
+        )
+        if n != sizes[0] and fig.rss_kb and first_kb:
+            growth = fig.rss_kb / first_kb
+            row.ratio = (
+                f"{times(n / sizes[0])} the scenes: {times(seconds / first_s)} the time, "
+                f"{times(growth)} the memory"
+            )
+            if n == sizes[-1]:
+                row.target = within(growth, CHAIN_GROWTH, f"memory under {CHAIN_GROWTH:g}x")
+                if growth > CHAIN_GROWTH:
+                    bench.failures.append(f"CHAIN EXPLORATION: {row.ratio}")
+        rows.append(row)
+    return rows
+
+
 def _counts(counts: Sequence[int]) -> str:
     return " / ".join(f"{c:,}" for c in counts)
 
@@ -548,6 +606,28 @@ def save_and_load(bench: Bench, size: int = GRAPH) -> list[Row]:
             data={"seconds": report["load_seconds"], "rss_kb": result.rss_kb},
         ),
     ]
+
+
+def widest_load(bench: Bench) -> list[Row]:
+    """Loading the longest save (5,000 choices) of the story whose steps cost the most the
+    limits allow: it must take under `WIDEST_LOAD` seconds, or the run fails."""
+    bench.log("load the longest save of the widest story the limits allow")
+    story = str(write_widest(bench.work / "widest"))
+    n = str(max(3, bench.fast))
+    result = bench.worker("saveload", story, "--widest", "--repeat", n)
+    report = anchor.report(result)
+    seconds = report["load_seconds"]
+    row = Row(
+        f"load the longest save ({report['history']:,} choices) of the widest story the "
+        "limits allow",
+        ms(seconds),
+        target=f"under {WIDEST_LOAD:g} s: " + ("met" if seconds < WIDEST_LOAD else "MISSED"),
+        memory=mb(result.rss_kb),
+        data={"seconds": seconds, "rss_kb": result.rss_kb, "history": report["history"]},
+    )
+    if seconds >= WIDEST_LOAD:
+        bench.failures.append(f"WIDEST LOAD: {ms(seconds)}, over {WIDEST_LOAD:g} s")
+    return [row]
 
 
 # -- the table ------------------------------------------------------------------------------
@@ -632,8 +712,10 @@ def main(argv: list[str] | None = None) -> int:
             *cold_start(bench, {"Her": None, f"{GRAPH}-scene graph": bench.stories[GRAPH]}),
             *check(bench),
             *exploration(bench),
+            *chain_exploration(bench),
             *random_play(bench),
             *save_and_load(bench),
+            *widest_load(bench),
         ]
         about["load average at the end"] = _load()
     elapsed = time.perf_counter() - began

@@ -3,7 +3,7 @@ own peak memory (the parent reads the child's ru_maxrss).
 
     python bench/worker.py explore STORY [--no-reduce]
     python bench/worker.py random STORY [-r 10000] [--seed 1]
-    python bench/worker.py saveload STORY [--choices 500] [--repeat 5]
+    python bench/worker.py saveload STORY [--choices 500] [--repeat 5] [--widest]
 
 Each prints one JSON object. Loading the story is not timed, as the anchors do not time
 loading theirs in these modes (`load` is measured separately, as a whole process).
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import tempfile
@@ -30,11 +31,13 @@ from her_if.model import Story
 def run_explore(story: Story, reduce: bool) -> dict[str, Any]:
     from her_if.explore import explore
 
+    loaded_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the story's, and Python's
     began = time.perf_counter()
     found = explore(story, reduce=reduce)
     seconds = time.perf_counter() - began
     return {
         "seconds": seconds,
+        "exploring_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - loaded_kb,
         "states": found.states,
         # As ink's explorers count them: the states where play stops (no choice on offer).
         "terminal": found.terminal + found.dead_states,
@@ -96,10 +99,13 @@ def long_history(story: Story, length: int) -> tuple[str, ...]:
     raise ValueError("the story has no reachable loop, so no history of that length")
 
 
-def run_saveload(story: Story, choices: int, repeat: int) -> dict[str, Any]:
+def run_saveload(
+    story: Story, choices: int, repeat: int, history: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Save and load a game of `history` (by default, `choices` found by `long_history`)."""
     from her_if.session import Game, load_game, save_game
 
-    history = long_history(story, choices)
+    history = history or long_history(story, choices)
     state = start(story)
     for choice_id in history:  # the checked door: every step must really be on offer
         state = choose(story, state, choice_id)
@@ -133,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--choices", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--widest", action="store_true", help="STORY is bench/widest.py's: play its history"
+    )
     args = parser.parse_args(argv)
     story = load_story(args.story)
     if args.mode == "explore":
@@ -140,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.mode == "random":
         result = run_random(story, args.playthroughs, args.seed)
     else:
-        result = run_saveload(story, args.choices, args.repeat)
+        from bench.widest import history
+
+        result = run_saveload(story, args.choices, args.repeat, history() if args.widest else ())
     print(json.dumps(result))
     return 0
 

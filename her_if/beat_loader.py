@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from her_if.diagnostics import Diagnostic, did_you_mean, display_path
+from her_if.diagnostics import Diagnostic, did_you_mean, relative_path
 from her_if.model import Beat
 from her_if.yaml_source import Source
 
@@ -30,7 +30,7 @@ def read_beat_sheet(
             entry[1], f"beat sheet '{rel}' not found (the path is relative to {manifest.display})"
         )
         return {}
-    src = Source(path, display_path(path), errors)
+    src = Source(path, relative_path(path), errors)  # its place is the beat sheet's path
     node = src.load()
     if node is None:
         return {}

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from her_if.cycles import on_cycles as on_cycles  # `check` has always offered it
+from her_if.cycles import successors
 from her_if.diagnostics import Diagnostic, StoryError, display_path
 from her_if.expr import names_read
 from her_if.locate import MANIFEST, PACK_MANIFEST
@@ -89,11 +91,6 @@ def _words(scene: Scene) -> int:
     """Runs of non-space, as `\\S+` counts them (`str.split` agrees on every character)."""
     texts = [p.text for p in scene.paragraphs] + [c.text for c in scene.choices]
     return sum(len(part.split()) for t in texts for part in t.parts if isinstance(part, str))
-
-
-def successors(scene: Scene) -> list[str]:
-    """Scenes a scene can lead to, whatever the conditions say."""
-    return [scene.next] if scene.next else [c.target for c in scene.choices]
 
 
 def _unreachable(story: Story) -> list[Diagnostic]:
@@ -190,51 +187,6 @@ def _unlisted_files(story: Story) -> list[Diagnostic]:
 
 def _yaml(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else repr(value)
-
-
-def on_cycles(story: Story) -> set[str]:
-    """The scenes that lie on a cycle of the scene graph (whatever the conditions say): the
-    only ones a player can be shown twice. Tarjan's strongly connected components, without
-    recursion, so a chain of ten thousand scenes is no deeper than one."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    cyclic: set[str] = set()
-    for root in story.scenes:
-        if root in index:
-            continue
-        work = [(root, iter(successors(story.scenes[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            sid, targets = work[-1]
-            target = next(targets, None)
-            if target is not None:
-                if target not in index:
-                    index[target] = low[target] = len(index)
-                    stack.append(target)
-                    on_stack.add(target)
-                    work.append((target, iter(successors(story.scenes[target]))))
-                elif target in on_stack:
-                    low[sid] = min(low[sid], index[target])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[sid])
-            if low[sid] == index[sid]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == sid:
-                        break
-                if len(component) > 1 or sid in successors(story.scenes[sid]):
-                    cyclic.update(component)
-    return cyclic
 
 
 def _needless_once(story: Story) -> list[Diagnostic]:

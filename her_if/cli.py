@@ -1,6 +1,7 @@
 """The `her-if` command: argument parsing and exit codes, nothing else.
 
-Exit codes: 0 all well; 1 a walkthrough's expectation failed; 2 a bad story, script or usage.
+Exit codes: 0 all well; 1 a walkthrough's expectation failed; 2 a bad story, script or usage,
+or a stream that cannot be read or written (closed, full, its reader gone: see `main`).
 prompt_toolkit is imported only for interactive play, so `check` and scripted or piped play
 start fast and work where no terminal exists.
 """
@@ -18,11 +19,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from her_if import __version__
-from her_if.diagnostics import StoryError, did_you_mean
+from her_if.diagnostics import StoryError, did_you_mean, display_path
 from her_if.locate import default_saves_dir, default_story_dir, layer_problem
 from her_if.sanitize import clean
 from her_if.story_cache import cached_report, cached_story
-from her_if.streams import use_stand_ins
+from her_if.streams import (
+    hold_closed_streams,
+    lines_read,
+    lost_line,
+    named,
+    take_any_bytes,
+    use_stand_ins,
+)
 
 if TYPE_CHECKING:
     from her_if.model import Story
@@ -41,12 +49,42 @@ COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; its exit status.
+
+    The one guard for the streams: a standard stream that is closed, a full disk under
+    standard output or a transcript, or a reader that has gone (a closed pipe) unwinds to here,
+    through the front end, which saves the game it holds on the way; here it is told in one
+    line and the command exits 2. What is still buffered is flushed inside the guard, so that
+    no failure is left for the interpreter to report (with a traceback) as it exits.
+    """
+    hold_closed_streams()
+    try:
+        try:
+            return _command(argv)
+        finally:
+            sys.stdout.flush()
+    except OSError as err:
+        return _lost(err)
+
+
+def _lost(err: OSError) -> int:
+    """Say which stream (or, for what no command expected, which file) failed, once, and let
+    go of the streams so that exiting does not fail on them again."""
+    line = lost_line(err) if err.filename is None else f"her-if: {_file_of(err)}: {err.strerror}"
+    _let_go_of_terminal()
+    with suppress(OSError, ValueError):  # stderr may be the stream that failed
+        print(line, file=sys.stderr, flush=True)
+    return 2
+
+
+def _command(argv: list[str] | None) -> int:
     typed = sys.argv[1:] if argv is None else argv
     given = _with_default_command(typed)
     parser = _parser(given[0])
     args, extras = parser.parse_known_args(given)
     for stream in (sys.stdout, sys.stderr):
         use_stand_ins(stream)
+    take_any_bytes(sys.stdin)
     if extras:
         _unrecognized(parser, args.command, extras, defaulted=len(given) > len(typed))
     problem = _story_problem(getattr(args, "story", None))
@@ -55,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     problem = _saves_problem(args)
     if problem is not None:
-        _say(f"her-if: {problem}", keep=str(args.saves))
+        _say(f"her-if: {problem}", keep=clean(str(args.saves)))
         return 2
     try:
         if args.command == "check":
@@ -72,8 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nInterrupted.", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -289,7 +325,7 @@ def _saves_problem(args: argparse.Namespace) -> str | None:
     from her_if.saves import folder_problem
 
     problem = folder_problem(chosen, writing=args.command == "play")
-    return None if problem is None else f"--saves {chosen}: {problem}"
+    return None if problem is None else f"--saves {clean(str(chosen))}: {problem}"  # as typed
 
 
 def _say(message: str, keep: str) -> None:
@@ -325,7 +361,7 @@ def _story_problem(stories: list[Path] | None) -> str | None:
     for index, path in enumerate(stories or []):
         problem = layer_problem(path, "story" if index == 0 else "pack")
         if problem is not None:
-            return f"--story {path}: {problem}"
+            return f"--story {clean(str(path))}: {problem}"  # as typed, as a usage error quotes
     return None
 
 
@@ -351,10 +387,13 @@ def _check(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
         return 0
     warnings = report["warnings"]
-    for w in warnings:  # as a Diagnostic prints itself: the report is what the cache keeps
-        print(f"{w['file']}:{w['line']}:{w['column']}: warning: {w['message']}")
+    for w in warnings:  # as a Diagnostic prints itself (cleaned: a file's name may carry
+        # escapes); the report is what the cache keeps
+        line = f"{w['file']}:{w['line']}:{w['column']}: warning: {w['message']}"
+        print(clean(line).replace("\n", " "))
     print(
-        f"{clean(report['full_title'])}: {_count(report['scenes'], 'scene')}, {_count(report['choices'], 'choice')}, "
+        f"{clean(report['full_title'])}: {_count(report['scenes'], 'scene')}, "
+        f"{_count(report['choices'], 'choice')}, "
         f"{_count(report['endings'], 'ending')}, {_count(report['words'], 'word')}; "
         f"0 errors, {_count(len(warnings), 'warning')}"
     )
@@ -386,7 +425,8 @@ def _playtest(args: argparse.Namespace) -> int:
     except StoryError as err:
         return _report(err)
     if results == []:
-        print(f"her-if: no walkthrough files (*.yaml) in {args.walkthroughs}", file=sys.stderr)
+        where = display_path(args.walkthroughs)
+        print(f"her-if: no walkthrough files (*.yaml) in {where}", file=sys.stderr)
         return 2
     if args.path_to is not None:
         return _path_to(story, args)
@@ -471,7 +511,10 @@ def _graph(args: argparse.Namespace) -> int:
     try:
         Path(args.output).write_text(text, encoding="utf-8")
     except OSError as err:
-        print(f"her-if: cannot write {args.output}: {err.strerror}", file=sys.stderr)
+        print(
+            f"her-if: cannot write {display_path(Path(args.output))}: {err.strerror}",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -502,21 +545,27 @@ def _new_scene(args: argparse.Namespace) -> int:
     try:
         story = _load(args.story)
         draft = draft_scene(story, args.scene)
-        if not args.write:
-            sys.stdout.write(clean(draft.skeleton))
-            print(f"her-if: {clean(draft.paste_hint())}", file=sys.stderr)
-            return 0
-        line = write_scene(draft)
+        line = write_scene(draft) if args.write else None
     except StoryError as err:
         return _report(err)
     except NewSceneError as err:
         print(f"her-if: new-scene: {clean(str(err))}", file=sys.stderr)
         return 2
-    except OSError as err:
-        print(f"her-if: new-scene: {clean(str(err.filename))}: {err.strerror}", file=sys.stderr)
+    except OSError as err:  # the act file's; standard output's failures are the guard's
+        print(f"her-if: new-scene: {_file_of(err)}: {err.strerror}", file=sys.stderr)
         return 2
-    print(clean(draft.written_line(line)))
+    if line is None:
+        sys.stdout.write(clean(draft.skeleton))
+        print(f"her-if: {clean(draft.paste_hint())}", file=sys.stderr)
+    else:
+        print(clean(draft.written_line(line)))
     return 0
+
+
+def _file_of(err: OSError) -> str:
+    """The file an OSError is about, as a message shows it."""
+    name = err.filename
+    return "the file" if name is None else display_path(Path(os.fsdecode(name)))
 
 
 def _play_until_hangup(args: argparse.Namespace) -> int:
@@ -579,16 +628,22 @@ def _play(args: argparse.Namespace) -> int:
     try:
         sink = _open_transcript(args.transcript)
     except OSError as err:
-        print(f"her-if: cannot write {args.transcript}: {err.strerror}", file=sys.stderr)
+        where = display_path(Path(args.transcript))
+        print(f"her-if: cannot write {where}: {err.strerror}", file=sys.stderr)
         return 2
     from her_if.plain import Transcript
 
     transcript = Transcript(sink, TRANSCRIPT_WIDTH) if sink else None
-    try:
+    if sink is None or sink is sys.stdout:
         return _play_story(story, script, transcript, saving, args)
-    finally:
-        if sink is not None and sink is not sys.stdout:
+    try:
+        status = _play_story(story, script, transcript, saving, args)
+    except BaseException:
+        with suppress(OSError):  # what failed first is what is reported
             sink.close()
+        raise
+    sink.close()  # the last of it written now: a full disk is told here, by the guard
+    return status
 
 
 def _play_story(
@@ -635,7 +690,7 @@ def _play_story(
 
         return play_lines(
             story,
-            sys.stdin,
+            lines_read(sys.stdin),
             sys.stdout,
             width,
             transcript,
@@ -699,4 +754,6 @@ def _open_transcript(target: str | None) -> TextIO | None:
         return None
     if target == "-":
         return sys.stdout
-    return open(target, "w", encoding="utf-8")
+    return named(
+        open(target, "w", encoding="utf-8"), f"the transcript {display_path(Path(target))}"
+    )

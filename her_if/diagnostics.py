@@ -118,7 +118,16 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
 
 
 def display_path(path: Path) -> str:
-    """A path as the author would type it: relative to the working folder when inside it."""
+    """A path as a message shows it: as the author would type it (`relative_path`), with
+    escape sequences and control characters removed, since a file's or a folder's name may
+    carry them (`x\x1b]52;c;...\x07.yaml`) as well as its text. Every message naming a path
+    goes through here."""
+    return clean(relative_path(path))
+
+
+def relative_path(path: Path) -> str:
+    """A path as the author would type it: relative to the working folder when inside it.
+    Not for messages (see `display_path`): for a path kept to be opened again (an act's file)."""
     absolute = path.absolute()
     try:
         return str(absolute.relative_to(Path.cwd()))

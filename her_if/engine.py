@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from her_if.model import (
     CONTINUE,
@@ -20,10 +21,13 @@ from her_if.model import (
     Effect,
     Ending,
     Scene,
+    SetEffect,
     Story,
     Template,
     Value,
 )
+
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,15 @@ def start(
 def available(story: Story, state: GameState) -> tuple[Choice, ...]:
     """The authored choices whose conditions hold and that have not been used up."""
     scene = story.scenes[state.scene]
-    return tuple(
-        choice
-        for choice in scene.choices
-        if (choice.condition is None or choice.condition.test(state.vars, state.visits))
-        and not (choice.once and f"{scene.id}/{choice.id}" in state.used)
+    return tuple(choice for choice in scene.choices if on_offer(scene, state, choice))
+
+
+def on_offer(scene: Scene, state: GameState | Moving, choice: Choice) -> bool:
+    """Whether `choice`, one of `scene`'s, is offered in `state`: asked of one choice, so that
+    whoever already knows which choice was taken (a replay, a script) pays for its condition
+    alone, not for those of every choice in the scene."""
+    return (choice.condition is None or choice.condition.test(state.vars, state.visits)) and not (
+        choice.once and f"{scene.id}/{choice.id}" in state.used
     )
 
 
@@ -137,8 +145,8 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
         if choice_id != CONTINUE:
             raise ChoiceError(f"'{choice_id}' is not a choice here; this is a pause: '{CONTINUE}'")
         return take(story, state, None)
-    choice = next((c for c in available(story, state) if c.id == choice_id), None)
-    if choice is None:
+    choice = next((c for c in scene.choices if c.id == choice_id), None)
+    if choice is None or not on_offer(scene, state, choice):
         raise ChoiceError(_not_offered(story, state, choice_id))
     return take(story, state, choice)
 
@@ -161,24 +169,88 @@ def advance(
     the explorer and random play, which remember their paths their own way, build their
     states from these and skip copying a history at every step."""
     scene = story.scenes[state.scene]
-    used = state.used
+    values, visits = _copy(state.vars), _copy(state.visits)
+    target, mark = _arrive(story, scene, choice, values, visits)
+    used = state.used if mark is None else state.used | {mark}
+    return target, MappingProxyType(values), MappingProxyType(visits), used
+
+
+@dataclass
+class Moving:
+    """A state played forward in place: what a replay keeps, which wants only where a history
+    ends. Each `move` costs the step alone, where each `take` copies the history, the visits
+    and the used marks, all of which grow with the history's length (a square in all)."""
+
+    scene: str
+    vars: dict[str, Value]
+    visits: dict[str, int]
+    used: set[str]
+    history: list[str]
+
+    @classmethod
+    def at(cls, state: GameState) -> Moving:
+        return cls(
+            state.scene,
+            _copy(state.vars),
+            _copy(state.visits),
+            set(state.used),
+            list(state.history),
+        )
+
+    def frozen(self) -> GameState:
+        """The state it is at, as the engine hands states out."""
+        return GameState(
+            self.scene,
+            MappingProxyType(dict(self.vars)),
+            MappingProxyType(dict(self.visits)),
+            frozenset(self.used),
+            tuple(self.history),
+        )
+
+
+def move(story: Story, moving: Moving, choice: Choice | None) -> None:
+    """`take`, in place: follow `choice` (None: the scene's pause), known to be on offer."""
+    scene = story.scenes[moving.scene]
+    moving.scene, mark = _arrive(story, scene, choice, moving.vars, moving.visits)
+    if mark is not None:
+        moving.used.add(mark)
+    moving.history.append(CONTINUE if choice is None else choice.id)
+
+
+def _arrive(
+    story: Story,
+    scene: Scene,
+    choice: Choice | None,
+    values: dict[str, Value],
+    visits: dict[str, int],
+) -> tuple[str, str | None]:
+    """Follow `choice` out of `scene` into `values` and `visits`, in place: the rules of a
+    step, which `advance` and `move` share. Returns the target and the `once` mark made."""
     effects: tuple[Effect, ...]
+    mark = None
     if choice is None:
         assert scene.next is not None
         target, effects = scene.next, ()  # a pause has no effects
     else:
         target, effects = choice.target, choice.effects
         if choice.once:
-            used = used | {f"{scene.id}/{choice.id}"}
-    values = dict(state.vars)
+            mark = f"{scene.id}/{choice.id}"
     if effects:
         apply_effects(story, values, effects)
     entry = story.scenes[target].effects
     if entry:
         apply_effects(story, values, entry)
-    visits = dict(state.visits)
     visits[target] = visits.get(target, 0) + 1
-    return target, MappingProxyType(values), MappingProxyType(visits), used
+    return target, mark
+
+
+def _copy(mapping: Mapping[str, _V]) -> dict[str, _V]:
+    """A mapping of a state as a new dict: the states the engine makes hold read-only views of
+    dicts, which `dict()` would copy key by key (a thousand variables at every step of a
+    replay), where the view's own `copy` copies the dict underneath at once."""
+    if isinstance(mapping, MappingProxyType):
+        return mapping.copy()
+    return dict(mapping)
 
 
 def is_over(story: Story, state: GameState) -> bool:
@@ -203,18 +275,24 @@ def apply_effects(
     """Apply `effects` to `values` in order; return the counters held at a bound on the way,
     as (name, "maximum" | "minimum"), which the playtester reports and play ignores."""
     clamped = []
+    variables = story.variables
     for effect in effects:
-        if isinstance(effect, AddEffect):
-            var = story.variables[effect.name]
-            assert isinstance(var, Counter)
-            current = values[effect.name]
-            assert isinstance(current, int)
+        name = effect.name
+        if type(effect) is AddEffect:  # the loader made it, on a counter: its value is an int
+            var = variables[name]
+            current = values[name]
+            assert isinstance(var, Counter) and isinstance(current, int)
             raw = current + effect.amount
-            if raw > var.maximum or raw < var.minimum:
-                clamped.append((effect.name, "maximum" if raw > var.maximum else "minimum"))
-            values[effect.name] = min(var.maximum, max(var.minimum, raw))
+            if raw > var.maximum:
+                clamped.append((name, "maximum"))
+                raw = var.maximum
+            elif raw < var.minimum:
+                clamped.append((name, "minimum"))
+                raw = var.minimum
+            values[name] = raw
         else:
-            values[effect.name] = effect.value
+            assert isinstance(effect, SetEffect)
+            values[name] = effect.value
     return clamped
 
 

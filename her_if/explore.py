@@ -5,20 +5,23 @@ playthroughs that differ only in what no future choice can notice count as one s
 walk runs on the real engine (`available`, and `advance`, the step `choose` takes), so it
 proves things about the very rules players meet. Breadth-first order makes the first path
 found to anything the shortest one, which is the witness reported for it: a list of choice
-ids a walkthrough can replay.
+ids a walkthrough can replay. Each state remembers only the state it was first reached from
+and the choice taken (`Tree`), and a witness is rebuilt from those when it is shown, so the
+walk's memory grows with its states, not with the length of their paths.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
 from her_if.diagnostics import as_written
 from her_if.engine import GameState, advance, apply_effects, available, start
 from her_if.expr import Expr, names_read, scenes_read
+from her_if.gc_pause import collector_paused
 from her_if.liveness import (
     USED,
     VISITED,
@@ -27,7 +30,7 @@ from her_if.liveness import (
     live_facts,
     reads,
     saturation,
-    visits_asked,
+    text_live,
 )
 from her_if.model import (
     CONTINUE,
@@ -51,14 +54,74 @@ Path = tuple[str, ...]
 Progress = Callable[[int], None]
 
 
+@dataclass(frozen=True, eq=False)
+class Tree:
+    """How each state was first reached: its parent's index and the choice taken there
+    (`continue` for a pause); state 0, the start, has none.
+
+    Two entries per state, so the walk's memory and time grow with the number of states. A
+    path kept per state instead grows with the square of a story's length (10,000 scenes in
+    a row took 440 MB), and nobody reads most of them: every witness is rebuilt from here
+    when it is asked for, which costs only its own length.
+    """
+
+    parent: list[int] = field(default_factory=lambda: [-1])
+    choice: list[str] = field(default_factory=lambda: [CONTINUE])
+
+    def add(self, parent: int, choice: str) -> None:
+        self.parent.append(parent)
+        self.choice.append(choice)
+
+    def path(self, index: int) -> Path:
+        steps: list[str] = []
+        while index > 0:
+            choice = self.choice[index]
+            if choice != CONTINUE:
+                steps.append(choice)
+            index = self.parent[index]
+        return tuple(reversed(steps))
+
+
+@dataclass(frozen=True)
+class Witness:
+    """The shortest way to one state, as a place in the tree: `steps` rebuilds it."""
+
+    tree: Tree = field(repr=False, compare=False)
+    index: int
+
+    @property
+    def steps(self) -> Path:
+        return self.tree.path(self.index)
+
+
+class FirstPaths(Mapping[str, Path]):
+    """The shortest path to each scene reached, each rebuilt when looked up (see `Tree`)."""
+
+    def __init__(self, tree: Tree, first_at: Mapping[str, int]) -> None:
+        self._tree, self._first_at = tree, first_at
+
+    def __getitem__(self, scene: str) -> Path:
+        return self._tree.path(self._first_at[scene])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._first_at)
+
+    def __len__(self) -> int:
+        return len(self._first_at)
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something true of the story, where it happens, and the shortest way to see it."""
 
     scene: str
     message: str
-    path: Path
+    witness: Witness
     choice: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.witness.steps
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"scene": self.scene, "message": self.message}
@@ -74,7 +137,11 @@ class EndingReached:
     title: str
     scene: str
     states: int
-    path: Path
+    witness: Witness
+
+    @property
+    def path(self) -> Path:
+        return self.witness.steps
 
 
 @dataclass(frozen=True)
@@ -100,7 +167,8 @@ class Exploration:
     edges_taken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     """(scene, choice id) pairs taken somewhere; a pause is (scene, 'continue')."""
     paths: Mapping[str, Path] = field(default_factory=dict)
-    """The shortest path (choice ids) to each scene reached: how an author gets there."""
+    """The shortest path (choice ids) to each scene reached: how an author gets there. Each is
+    rebuilt when looked up (see `Tree`)."""
     dead_states: int = 0
     """States with no choice on offer at a scene that is not an ending (`dead_ends` keeps
     the first per scene). With `terminal`, the states where play stops: what ink's
@@ -128,131 +196,167 @@ def explore(
 ) -> Exploration:
     """Walk every reachable state. `reduce=False` keys states on every variable, every visit a
     condition reads and every `once` mark, with no liveness and no folding of rising counters:
-    the plain state space other engines count, for comparing with them (and far larger)."""
-    every = _all_facts(story)
-    live = live_facts(story) if reduce else dict.fromkeys(story.scenes, every)
+    the plain state space other engines count, for comparing with them (and far larger).
+
+    Millions of small objects and no cycles among them: the cycle collector waits (see
+    `gc_pause`), or its passes over all the states so far make a long walk's time grow faster
+    than the walk (a chain of 20,000 scenes took 1.6 times as long)."""
+    with collector_paused():
+        walk = walk_states(story, max_states, progress, reduce=reduce)
+        return _findings(story, walk, max_states)
+
+
+def _findings(story: Story, walk: Walk, max_states: int) -> Exploration:
+    """What the walk proves: every finding, each with a witness to rebuild when asked for."""
+    complete, scenes, tree = walk.complete, walk.scenes, walk.tree
+
+    def at(index: int) -> Witness:
+        return Witness(tree, index)
+
+    terminal = [i for i, s in enumerate(scenes) if story.scenes[s].ending is not None]
+    explored = len(walk.successors) if complete else 0
+    dead = [
+        i
+        for i in range(explored)
+        if not walk.successors[i] and story.scenes[scenes[i]].ending is None
+    ]
+    can_end = _co_reachable(walk.successors, terminal)
+    dead_set = set(dead)
+    stuck = [i for i in range(explored) if i not in can_end and i not in dead_set]
+    reached = set(scenes)
+    first_at: dict[str, int] = {}
+    for i, s in enumerate(scenes):
+        first_at.setdefault(s, i)
+
+    def first(scene: str) -> Witness:
+        return at(first_at[scene])
+
+    verdicts, edges_taken = walk.verdicts, walk.edges_taken
+    text = _text_judged(story, value_sets(story, edges_taken)) if complete else []
+    return Exploration(
+        states=len(scenes),
+        transitions=walk.transitions,
+        terminal=len(terminal),
+        complete=complete,
+        max_states=max_states,
+        endings=_endings(story, scenes, terminal, at),
+        dead_ends=tuple(
+            Finding(scenes[i], DEAD_END + walk.why_nothing[scenes[i]], at(i))
+            for i in _first_per_scene(scenes, dead)
+        ),
+        softlocks=tuple(
+            Finding(scenes[i], SOFTLOCK, at(i)) for i in _first_per_scene(scenes, stuck)
+        ),
+        unreachable_scenes=tuple(sid for sid in story.scenes if sid not in reached)
+        if complete
+        else (),
+        unreachable_choices=_never_offered(story, reached, edges_taken, first, verdicts)
+        if complete
+        else (),
+        always_true=_constant(story, verdicts, True, first, text) if complete else (),
+        always_false=_constant(story, verdicts, False, first, text) if complete else (),
+        clamps=tuple(
+            Finding(scene, f"{name} would go {side} its {bound}; it is held there", at(i), choice)
+            for (scene, choice, name, bound), (i, side) in walk.clamps.items()
+        ),
+        scenes_reached=frozenset(reached),
+        paths=FirstPaths(tree, first_at),
+        edges_taken=frozenset(edges_taken),
+        dead_states=len(dead),
+    )
+
+
+@dataclass
+class Walk:
+    """What the breadth-first walk keeps: for each state its scene, how it was first reached
+    (`tree`) and the states its moves lead to, which is all the findings need. A state's
+    variables, visits and marks are kept only while it waits in the queue, so what stays
+    behind is the same small size for every state however long the story."""
+
+    scenes: list[str]
+    tree: Tree
+    successors: list[list[int]]
+    transitions: int
+    complete: bool
+    edges_taken: set[tuple[str, str]]
+    verdicts: dict[tuple[str, str], set[bool]]
+    clamps: dict[tuple[str, str, str, str], tuple[int, str]]
+    why_nothing: dict[str, str]
+    """For each scene with a dead state, the values its conditions read in the first one."""
+
+
+def walk_states(
+    story: Story,
+    max_states: int = DEFAULT_MAX_STATES,
+    progress: Progress | None = None,
+    *,
+    reduce: bool = True,
+) -> Walk:
+    """Every reachable state, breadth first, on the real engine: the walk `explore` judges
+    (the scenes and moves it reaches are what `graph --reachable` colours)."""
+    with collector_paused():
+        return _walk(story, max_states, progress, reduce)
+
+
+def _walk(story: Story, max_states: int, progress: Progress | None, reduce: bool) -> Walk:
+    live = live_facts(story) if reduce else dict.fromkeys(story.scenes, _all_facts(story))
     caps = saturation(story) if reduce else {}
     keyers = {sid: _keyer(sid, facts, caps) for sid, facts in live.items()}
-    asked = visits_asked(story)
-    pending = {  # choices that may still hold a counter at a bound not yet noted
-        (sid, c.id): _may_clamp(story, c)
-        for sid, scene in story.scenes.items()
-        for c in scene.choices
-        if any(isinstance(e, AddEffect) for e in (*c.effects, *story.scenes[c.target].effects))
-    }
+    keep = {sid: (frozenset(f.visits), frozenset(f.used)) for sid, f in live.items()}
+    pending = _clamp_watch(story)
     begin = start(story)
-    first = _bare(begin.scene, begin.vars, begin.visits, begin.used, asked)
+    first = _kept(begin.scene, begin.vars, begin.visits, begin.used, keep)
     keys: dict[Hashable, int] = {keyers[first.scene](first): 0}
-    states: list[GameState] = [first]
-    parents: list[tuple[int, str] | None] = [None]
-    successors: list[list[int]] = []
-    verdicts: dict[tuple[str, str], set[bool]] = {}
-    clamps: dict[tuple[str, str, str, str], tuple[int, str]] = {}
-    edges_taken: set[tuple[str, str]] = set()
-    transitions = 0
-    complete = True
-    queue = deque([0])
-    while queue:
-        index = queue.popleft()
-        state = states[index]
+    walk = Walk([first.scene], Tree(), [], 0, True, set(), {}, {}, {})
+    queue = deque([(0, first)])
+    while queue and walk.complete:
+        index, state = queue.popleft()
         scene = story.scenes[state.scene]
-        _judge(scene.id, scene.choices, state, verdicts)
+        _judge(scene.id, scene.choices, state, walk.verdicts)
         moves: Iterable[Choice | None] = (
             (None,) if scene.next is not None else available(story, state)
         )
         outs: list[int] = []
         for choice in moves:
             choice_id = CONTINUE if choice is None else choice.id
-            transitions += 1
+            walk.transitions += 1
             edge = (scene.id, choice_id)
-            edges_taken.add(edge)
+            walk.edges_taken.add(edge)
             if choice is not None and edge in pending:
-                _note_clamps(story, state, choice, index, clamps)
-                if all((*edge, *bound) in clamps for bound in pending[edge]):
+                _note_clamps(story, state, choice, index, walk.clamps)
+                if all((*edge, *bound) in walk.clamps for bound in pending[edge]):
                     del pending[edge]
-            nxt = _bare(*advance(story, state, choice), asked)
+            nxt = _kept(*advance(story, state, choice), keep)
             key = keyers[nxt.scene](nxt)
             target = keys.get(key)
             if target is None:
-                if len(states) >= max_states:
-                    complete = False
+                if len(walk.scenes) >= max_states:
+                    walk.complete = False
                     continue
-                target = len(states)
+                target = len(walk.scenes)
                 keys[key] = target
-                states.append(nxt)
-                parents.append((index, choice_id))
-                queue.append(target)
+                walk.scenes.append(nxt.scene)
+                walk.tree.add(index, choice_id)
+                queue.append((target, nxt))
                 if progress is not None and target % 1000 == 0:
                     progress(target)
             outs.append(target)
-        successors.append(outs)
-        if not complete:
-            break
-    while len(successors) < len(states):
-        successors.append([])
+        walk.successors.append(outs)
+        if not outs and scene.ending is None and scene.id not in walk.why_nothing:
+            walk.why_nothing[scene.id] = _why_nothing(story, state)
+    while len(walk.successors) < len(walk.scenes):
+        walk.successors.append([])
+    return walk
 
-    def path(index: int) -> Path:
-        steps: list[str] = []
-        link = parents[index]
-        while link is not None:
-            index, choice_id = link
-            if choice_id != CONTINUE:
-                steps.append(choice_id)
-            link = parents[index]
-        return tuple(reversed(steps))
 
-    terminal = [i for i, s in enumerate(states) if story.scenes[s.scene].ending is not None]
-    explored = len(successors) if complete else 0
-    dead = [
-        i
-        for i in range(explored)
-        if not successors[i] and story.scenes[states[i].scene].ending is None
-    ]
-    can_end = _co_reachable(successors, terminal)
-    dead_set = set(dead)
-    stuck = [i for i in range(explored) if i not in can_end and i not in dead_set]
-    reached = {s.scene for s in states}
-    first_at: dict[str, int] = {}
-    for i, s in enumerate(states):
-        first_at.setdefault(s.scene, i)
-
-    def first_path(scene: str) -> Path:
-        return path(first_at[scene])
-
-    text = _text_judged(story, value_sets(story, edges_taken)) if complete else []
-    return Exploration(
-        states=len(states),
-        transitions=transitions,
-        terminal=len(terminal),
-        complete=complete,
-        max_states=max_states,
-        endings=_endings(story, states, terminal, path),
-        dead_ends=tuple(
-            Finding(states[i].scene, DEAD_END + _why_nothing(story, states[i]), path(i))
-            for i in _first_per_scene(states, dead)
-        ),
-        softlocks=tuple(
-            Finding(states[i].scene, SOFTLOCK, path(i)) for i in _first_per_scene(states, stuck)
-        ),
-        unreachable_scenes=tuple(sid for sid in story.scenes if sid not in reached)
-        if complete
-        else (),
-        unreachable_choices=_never_offered(story, reached, edges_taken, first_path, verdicts)
-        if complete
-        else (),
-        always_true=_constant(story, verdicts, True, first_path, text) if complete else (),
-        always_false=_constant(story, verdicts, False, first_path, text) if complete else (),
-        clamps=tuple(
-            Finding(
-                scene, f"{name} would go {side} its {bound}; it is held there", path(at), choice
-            )
-            for (scene, choice, name, bound), (at, side) in clamps.items()
-        ),
-        scenes_reached=frozenset(reached),
-        paths={scene: first_path(scene) for scene in first_at},
-        edges_taken=frozenset(edges_taken),
-        dead_states=len(dead),
-    )
+def _clamp_watch(story: Story) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """The choices that may still hold a counter at a bound not yet noted."""
+    return {
+        (sid, c.id): _may_clamp(story, c)
+        for sid, scene in story.scenes.items()
+        for c in scene.choices
+        if any(isinstance(e, AddEffect) for e in (*c.effects, *story.scenes[c.target].effects))
+    }
 
 
 def _all_facts(story: Story) -> Live:
@@ -268,16 +372,19 @@ def _all_facts(story: Story) -> Live:
     )
 
 
-def _bare(
+def _kept(
     scene: str,
     values: Mapping[str, Value],
     visits: Mapping[str, int],
     used: frozenset[str],
-    asked: frozenset[str],
+    keep: Mapping[str, tuple[frozenset[str], frozenset[str]]],
 ) -> GameState:
-    """A state with no history (parents remember how a state was reached, far more cheaply)
-    and only the visits some condition asks about."""
-    return GameState(scene, values, kept_visits(visits, asked), used)
+    """A state with no history (the tree remembers how it was reached) and only the visits
+    and `once` marks still live at its scene. Whatever is dropped no later condition reads,
+    so which choices are offered is unchanged; kept, they would grow with every step taken
+    (every scene passed, every `once` choice used) and be copied at each."""
+    visits_kept, used_kept = keep[scene]
+    return GameState(scene, values, kept_visits(visits, visits_kept), used & used_kept)
 
 
 def _keyer(scene: str, live: Live, caps: Mapping[str, int]) -> Callable[[GameState], Hashable]:
@@ -362,26 +469,26 @@ def _co_reachable(successors: list[list[int]], terminal: list[int]) -> set[int]:
 
 
 def _endings(
-    story: Story, states: list[GameState], terminal: list[int], path: Callable[[int], Path]
+    story: Story, scenes: list[str], terminal: list[int], at: Callable[[int], Witness]
 ) -> tuple[EndingReached, ...]:
     found: dict[str, EndingReached] = {}
     counts: dict[str, int] = {}
     for index in terminal:
-        scene = story.scenes[states[index].scene]
+        scene = story.scenes[scenes[index]]
         assert scene.ending is not None
         counts[scene.ending.id] = counts.get(scene.ending.id, 0) + 1
         if scene.ending.id not in found:
             found[scene.ending.id] = EndingReached(
-                scene.ending.id, scene.ending.title, scene.id, 0, path(index)
+                scene.ending.id, scene.ending.title, scene.id, 0, at(index)
             )
     return tuple(replace(e, states=counts[e.id]) for e in found.values())
 
 
-def _first_per_scene(states: list[GameState], indices: list[int]) -> list[int]:
+def _first_per_scene(scenes: list[str], indices: list[int]) -> list[int]:
     """The first state found at each scene, which has the shortest witness."""
     first: dict[str, int] = {}
     for index in indices:
-        first.setdefault(states[index].scene, index)
+        first.setdefault(scenes[index], index)
     return list(first.values())
 
 
@@ -399,12 +506,12 @@ def _never_offered(
     story: Story,
     reached: set[str],
     taken: set[tuple[str, str]],
-    first_path: Callable[[str], Path],
+    first: Callable[[str], Witness],
     verdicts: dict[tuple[str, str], set[bool]],
 ) -> tuple[Finding, ...]:
     """Choices never taken, except those whose always-false condition already explains it."""
     return tuple(
-        Finding(sid, "this choice is never on offer", first_path(sid), choice.id)
+        Finding(sid, "this choice is never on offer", first(sid), choice.id)
         for sid, scene in story.scenes.items()
         if sid in reached
         for choice in scene.choices
@@ -416,7 +523,7 @@ def _constant(
     story: Story,
     verdicts: dict[tuple[str, str], set[bool]],
     value: bool,
-    first_path: Callable[[str], Path],
+    first: Callable[[str], Witness],
     text: list[tuple[str, Condition, set[bool] | None]],
 ) -> tuple[Finding, ...]:
     word = "true" if value else "false"
@@ -430,7 +537,7 @@ def _constant(
                     sid,
                     f"condition '{choice.condition.source}' ({choice.condition.pos}) is always "
                     f"{word} wherever it is evaluated",
-                    first_path(sid),
+                    first(sid),
                     choice_id,
                 )
             )
@@ -442,7 +549,7 @@ def _constant(
                     sid,
                     f"text condition '{condition.source}' ({condition.pos}) is always "
                     f"{word}: {shows}",
-                    first_path(sid),
+                    first(sid),
                 )
             )
     return tuple(findings)
@@ -470,9 +577,11 @@ def _text_judged(
                     *sorted(names_read(tree)),
                     *sorted(VISITED + v for v in scenes_read(tree)),
                 )
-            memo = (tree, tuple(frozenset(sets[sid][fact]) for fact in reads[tree]))
+            # a visit missing here is to a scene that cannot lead here (liveness._may_vary)
+            values = {fact: frozenset(sets[sid].get(fact, UNVISITED)) for fact in reads[tree]}
+            memo = (tree, tuple(values[fact] for fact in reads[tree]))
             if memo not in known:
-                known[memo] = _text_verdicts(condition, sets[sid])
+                known[memo] = _text_verdicts(condition, values)
             judged.append((sid, condition, known[memo]))
     return judged
 
@@ -481,7 +590,9 @@ TEXT_COMBINATIONS = 4096
 """Text conditions reading more combinations than this are not judged (never wrongly)."""
 
 
-def _text_verdicts(condition: Condition, values: dict[str, set[Value]]) -> set[bool] | None:
+def _text_verdicts(
+    condition: Condition, values: Mapping[str, frozenset[Value]]
+) -> set[bool] | None:
     """Every verdict the condition can give over the values each fact may hold at the scene.
 
     The sets over-approximate (they forget which values go together), so a single verdict is
@@ -504,49 +615,40 @@ def _text_verdicts(condition: Condition, values: dict[str, set[Value]]) -> set[b
     return verdicts
 
 
+UNVISITED: frozenset[Value] = frozenset({False})
+
+
 def value_sets(
     story: Story, edges_taken: frozenset[tuple[str, str]] | set[tuple[str, str]]
 ) -> dict[str, dict[str, set[Value]]]:
-    """For each reached scene, the values each fact that a text condition reads (a variable,
-    or `visited:` a scene) may hold on arrival.
+    """For each reached scene, the values each fact that a text condition there or further on
+    reads (a variable, or `visited:` a scene) may hold on arrival.
 
     A forward data-flow over the moves the explorer actually made, keeping each fact's values
-    apart: cheap, and enough to judge text conditions, which the state key leaves out. Facts
-    no text condition reads are not followed: carrying every scene's visit along would make
-    this the dearest part of exploring a large story.
+    apart: cheap, and enough to judge text conditions, which the state key leaves out. Each
+    scene carries only the facts still live for text there (`liveness.text_live`): carrying
+    every fact any text condition reads to every scene grows with the square of a story's
+    length (a thousand scenes that each ask whether the one before was visited took 240 MB).
     """
-    wanted: set[str] = set()
-    for scene in story.scenes.values():
-        for paragraph in scene.paragraphs:
-            if paragraph.condition is not None:
-                wanted |= names_read(paragraph.condition.tree)
-                wanted |= {VISITED + v for v in scenes_read(paragraph.condition.tree)}
+    live = text_live(story)
     first = start(story)
-    facts: dict[str, set[Value]] = {
-        name: {value} for name, value in first.vars.items() if name in wanted
+    sets: dict[str, dict[str, set[Value]]] = {
+        first.scene: {fact: {_initially(first, fact)} for fact in live[first.scene]}
     }
-    facts.update(
-        {VISITED + sid: {sid in first.visits} for sid in story.scenes if VISITED + sid in wanted}
-    )
-    sets: dict[str, dict[str, set[Value]]] = {first.scene: facts}
-    moves: dict[str, list[tuple[str, tuple[Effect, ...]]]] = {}
-    for sid, choice_id in edges_taken:
-        scene = story.scenes[sid]
-        effects: tuple[Effect, ...] = ()
-        if choice_id == CONTINUE and scene.next is not None:
-            target = scene.next
-        else:
-            choice = next(c for c in scene.choices if c.id == choice_id)
-            target, effects = choice.target, choice.effects
-        effects = tuple(e for e in (*effects, *story.scenes[target].effects) if e.name in wanted)
-        moves.setdefault(sid, []).append((target, effects))
+    moves = _moves(story, edges_taken, live)
     work = deque([first.scene])
     queued = {first.scene}
     while work:
         sid = work.popleft()
         queued.discard(sid)
+        here = sets[sid]
         for target, effects in moves.get(sid, ()):
-            after = {name: set(values) for name, values in sets[sid].items()}
+            # A fact live at the target is live here too unless this move sets it, or it is a
+            # visit dropped here since its scene cannot lead here (so it is false).
+            after = {
+                fact: set(here.get(fact, UNVISITED if fact.startswith(VISITED) else ()))
+                for fact in live[target]
+            }
             for effect in effects:
                 after[effect.name] = _after(story, effect, after[effect.name])
             if VISITED + target in after:
@@ -563,6 +665,33 @@ def value_sets(
                 queued.add(target)
                 work.append(target)
     return sets
+
+
+def _initially(first: GameState, fact: str) -> Value:
+    if fact.startswith(VISITED):
+        return fact.removeprefix(VISITED) in first.visits
+    return first.vars[fact]
+
+
+def _moves(
+    story: Story,
+    edges_taken: frozenset[tuple[str, str]] | set[tuple[str, str]],
+    live: Mapping[str, frozenset[str]],
+) -> dict[str, list[tuple[str, tuple[Effect, ...]]]]:
+    """Each scene's moves taken: where each leads, and its effects on facts live there."""
+    moves: dict[str, list[tuple[str, tuple[Effect, ...]]]] = {}
+    for sid, choice_id in edges_taken:
+        scene = story.scenes[sid]
+        effects: tuple[Effect, ...] = ()
+        if choice_id == CONTINUE and scene.next is not None:
+            target = scene.next
+        else:
+            choice = next(c for c in scene.choices if c.id == choice_id)
+            target, effects = choice.target, choice.effects
+        wanted = live[target]
+        effects = tuple(e for e in (*effects, *story.scenes[target].effects) if e.name in wanted)
+        moves.setdefault(sid, []).append((target, effects))
+    return moves
 
 
 def _after(story: Story, effect: Effect, values: set[Value]) -> set[Value]:

@@ -106,12 +106,8 @@ def compile_expr(expr: Expr) -> Evaluator:
         case Negate(operand):
             inner = compile_expr(operand)
             return lambda vars, visits: -_int(inner(vars, visits))
-        case Logic("and", operands):
-            parts = tuple(compile_expr(o) for o in operands)
-            return lambda vars, visits: all(part(vars, visits) for part in parts)
-        case Logic(_, operands):
-            parts = tuple(compile_expr(o) for o in operands)
-            return lambda vars, visits: any(part(vars, visits) for part in parts)
+        case Logic(op, operands):
+            return _compile_logic(op == "and", tuple(compile_expr(o) for o in operands))
         case Arith(op, left, right):
             lf, rf = compile_expr(left), compile_expr(right)
             if op == "+":
@@ -120,6 +116,20 @@ def compile_expr(expr: Expr) -> Evaluator:
         case Compare(ops, operands):
             return _compile_chain(ops, operands)
     raise TypeError(f"not a condition node: {expr!r}")
+
+
+def _compile_logic(conjunction: bool, parts: tuple[Evaluator, ...]) -> Evaluator:
+    """`and` (`conjunction`) or `or` over `parts`, stopping at the first that decides, in a
+    plain loop: `all()` over a generator costs a frame per operand, and a replay or the
+    explorer evaluates conditions at every step."""
+
+    def logic(vars: Mapping[str, Value], visits: Mapping[str, int]) -> bool:
+        for part in parts:
+            if bool(part(vars, visits)) is not conjunction:
+                return not conjunction
+        return conjunction
+
+    return logic
 
 
 def _compile_chain(ops: tuple[str, ...], operands: tuple[Expr, ...]) -> Evaluator:

@@ -11,10 +11,11 @@ Facts are named by strings: a variable by its name, a visit as `visited:act.scen
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from her_if.cycles import components
 from her_if.expr import (
     Arith,
     Compare,
@@ -62,8 +63,7 @@ def reads(scene: Scene) -> set[str]:
     facts: set[str] = set()
     for choice in scene.choices:
         if choice.condition is not None:
-            facts |= names_read(choice.condition.tree)
-            facts |= {VISITED + s for s in scenes_read(choice.condition.tree)}
+            facts |= _facts_read(choice.condition.tree)
         if choice.once:
             facts.add(f"{USED}{scene.id}/{choice.id}")
     return facts
@@ -94,9 +94,36 @@ def kept_visits(visits: Mapping[str, int], asked: frozenset[str]) -> Mapping[str
 NO_VISITS: Mapping[str, int] = MappingProxyType({})
 
 
+def _facts_read(tree: Expr) -> set[str]:
+    """The variables a condition reads, and the scenes whose visits it asks about as facts."""
+    return names_read(tree) | {VISITED + s for s in scenes_read(tree)}
+
+
+def text_reads(scene: Scene) -> set[str]:
+    """The variables and visits this scene's text conditions read."""
+    facts: set[str] = set()
+    for paragraph in scene.paragraphs:
+        if paragraph.condition is not None:
+            facts |= _facts_read(paragraph.condition.tree)
+    return facts
+
+
 def live_facts(story: Story) -> dict[str, Live]:
     """For every scene, the facts that can still decide which choices are offered."""
-    live: dict[str, set[str]] = {sid: reads(scene) for sid, scene in story.scenes.items()}
+    return {sid: _split(facts) for sid, facts in _live(story, reads).items()}
+
+
+def text_live(story: Story) -> dict[str, frozenset[str]]:
+    """For every scene, the facts a text condition there or further on may read before they
+    change: all that the explorer's judging of text conditions need carry to that scene."""
+    return {sid: frozenset(facts) for sid, facts in _live(story, text_reads).items()}
+
+
+def _live(story: Story, read: Callable[[Scene], set[str]]) -> dict[str, set[str]]:
+    """The backwards fixpoint: facts `read` at a scene are live there and before it, back
+    to where they are set."""
+    varies = _may_vary(story)
+    live = {sid: varies(sid, read(scene)) for sid, scene in story.scenes.items()}
     preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
     for sid, scene in story.scenes.items():
         for edge in edges(scene):
@@ -109,10 +136,43 @@ def live_facts(story: Story) -> dict[str, Live]:
         grown = set(before)
         for edge in edges(scene):
             grown |= _backwards(scene, edge, story.scenes[edge.target], live[edge.target])
+        grown = varies(sid, grown)
         if grown != before:
             live[sid] = grown
             work.extend(preds[sid])
-    return {sid: _split(facts) for sid, facts in live.items()}
+    return live
+
+
+def _may_vary(story: Story) -> Callable[[str, set[str]], set[str]]:
+    """The facts that may differ between states at a scene, by where they are set: a visit to
+    a scene that cannot lead here is false in every state here, and a `once` mark matters
+    only in the strongly connected component of its scene, and only if its choice leads back
+    into it (else, once set, it is never read again; `check` warns of such a `once`).
+
+    Dropping the rest changes no state's choices, only what keys and states carry: without
+    it, a long story of `once` choices would carry every later choice's mark through every
+    scene before it, and the explorer's keys would grow with the story's length.
+    """
+    order = components(story)
+    marks = {
+        f"{USED}{sid}/{choice.id}": (order[sid], order[choice.target])
+        for sid, scene in story.scenes.items()
+        for choice in scene.choices
+        if choice.once
+    }
+
+    def kept(fact: str, here: int) -> bool:
+        if fact.startswith(VISITED):
+            return order[fact.removeprefix(VISITED)] >= here  # else it cannot lead here
+        if fact.startswith(USED):
+            return marks[fact] == (here, here)
+        return True
+
+    def varies(scene: str, facts: set[str]) -> set[str]:
+        here = order[scene]
+        return {fact for fact in facts if kept(fact, here)}
+
+    return varies
 
 
 def _backwards(scene: Scene, edge: Edge, target: Scene, after: set[str]) -> set[str]:

@@ -14,34 +14,51 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 
 import yaml
 
 from her_if.beat_loader import read_beat_sheet
-from her_if.diagnostics import Diagnostic, StoryError, bounded_hints, display_path
+from her_if.diagnostics import Diagnostic, StoryError, bounded_hints, display_path, relative_path
 from her_if.gc_pause import collector_paused
 from her_if.locate import MANIFEST, PACK_MANIFEST, layer_problem
 from her_if.model import Act, Beat, Position, Scene, Story, Variable
-from her_if.pack_loader import STORY, Defined, RawPack, extend_scenes, read_pack
+from her_if.pack_loader import (
+    STORY,
+    Defined,
+    RawPack,
+    extend_scenes,
+    outside_manifest,
+    read_pack,
+)
 from her_if.scene_loader import RawScene, SceneBuilder
 from her_if.state_loader import read_state
-from her_if.yaml_source import Fields, Source, short
+from her_if.story_limits import (
+    MAX_CHOICES,
+    MAX_SCENES,
+    MAX_VARIABLES,
+    authored_choices,
+    past_limit,
+)
+from her_if.yaml_source import Fields, Source, StoryBytes, short, story_bytes, within
 
 
 def load_story(root: str | os.PathLike[str], packs: Sequence[str | os.PathLike[str]] = ()) -> Story:
     """Load and validate the story in folder `root` with the packs in `packs` layered on it, in
     that order; raise StoryError with every problem in every file. Each call reads the files
     afresh, so calling it again with the same arguments is how a story is reloaded."""
-    with bounded_hints(), collector_paused():  # a thousand mistakes must not take an hour
-        return _StoryLoader(Path(root), [Path(p) for p in packs]).load()
+    # a thousand mistakes must not take an hour, nor a thousand files a gigabyte
+    with bounded_hints(), collector_paused(), story_bytes() as tally:
+        return _StoryLoader(Path(root), [Path(p) for p in packs], tally).load()
 
 
 class _StoryLoader:
-    def __init__(self, root: Path, packs: list[Path]) -> None:
+    def __init__(self, root: Path, packs: list[Path], tally: StoryBytes) -> None:
         self.root = root
         self.pack_roots = packs
+        self.tally = tally
         self.errors: list[Diagnostic] = []
         self.variables: dict[str, Variable] = {}
         self.raw: dict[str, RawScene] = {}
@@ -52,6 +69,8 @@ class _StoryLoader:
     def load(self) -> Story:
         manifest = Source(self.root / MANIFEST, display_path(self.root / MANIFEST), self.errors)
         problem = layer_problem(self.root, "story")
+        if problem is None and not within(self.root, manifest.path):
+            problem = outside_manifest("story")
         if problem is not None:
             manifest.error_at(Position(manifest.display, 1, 1), problem)
             raise StoryError(self.errors)
@@ -86,6 +105,8 @@ class _StoryLoader:
         defined.scenes.update(self.raw)
         defined.scene_owner.update(dict.fromkeys(self.raw, STORY))
         packs = self.read_packs(defined)
+        if not self.within_limits(defined, packs):
+            raise StoryError(self.errors)  # the second pass is the work the limits bound
         endings: dict[str, Position] = {}  # ending ids are unique across the story and its packs
         builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.broken_acts, endings)
         start = self.read_start(manifest, builder, fields.get("start"))
@@ -133,6 +154,53 @@ class _StoryLoader:
                 packs.append(pack)
         return packs
 
+    def within_limits(self, defined: Defined, packs: list[RawPack]) -> bool:
+        """Whether the story with its packs keeps within the limits on a whole story
+        (`story_limits`), each counted from what the first pass found, in the order it was
+        read; a limit passed is reported where it is passed (the first thing over it)."""
+        crossed = self.tally.crossed is not None  # reported where it was read
+        var = past_limit(defined.variables.values(), MAX_VARIABLES)
+        if var is not None and var.pos is not None:
+            self.errors.append(
+                Diagnostic(
+                    var.pos,
+                    f"state '{var.name}' is past the {MAX_VARIABLES:,} state variables a story "
+                    "and its packs may declare together (every step of play copies them all): "
+                    "keep the state small",
+                )
+            )
+        scene = past_limit(defined.scenes.values(), MAX_SCENES)
+        if scene is not None:
+            crossed = True
+            scene.source.error(
+                scene.key,
+                f"scene '{scene.id}' is past the {MAX_SCENES:,} scenes a story and its packs "
+                "may have together: shorten the story, or load fewer packs",
+            )
+        written = chain(
+            (
+                (raw.source, item)
+                for raw in defined.scenes.values()
+                for item in authored_choices(raw.node)
+            ),
+            (
+                (ext.source, item)
+                for pack in packs
+                for ext in pack.extensions
+                for item in authored_choices(ext.node)
+            ),
+        )
+        choice = past_limit(written, MAX_CHOICES)
+        if choice is not None:
+            crossed = True
+            src, node = choice
+            src.error(
+                node,
+                f"this choice is past the {MAX_CHOICES:,} choices a story and its packs may "
+                "have together: shorten the story, or load fewer packs",
+            )
+        return not crossed
+
     def read_acts(self, src: Source, node: yaml.Node) -> list[Act]:
         items = src.sequence(node, "acts")
         acts: list[Act] = []
@@ -160,10 +228,19 @@ class _StoryLoader:
                 )
                 self.broken(act_id, mark)
                 continue
+            if not within(self.root, self.root / file):
+                src.error(
+                    fields["file"][1],
+                    f"act file '{short(file)}' is outside the story's folder "
+                    f"{display_path(self.root)} (links followed); a story's files must be "
+                    "inside its own folder: move the file into it and name it by its path there",
+                )
+                self.broken(act_id, mark)
+                continue
             files[file] = fields["file"][1]
             act_ids.add(act_id)
             path = self.root / file
-            act = Act(act_id, title, len(acts) + 1, display_path(path))
+            act = Act(act_id, title, len(acts) + 1, relative_path(path))
             acts.append(act)
             self.read_act_file(act, path, src, fields["file"][1])
         if items is not None and not acts and not self.errors:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from her_if.atomic_file import replace_whole
-from her_if.diagnostics import Diagnostic, did_you_mean
+from her_if.diagnostics import Diagnostic, did_you_mean, display_path
 from her_if.locate import PACK_MANIFEST
 from her_if.model import Pack, Story
 from her_if.skeleton import scene_skeleton
@@ -162,7 +162,8 @@ def write_scene(draft: Draft) -> int:
     """Insert the skeleton into its act file; return the line its first line is on.
 
     What was there is kept byte for byte around it. The file is replaced in one step (written
-    beside it, then renamed over it), so an interrupted write cannot leave half a scene.
+    beside it, then renamed over it), so an interrupted write cannot leave half a scene; a
+    symbolic link is written through (`_real_file`), a file of several hard links refused.
     """
     if draft.listing is not None:
         return _write_new_file(draft, draft.listing)
@@ -173,7 +174,9 @@ def write_scene(draft: Draft) -> int:
         )
     data = draft.path.read_bytes()
     if data != draft.data:
-        raise NewSceneError(f"{draft.path} changed while the scene was drafted; run again")
+        raise NewSceneError(
+            f"{display_path(draft.path)} changed while the scene was drafted; run again"
+        )
     newline = b"\r\n" if b"\r\n" in data else b"\n"
     before, after = data[: draft.offset], data[draft.offset :]
     lead = b""
@@ -183,26 +186,51 @@ def write_scene(draft: Draft) -> int:
         lead += newline
     body = draft.skeleton.replace("\n", newline.decode()).encode("utf-8")
     tail = newline if after.strip() else b""
-    replace_whole(
-        draft.path, before + lead + body + tail + after, mode=draft.path.stat().st_mode & 0o7777
-    )
+    real = _real_file(draft.path)
+    replace_whole(real, before + lead + body + tail + after, mode=real.stat().st_mode & 0o7777)
     return (before + lead).count(b"\n") + 1
+
+
+def _real_file(path: Path) -> Path:
+    """The file to replace for `path`: the one a symbolic link names, so that the new file is
+    made beside it and renamed over it (atomic, as ever) and the link still leads to it;
+    replacing the link itself would leave the real file without the scene.
+
+    A file of several hard links is refused: renaming a new file over one of its names splits
+    it from the others, which keep the old text, and writing it in place instead could leave
+    half a scene if the write were cut short. Neither is worth an author's file.
+    """
+    real = path.resolve()
+    links = real.stat().st_nlink
+    if links > 1:
+        raise NewSceneError(
+            f"{display_path(path)} has {links} hard links: writing the scene would either "
+            "split them (the other names keeping the old text) or risk half a scene if cut "
+            "short; print the skeleton without --write and paste it, or copy the file to "
+            "make it one link"
+        )
+    return real
 
 
 def _write_new_file(draft: Draft, listing: Listing) -> int:
     """Make a pack's new scene file, then list it in the manifest; undo the first if the second
     fails, so that the pack is never left with a file it does not list."""
     if draft.path.exists():
-        raise NewSceneError(f"{draft.path} appeared while the scene was drafted; run again")
+        raise NewSceneError(
+            f"{display_path(draft.path)} appeared while the scene was drafted; run again"
+        )
     data = listing.path.read_bytes()
     if data != listing.data:
-        raise NewSceneError(f"{listing.path} changed while the scene was drafted; run again")
+        raise NewSceneError(
+            f"{display_path(listing.path)} changed while the scene was drafted; run again"
+        )
     newline = b"\r\n" if b"\r\n" in data else b"\n"
     body = draft.skeleton.replace("\n", newline.decode()).encode("utf-8")
-    replace_whole(draft.path, body, mode=0o644)
     listed = data[: listing.offset] + listing.insert + data[listing.offset :]
+    manifest = _real_file(listing.path)  # refused before the new file is made
+    replace_whole(draft.path, body, mode=0o644)
     try:
-        replace_whole(listing.path, listed, mode=listing.path.stat().st_mode & 0o7777)
+        replace_whole(manifest, listed, mode=manifest.stat().st_mode & 0o7777)
     except BaseException:
         draft.path.unlink(missing_ok=True)
         raise
@@ -233,7 +261,9 @@ def _listing(manifest: Path, name: str) -> Listing:
     if isinstance(root, yaml.MappingNode):
         files = next((v for k, v in root.value if k.value == "files"), None)
     if not isinstance(files, yaml.SequenceNode):  # the story loaded: cannot be
-        raise NewSceneError(f"{manifest} has no files list to add to; check it with her-if check")
+        raise NewSceneError(
+            f"{display_path(manifest)} has no files list to add to; check it with her-if check"
+        )
     bom = len(_BOM) if data.startswith(_BOM) else 0
     text = data[bom:].decode("utf-8")
 
@@ -245,7 +275,9 @@ def _listing(manifest: Path, name: str) -> Listing:
         insert = f", {name}" if files.value else name
         return Listing(manifest, data, at(close), insert.encode("utf-8"))
     if not files.value:
-        raise NewSceneError(f"{manifest} has no files list to add to; check it with her-if check")
+        raise NewSceneError(
+            f"{display_path(manifest)} has no files list to add to; check it with her-if check"
+        )
     last = files.value[-1]
     line_start = text.rfind("\n", 0, last.start_mark.index) + 1
     prefix = text[line_start : last.start_mark.index]
@@ -275,7 +307,9 @@ def _scenes_block(path: Path) -> yaml.MappingNode:
     if isinstance(root, yaml.MappingNode):
         value = next((v for k, v in root.value if k.value == "scenes"), None)
     if not isinstance(value, yaml.MappingNode) or not value.value:  # the story loaded: cannot be
-        raise NewSceneError(f"{path} has no scenes to add to; check it with her-if check")
+        raise NewSceneError(
+            f"{display_path(path)} has no scenes to add to; check it with her-if check"
+        )
     return value
 
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from her_if.diagnostics import Diagnostic, did_you_mean, display_path
+from her_if.diagnostics import Diagnostic, did_you_mean, display_path, relative_path
 from her_if.locate import PACK_MANIFEST
 from her_if.model import Choice, Pack, Position, Scene, Variable
 from her_if.scene_loader import SCENE_OPTIONAL, SCENE_REQUIRED, RawScene, SceneBuilder
 from her_if.state_loader import read_state
-from her_if.yaml_source import Source
+from her_if.story_limits import conditions, past_terms, terms_message
+from her_if.yaml_source import Source, short, within
 
 PACK_REQUIRED = ("pack", "title", "version", "extends", "files")
 PACK_OPTIONAL = ("state", "about")
@@ -67,6 +68,14 @@ class Defined:
     packs: dict[str, tuple[Position, Path]] = field(default_factory=dict)
 
 
+def outside_manifest(kind: str) -> str:
+    """Why a manifest that is a link to a file outside its folder is not read."""
+    return (
+        f"this is a link to a file outside the {kind}'s folder; a {kind}'s files must be "
+        "inside its own folder, so it is not read: put the file itself there"
+    )
+
+
 def _who(owner: str) -> str:
     return "the story" if owner == STORY else f"the pack '{owner}'"
 
@@ -74,6 +83,9 @@ def _who(owner: str) -> str:
 def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack | None:
     """Read the pack in `root` and register what it defines; every problem goes to `errors`."""
     src = Source(root / PACK_MANIFEST, display_path(root / PACK_MANIFEST), errors)
+    if not within(root, src.path):
+        src.error_at(Position(src.display, 1, 1), outside_manifest("pack"))
+        return None
     node = src.load()
     if node is None:
         return None
@@ -108,7 +120,7 @@ def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack
         _read_pack_file(Source(path, display_path(path), errors), raw, owner, defined)
     if pack_id is not None and title is not None and version is not None:
         raw.pack = Pack(
-            pack_id, title, version, str(root), tuple(display_path(p) for p in files), about
+            pack_id, title, version, str(root), tuple(relative_path(p) for p in files), about
         )
     return raw
 
@@ -172,6 +184,14 @@ def _read_file_list(src: Source, node: yaml.Node, root: Path) -> list[Path]:
             continue
         seen.add(rel)
         path = root / rel
+        if not within(root, path):
+            src.error(
+                item,
+                f"pack file '{short(rel)}' is outside the pack's folder {display_path(root)} "
+                "(links followed); a pack's files must be inside its own folder: move the file "
+                "into it and list it by its path there",
+            )
+            continue
         if rel == PACK_MANIFEST or not path.exists():  # a folder or a pipe: Source says so
             why = "is the manifest itself" if rel == PACK_MANIFEST else "not found"
             src.error(item, f"pack file '{rel}' {why} in {display_path(root)}")
@@ -266,7 +286,8 @@ def extend_scenes(
         fields = _extension_fields(ext)
         if fields is None or "choices" not in fields:
             continue
-        added = builder.read_choices(src, fields["choices"][1], ext.act, f"extend '{sid}'")
+        what = f"extend '{sid}'"
+        added = builder.read_choices(src, fields["choices"][1], ext.act, what, scene)
         if scene is None:  # reported; its choices were still checked, for the full list
             continue
         kept: list[Choice] = []
@@ -281,8 +302,22 @@ def extend_scenes(
                 f"choice id '{choice.id}' is already in scene '{sid}' at {same.pos}; "
                 "give this choice another 'id:'",
             )
+        _check_extended(src, scene, kept)
         scene = replace(scene, choices=scene.choices + tuple(kept))
         scenes[sid] = scene
+
+
+def _check_extended(src: Source, scene: Scene, added: list[Choice]) -> None:
+    """A pack's choices must keep the conditions of the scene they extend within the limit on
+    any scene's (the work of showing it), reported at the first that takes it past; the count
+    of its choices is `read_choices`' to keep."""
+    if past_terms(conditions(scene.paragraphs, scene.choices)) is not None:
+        return  # already reported where the scene was written
+    crossing = past_terms(conditions(scene.paragraphs, scene.choices, added))
+    if crossing is not None:
+        src.error_at(
+            crossing.pos, terms_message(f"scene '{scene.id}'", "with this pack's choices, ")
+        )
 
 
 def _extendable(

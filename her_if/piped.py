@@ -12,7 +12,8 @@ reloads the story as if `reload` had been typed.
 
 A `Hangup` (SIGTERM, SIGHUP: see `her_if.hangup`) is met like the end of the input: the game
 is saved and the player told where, as far as the terminal still takes it, and the Hangup
-goes on up so that the command exits with the signal's status.
+goes on up so that the command exits with the signal's status. So is an OSError from a stream
+(`out` closed or full, its reader gone, the input closed), which goes on up to be told.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ from her_if.session import (
     Occupied,
     Saving,
     autosave_game,
-    kept_line,
     load_game,
     new_game,
     played,
@@ -54,6 +54,7 @@ from her_if.session import (
     save_over,
     save_to,
     saved_line,
+    saved_notes,
     suggest_slot,
 )
 from her_if.watch import Watch
@@ -138,13 +139,15 @@ def play_lines(
                 if picked is None:  # a load, an undo or a reload: show where the player is now
                     continue
                 offer = picked
-            for screen in screens:
-                screen.chosen(offer.text)
             game = replace(game, state=choose(story, game.state, offer.id))
-    except Hangup:
-        # Killed or hung up on, perhaps while waiting for a line: save the game held (with
-        # the time since the last line), as the end of the input does. The terminal may be
-        # gone (EIO) or the reader of `err` (EPIPE); the save matters, the message may fail.
+            for screen in screens:  # after the choice is taken: should this fail, it is saved
+                screen.chosen(offer.text)
+    except (Hangup, OSError):
+        # Killed or hung up on, perhaps while waiting for a line, or a stream lost (output
+        # closed or full, its reader gone; input closed): save the game held (with the time
+        # since the last line), as the end of the input does. The terminal may be gone (EIO)
+        # or the reader of `err` (EPIPE); the save matters, the message may fail. The caller
+        # says what was lost (`her_if.cli.main`).
         if since is not None:
             game = played(game, clock() - since)
         with suppress(OSError):
@@ -313,8 +316,8 @@ def _save(story: Story, saving: Saving, game: Game, name: str, out: TextIO) -> G
     if isinstance(saved, Occupied):
         out.write(_occupied_line(saved) + "\n")
         return game
-    if saved.kept is not None:
-        out.write(kept_line(saved.slot, saved.kept) + "\n")
+    for note in saved_notes(saved):
+        out.write(note + "\n")
     out.write(saved_line(saved.path) + "\n")
     return saved.game
 
@@ -366,8 +369,8 @@ def _autosave(story: Story, saving: Saving, game: Game, err: TextIO) -> Game:
     except SaveError as problem:
         err.write(f"Not saved: {clean(str(problem))}\n")
         return game
-    if autosaved.kept is not None:
-        err.write(kept_line(autosaved.slot, autosaved.kept) + "\n")
+    for note in saved_notes(autosaved):
+        err.write(note + "\n")
     return autosaved.game
 
 
@@ -381,7 +384,7 @@ def _save_progress(story: Story, saving: Saving | None, game: Game, err: TextIO)
         err.write(f"Not saved: {clean(str(problem))}\n")
         err.flush()
         return
-    if autosaved.kept is not None:
-        err.write(kept_line(autosaved.slot, autosaved.kept) + "\n")
+    for note in saved_notes(autosaved):
+        err.write(note + "\n")
     err.write(progress_line(autosaved.path) + "\n")
     err.flush()

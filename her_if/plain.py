@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
@@ -68,12 +68,25 @@ def wrap(text: str, width: int, indent: str = "", *, cut_words: bool = True) -> 
     """`text` in lines of at most `width` columns (never fewer than 20), each beginning with
     `indent`, broken only at spaces (runs of spaces inside a line are kept). A word longer
     than a line is cut at the edge, unless `cut_words` is false: a message naming a path
-    keeps it whole and lets that one line run on."""
+    keeps it whole and lets that one line run on (a word in wide characters is cut even so:
+    it has no spaces to break at)."""
     text = _SPACE.sub(" ", clean(text))
-    return _wrap(text, max(width, 20), indent, indent, cut_words) or [indent.rstrip()]
+    cuts: Callable[[str], bool] = _always if cut_words else _wide
+    return _wrap(text, max(width, 20), indent, indent, cuts) or [indent.rstrip()]
 
 
-def _wrap(text: str, room: int, first: str, later: str, cut_words: bool) -> list[str]:
+def _always(word: str) -> bool:
+    return True
+
+
+def _wide(word: str) -> bool:
+    """Whether a word is written in wide characters (Chinese, Japanese, Korean), which put no
+    spaces between words and may be broken between any two: a heading in them is one "word"
+    longer than a narrow terminal, and is cut at its edge rather than run on."""
+    return not word.isascii() and any(_char_columns(char) == 2 for char in word)
+
+
+def _wrap(text: str, room: int, first: str, later: str, cuts: Callable[[str], bool]) -> list[str]:
     """Greedy: each word goes on the line if it fits in `room` columns, else begins the next;
     a word too long for any line fills the rest of this one and is cut at each edge (as
     textwrap does, so that plain text and the terminal's views break alike)."""
@@ -85,7 +98,7 @@ def _wrap(text: str, room: int, first: str, later: str, cut_words: bool) -> list
         if end is not None and used + len(gap) + size <= room:
             line, used, end = line + gap + piece, used + len(gap) + size, word.end()
             continue
-        too_long = cut_words and size > room - columns(later)
+        too_long = size > room - columns(later) and cuts(piece)
         if end is not None and too_long:
             cut = _fitting(piece, room - used - len(gap))
             if cut:
@@ -119,21 +132,27 @@ def _fitting(word: str, room: int) -> int:
 def wrap_message(line: str, width: int, keep: Iterable[str] = ()) -> list[str]:
     """One line of a message in lines of at most `width` columns, broken at spaces and never
     inside a word or inside any of the strings in `keep` (the paths it may name, spaces and
-    all), so that a path can be copied whole. A line that fits is left exactly as it is; one
-    laid out as a table (`  save [NAME]  save to a slot`, `  2. New game`) goes on under its
-    second column."""
+    all), so that a path can be copied whole; only a word in wide characters that is not a
+    path (a title in Japanese, which has no spaces) is cut at the edge. A line that fits is
+    left exactly as it is; one laid out as a table (`  save [NAME]  save to a slot`,
+    `  2. New game`) goes on under its second column."""
     if columns(line) <= width:
         return [line]
-    line = _SPACE.sub(" ", line)
+    line, keep = _SPACE.sub(" ", line), tuple(keep)
+    held = [path.replace(" ", _HELD) for path in keep if path]
     for path in keep:
         if " " in path:
             line = line.replace(path, path.replace(" ", _HELD))
+
+    def cuts(word: str) -> bool:  # wide text may be cut, a path (wide or not) never
+        return _wide(word) and os.sep not in word and not any(path in word for path in held)
+
     lead = " " * (len(line) - len(line.lstrip(" ")))
     table = _TABLE_ROW.match(line)
     later = " " * columns(table.group()) if table else lead
     if columns(later) > width // 2:
         later = lead
-    lines = _wrap(line.lstrip(" "), max(width, 20), lead, later, cut_words=False)
+    lines = _wrap(line.lstrip(" "), max(width, 20), lead, later, cuts)
     return [piece.replace(_HELD, " ") for piece in lines] or [line]
 
 

@@ -39,6 +39,7 @@ from her_if.reload import Reloading
 from her_if.sanitize import clean
 from her_if.saves import Entry, SaveError, list_saves
 from her_if.session import Loaded, Saving, load_game, resume_slot
+from her_if.streams import read_line
 
 PROMPT = "> "
 TITLE_HELP = {
@@ -245,7 +246,7 @@ def _read_line(stdin: TextIO, out: TextIO) -> tuple[str, bool]:
             _hear_interrupts(True)
             out.write(PROMPT)
             out.flush()
-            return stdin.readline(), False
+            return read_line(stdin), False
         finally:
             _hear_interrupts(False)
     except KeyboardInterrupt:

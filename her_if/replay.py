@@ -10,12 +10,15 @@ longer does is reported). Everything here is pure; saving and loading files is `
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TypeVar
 
-from her_if.engine import GameState, available, start, take, view
-from her_if.model import CONTINUE, Story
+from her_if.engine import GameState, Moving, move, on_offer, start, view
+from her_if.model import CONTINUE, Choice, Scene, Story
+
+_S = TypeVar("_S")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Resumed:
 
 def replay(story: Story, history: Sequence[str]) -> Replay:
     """Play `history` from the start; stop at the first choice that is not on offer."""
-    applied, state = _last(_trail(story, history))
+    applied, moving = _last(_walk(story, history))
+    state = moving.frozen()
     if applied == len(history):
         return Replay(state, applied)
     choice = history[applied]
@@ -80,22 +84,25 @@ def undo(story: Story, state: GameState) -> GameState | None:
 
     Pauses are skipped over, so undo lands where the player chose, never on a "Continue".
     """
-    before: GameState | None = None
-    decision: GameState | None = None
-    for each in _trail(story, state.history):
-        if before is not None and story.scenes[before.scene].next is None:
+    decision: int | None = None
+    before: int | None = None  # the step before this one, when the player chose there
+    for step, moving in enumerate(_walk(story, state.history)):
+        if before is not None:
             decision = before
-        before = each
-    return decision
+        before = step if story.scenes[moving.scene].next is None else None
+    if decision is None:
+        return None
+    return _last(_walk(story, state.history[:decision]))[1].frozen()
 
 
 def recap(story: Story, state: GameState) -> Recap | None:
     """The end of the scene before this one and the choice that led here; None at the start."""
     if not state.history:
         return None
-    applied, before = _last(_trail(story, state.history[:-1]))
+    applied, moving = _last(_walk(story, state.history[:-1]))
     if applied != len(state.history) - 1:  # the history does not replay: nothing to tell
         return None
+    before = moving.frozen()
     shown = view(story, before)
     offer = shown.offer(state.history[-1])
     if offer is None:
@@ -172,25 +179,46 @@ def _trail(story: Story, history: Sequence[str]) -> Iterator[GameState]:
     history, and keeping them all would take memory growing with the square of its length (a
     save may hold thousands of choices, in a story that loops).
     """
-    state = start(story)
-    yield state
+    return (moving.frozen() for moving in _walk(story, history))
+
+
+def _walk(story: Story, history: Sequence[str]) -> Iterator[Moving]:
+    """The start and each step of `history`, as far as it applies, as one `Moving` state
+    moved on in place (a caller that keeps a step freezes it): a replay that wants only its
+    end costs the length of the history, not its square."""
+    moving = Moving.at(start(story))
+    yield moving
+    by_id: dict[str, Mapping[str, Choice]] = {}  # each scene's choices, indexed when first met
     for choice in history:
-        scene = story.scenes[state.scene]
+        scene = story.scenes[moving.scene]
         if scene.ending is not None:
             return
         if scene.next is not None:
             if choice != CONTINUE:
                 return
-            state = take(story, state, None)
+            move(story, moving, None)
         else:
-            offered = next((c for c in available(story, state) if c.id == choice), None)
-            if offered is None:
+            # the choice taken is known: asking every choice of a wide scene whether it is on
+            # offer, at every step, made a save's load grow with the scene's width
+            choices = by_id.get(scene.id)
+            if choices is None:
+                choices = by_id[scene.id] = _index(scene)
+            offered = choices.get(choice)
+            if offered is None or not on_offer(scene, moving, offered):
                 return
-            state = take(story, state, offered)
-        yield state
+            move(story, moving, offered)
+        yield moving
 
 
-def _last(states: Iterator[GameState]) -> tuple[int, GameState]:
+def _index(scene: Scene) -> dict[str, Choice]:
+    """A scene's choices by id; ids are unique in a scene (the loader refuses a second)."""
+    index: dict[str, Choice] = {}
+    for choice in scene.choices:
+        index.setdefault(choice.id, choice)
+    return index
+
+
+def _last(states: Iterator[_S]) -> tuple[int, _S]:
     """How many steps a trail took, and the state it ended in."""
     steps, last = deque(enumerate(states), maxlen=1)[0]  # a trail holds the start, at least
     return steps, last

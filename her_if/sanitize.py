@@ -27,12 +27,18 @@ _CONTROLS = re.compile(
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: bytes that were not text (a file name, a line typed), which no stream can
+write; shown as U+FFFD, the sign for what could not be read."""
+
+
 def clean(text: str) -> str:
-    """`text` without escape sequences or control characters; tabs become spaces."""
+    """`text` without escape sequences or control characters; tabs become spaces, and a lone
+    surrogate the replacement character."""
     if text.isprintable():
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROLS.sub("", text).replace("\t", " ")
+    return _SURROGATE.sub("\ufffd", _CONTROLS.sub("", text)).replace("\t", " ")
 
 
 _STAND_INS = str.maketrans(

@@ -19,11 +19,18 @@ optional (the id stands in for it).
 A save is written to a temporary file in the same folder, flushed to disk, then renamed over the
 old one in a single step, so a crash, a kill or a full disk leaves the previous save whole, and
 two games saving the same slot at once leave one complete save or the other. A write killed
-half-way leaves its temporary file (`.<slot>.<random>.tmp`), which listings never show and the
-next save removes once it is old. Reading raises nothing but `SaveError` and never changes the
-file; neither does writing over a file that is not a save of this story, which is refused.
-Saves are JSON, read with `json.loads` and checked field by field: nothing in a save is ever
-run, imported or unpickled.
+half-way leaves its temporary file (`.<slot>.her-if-<random>.tmp`, `atomic_file`), which
+listings never show and the next save removes once it is old; no other file is ever removed.
+A game that decides what to write from what a slot holds does so holding the folder's lock
+(`locked`), so that another her-if saving in the same folder cannot write in between.
+
+Reading raises nothing but `SaveError` and never changes the file; neither does writing over a
+file that is not a save of this story, which is refused. Saves are JSON, read with `json.loads`
+and checked field by field: nothing in a save is ever run, imported or unpickled, and every
+number in one has a range (`_RANGES`, listed in SECURITY.md), since a number the game cannot
+use (a 310-digit play time, NaN) would otherwise fail later, far from the file. The writer
+writes nothing the reader would refuse: times are kept within `EARLIEST` and `LATEST`, and a
+save is read back before it is written.
 """
 
 from __future__ import annotations
@@ -36,17 +43,18 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from her_if.atomic_file import replace_whole
+from her_if.atomic_file import replace_whole, temporary_for
 from her_if.diagnostics import display_path
 from her_if.engine import GameState
+from her_if.folder_lock import Busy, acquire, release
 from her_if.locate import MANIFEST, PACK_MANIFEST
 from her_if.model import Story, Value
 from her_if.sanitize import clean
@@ -64,8 +72,36 @@ story that loops."""
 STALE_SECONDS = 600.0
 """A temporary file this old was left by a write that was killed: a live write takes well
 under a second, so another game saving at the same moment never loses its own."""
+LOCK_SECONDS = 5.0
+"""The longest a save waits for another her-if saving in the same folder (a save holds the
+lock for milliseconds); past it the save is refused, saying so, and the game goes on."""
+STORY_FILE_BYTES = 4_000_000
+"""The loader's limit on a story file (`yaml_source.MAX_FILE_BYTES`, not imported, which would
+load YAML): the fingerprint reads no more of a file, since the loader reads no more either."""
 
-_TEMPORARY = re.compile(r"\.[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9_]+\.tmp")
+MAX_PLAY_SECONDS = 3_155_760_000
+"""A hundred years: a game that claims more has a broken clock or a hand-edited save. The
+writer keeps the play time within it."""
+MAX_WHOLE = 10**22 - 1
+"""The largest whole number a story's state can hold: a story's numbers are at most 20
+characters (`yaml_source.MAX_NUMBER_LENGTH`), and 0x plus 18 hex digits is some 4.7 * 10**21."""
+MAX_VERSION = 999_999
+"""A save format version above 1 and up to this is a newer her-if's; any other but 1 is
+unknown. Either way the save is refused, saying which."""
+MAX_ACTS = 1_000_000
+"""Far more acts than any story's files could name: an act number in a save is a copy, for
+listings."""
+EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+"""The times a save holds: a year short of Python's limits, so that showing one in any time
+zone never overflows. A clock outside them is broken; the writer keeps a time within them."""
+_RANGES: dict[str, tuple[int | float, int | float, str]] = {
+    "play_time": (0, MAX_PLAY_SECONDS, "seconds of play"),
+    "act_number": (1, MAX_ACTS, "an act's number"),
+    "vars": (-MAX_WHOLE, MAX_WHOLE, "a number in the story's state"),
+    "visits": (0, MAX_CHOICES + 1, "a count of visits (at most one a choice, and the start)"),
+}
+"""Every number in a save, by field: lowest, highest, and what it is."""
 
 _SLOT = re.compile(r"[A-Za-z0-9_-]{1,40}")
 SLOT_RULE = "1 to 40 letters, digits, '-' or '_'"
@@ -221,20 +257,41 @@ def fingerprint(story: Story) -> str:
     """A digest of the manifest's and act files' bytes, and the packs' (their manifests and
     files, in order): equal means the story, as layered, is unchanged.
 
-    Unreadable files give "" (unknown); loading replays the history either way, so a wrong
-    guess costs a message, never a game.
+    A file the loader would not read now (gone, a named pipe or a device put in its place, or
+    past its size limit) gives "" (unknown), which matches no fingerprint: loading replays the
+    history either way, so a wrong guess costs a message, never a game. Each file is read as
+    the loader reads one, never blocking and never past the loader's limit, since a save is
+    made after every choice and must not hang on a story file swapped for a pipe mid-play.
     """
     digest = hashlib.sha256()
-    try:
-        packs = [(Path(p.root) / PACK_MANIFEST, *map(Path, p.files)) for p in story.packs]
-        files = [Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)]
-        for path in files + [path for pack in packs for path in pack]:
-            data = path.read_bytes()
-            digest.update(f"{len(data)}\0".encode())
-            digest.update(data)
-    except OSError:
-        return ""
+    packs = [(Path(p.root) / PACK_MANIFEST, *map(Path, p.files)) for p in story.packs]
+    files = [Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)]
+    for path in files + [path for pack in packs for path in pack]:
+        data = _story_file(path)
+        if data is None:
+            return ""
+        digest.update(f"{len(data)}\0".encode())
+        digest.update(data)
     return f"sha256:{digest.hexdigest()}"
+
+
+def same_story(saved: str, now: str) -> bool:
+    """Whether two fingerprints say the story is unchanged; unknown ("") is never the same."""
+    return bool(now) and saved == now
+
+
+def _story_file(path: Path) -> bytes | None:
+    """A story file's bytes, or None unless it is a regular file within STORY_FILE_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > STORY_FILE_BYTES:
+                return None
+            data = file.read(STORY_FILE_BYTES + 1)  # a file that grows is read to the limit
+    except OSError:
+        return None
+    return data if len(data) <= STORY_FILE_BYTES else None
 
 
 def check_slot(slot: str) -> str:
@@ -262,8 +319,15 @@ def write_save(folder: Path, slot: str, save: Save) -> Path:
             f"{display_path(path)}: could not save: this game has {len(save.history):,} "
             f"choices, more than a save holds ({MAX_CHOICES:,})"
         )
+    data = (json.dumps(_encode(save), indent=1, allow_nan=False) + "\n").encode("ascii")
+    try:
+        _decode(data, save.story)  # never write a save that could not be read back
+    except _Problem as problem:
+        raise SaveError(
+            f"{display_path(path)}: could not save: the save would hold {problem}"
+        ) from None
     _refuse_other_files(path, save.story)
-    return _write(folder, path, (json.dumps(_encode(save), indent=1) + "\n").encode("ascii"))
+    return _write(folder, path, data)
 
 
 def copy_save(folder: Path, slot: str, to: str, story: Story) -> Path:
@@ -344,7 +408,7 @@ def _encode(save: Save) -> dict[str, object]:
         "fingerprint": save.fingerprint,
         "created": _time(save.created),
         "updated": _time(save.updated),
-        "play_time": round(save.play_time, 1),
+        "play_time": round(min(max(save.play_time, 0.0), MAX_PLAY_SECONDS), 1),
         "scene": save.scene,
         "act_number": save.act_number,
         "act_title": save.act_title,
@@ -369,7 +433,7 @@ def _decode(raw: bytes, story_id: str) -> Save:
     except UnicodeDecodeError as err:
         raise _Problem(f"not a save file: not UTF-8 text (byte {err.start + 1})") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_Constant, parse_float=_float)
     except json.JSONDecodeError as err:
         body = text.strip()
         if body.startswith("{") and not body.endswith("}"):  # a save is one object: it was cut
@@ -385,8 +449,9 @@ def _decode(raw: bytes, story_id: str) -> Save:
         raise _Problem(f"not a her-if save: the file holds {_kind(data)}, not a JSON object")
     if data.get("format") != FORMAT:
         raise _Problem(f'not a her-if save: it has no "format": "{FORMAT}"')
-    version = _int(data, "version")
-    if version > VERSION:
+    version = _field(data, "version", "a whole number", _is_int)
+    assert isinstance(version, int)
+    if VERSION < version <= MAX_VERSION:  # past it, a version is garbage, not a newer her-if
         raise _Problem(
             f"made by a newer her-if (save format version {_short(str(version), 20)}; this game "
             "reads version "
@@ -407,11 +472,11 @@ def _decode(raw: bytes, story_id: str) -> Save:
         updated=_parse_time(data, "updated"),
         play_time=_seconds(data, "play_time"),
         scene=_text(data, "scene"),
-        act_number=_int(data, "act_number"),
+        act_number=_whole(data, "act_number"),
         act_title=_text(data, "act_title"),
         scene_title=_text(data, "scene_title"),
         vars=MappingProxyType(_mapping(data, "vars", "true, false, a number or a text", _is_value)),
-        visits=MappingProxyType(_mapping(data, "visits", "a count", _is_count)),
+        visits=MappingProxyType(_mapping(data, "visits", "a count", _is_int)),
         used=frozenset(_strings(data, "used")),
         history=_history(data),
         packs=_packs(data),
@@ -464,16 +529,45 @@ def _text(data: dict[str, object], key: str) -> str:
     return value
 
 
-def _int(data: dict[str, object], key: str) -> int:
+def _whole(data: dict[str, object], key: str) -> int:
     value = _field(data, key, "a whole number", _is_int)
     assert isinstance(value, int)
+    _in_range(key, value)
     return value
 
 
 def _seconds(data: dict[str, object], key: str) -> float:
-    value = _field(data, key, "a number of seconds, 0 or more", _is_seconds)
+    value = _field(data, key, "a number of seconds", _is_number)
     assert isinstance(value, int | float)
-    return float(value)
+    _in_range(key, value)
+    return float(value)  # within range, so no overflow
+
+
+def _in_range(key: str, value: int | float, name: str | None = None) -> None:
+    """A _Problem unless `value` is within the range `_RANGES` gives the field `key`."""
+    low, high, what = _RANGES[key]
+    if low <= value <= high:
+        return
+    shown = _short(str(value), 24) if isinstance(value, int) else repr(value)
+    where = f'"{key}"' if name is None else f'"{key}" {_quote(name)}'
+    raise _Problem(
+        f"{where} is {shown}, out of range for {what} ({low:,} to {high:,}); "
+        "correct the number, or move the file away"
+    )
+
+
+class _Constant:
+    """`NaN`, `Infinity` or a number past a float's range (`1e400`), as the file spells it:
+    json.loads takes them, but none is a number a save holds. Kept, to be named in the
+    message, so that no field ever holds an infinity or a NaN."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _float(text: str) -> float | _Constant:
+    value = float(text)
+    return value if math.isfinite(value) else _Constant(text)
 
 
 def _parse_time(data: dict[str, object], key: str) -> datetime:
@@ -482,20 +576,33 @@ def _parse_time(data: dict[str, object], key: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _Problem(f'"{key}" should be an ISO 8601 time, not {_quote(text)}') from None
-    if not 1 < moment.year < 9999:  # at the edges, moving it to another time zone overflows
-        raise _Problem(f'"{key}" should be a time between the years 2 and 9998, not {_quote(text)}')
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+        readable = EARLIEST <= moment <= LATEST
+    except OverflowError:  # an offset that moves it past the year 1 or 9999
+        readable = False
+    if not readable:
+        raise _Problem(
+            f'"{key}" should be a time between the years {EARLIEST.year} and {LATEST.year} '
+            f"(in UTC), not {_quote(text)}; correct it, or move the file away"
+        )
+    return moment
 
 
 def _mapping(
     data: dict[str, object], key: str, want: str, ok: Callable[[object], bool]
 ) -> dict[str, Any]:
-    """A JSON object whose values all pass `ok` (JSON keys are always texts)."""
+    """A JSON object whose values all pass `ok` (JSON keys are always texts); its numbers
+    within the field's range."""
     value = _field(data, key, "a JSON object", lambda v: isinstance(v, dict))
     assert isinstance(value, dict)
     for name, item in value.items():
         if not ok(item):
             raise _Problem(f'"{key}" {_quote(name)} should be {want}, not {_kind(item)}')
+        if _is_int(item):
+            _in_range(key, item, name)
     return value
 
 
@@ -512,12 +619,9 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_count(value: object) -> bool:
-    return _is_int(value) and value >= 0  # type: ignore[operator]
-
-
-def _is_seconds(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < math.inf
+def _is_number(value: object) -> bool:
+    """Finite, since json.loads gives NaN, Infinity and 1e400 as `_Constant`."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _is_value(value: object) -> bool:
@@ -527,6 +631,8 @@ def _is_value(value: object) -> bool:
 def _kind(value: object) -> str:
     if value is None:
         return "null"
+    if isinstance(value, _Constant):
+        return _short(value.text, 24)
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
@@ -540,8 +646,26 @@ def _kind(value: object) -> str:
 
 def _time(moment: datetime) -> str:
     """UTC to the millisecond: a save made in the same second as the autosave that follows
-    it must still sort before it, or Continue would open the older game."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    it must still sort before it, or Continue would open the older game.
+
+    Kept within EARLIEST and LATEST (a clock set to the year 1 or 9999 is wrong, and a save
+    the reader refuses would lose the game), with the year in four digits whatever the
+    platform's strftime does with years before 1000.
+    """
+    utc = _utc(moment)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` in UTC, within EARLIEST and LATEST; a time without a zone is taken as UTC, as
+    the reader takes one."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:  # its offset moves it past the year 1 or 9999
+        return EARLIEST if moment.year < 5000 else LATEST
+    return min(max(utc, EARLIEST), LATEST)
 
 
 # -- the disk --------------------------------------------------------------------------------
@@ -576,12 +700,7 @@ def _write(folder: Path, path: Path, data: bytes) -> Path:
     """Put `data` in `path` whole or not at all: a temporary file beside it, written, synced
     to the disk and closed, then renamed over it. Any failure removes the temporary file and
     is a SaveError in plain words; the file in `path` is then as it was."""
-    name = display_path(path)
-    kept = "; the previous save is unchanged" if os.path.lexists(path) else ""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise SaveError(f"{name}: could not save ({_folder_reason(folder, err)}){kept}") from None
+    name, kept = _make_folder(folder, path)
     _sweep(folder)  # first, since on a full disk what it frees may be what this save needs
     try:
         replace_whole(path, data)
@@ -591,12 +710,53 @@ def _write(folder: Path, path: Path, data: bytes) -> Path:
     return path
 
 
+def _make_folder(folder: Path, path: Path) -> tuple[str, str]:
+    """Make the saves folder if need be; the save's name for messages, and what they add
+    about the file already there. SaveError, saying why, when the folder cannot be made."""
+    name = display_path(path)
+    kept = "; the previous save is unchanged" if os.path.lexists(path) else ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SaveError(f"{name}: could not save ({_folder_reason(folder, err)}){kept}") from None
+    return name, kept
+
+
+@contextmanager
+def locked(folder: Path, slot: str, *, wait: float = LOCK_SECONDS) -> Iterator[None]:
+    """Hold the saves folder's lock (`folder_lock`) for a save to `slot`, making the folder
+    first if need be; SaveError naming the slot's file if the lock cannot be had, after at
+    most `wait` seconds when another her-if holds it. Nothing is written then."""
+    path = slot_path(folder, slot)
+    name, kept = _make_folder(folder, path)
+    try:
+        held = acquire(folder, wait)
+    except Busy as busy:
+        who = "another her-if" if busy.holder is None else f"another her-if (process {busy.holder})"
+        raise SaveError(
+            f"{name}: could not save: {who} has been saving in {display_path(folder)} for "
+            f"over {wait:g} s{kept}; the next save tries again (end that process if it is stuck)"
+        ) from None
+    except OSError as err:
+        raise SaveError(f"{name}: could not save ({_reason(err)}){kept}") from None
+    try:
+        yield
+    finally:
+        release(held)
+
+
 def _sweep(folder: Path) -> None:
-    """Remove the temporary files of writes that were killed half-way, once they are old."""
+    """Remove the temporary files of writes that were killed half-way, once they are old.
+
+    Only files that are provably ours: named as `replace_whole` names a temporary file, for
+    a slot (`.<slot>.her-if-<random>.tmp`). A saves folder may be one the player keeps other
+    things in, and a `.notes.draft.tmp` of theirs is not ours to remove.
+    """
     now = time.time()
     with suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            if not _TEMPORARY.fullmatch(entry.name):
+            stem = temporary_for(entry.name)
+            if stem is None or not _SLOT.fullmatch(stem):
                 continue
             with suppress(OSError):
                 info = entry.stat(follow_symlinks=False)

@@ -36,6 +36,14 @@ from her_if.model import (
     Vars,
     Visits,
 )
+from her_if.story_limits import (
+    MAX_EFFECTS,
+    MAX_SCENE_CHOICES,
+    choices_message,
+    conditions,
+    past_terms,
+    terms_message,
+)
 from her_if.text_loader import read_template, split_paragraphs
 from her_if.yaml_source import Fields, Source, short
 
@@ -138,6 +146,8 @@ class SceneBuilder:
             if name is not None:
                 next_scene = self.resolve_scene(src, node, name, act, f"{what} continues to")
         ending = self.read_ending(src, fields["ending"][1], what) if "ending" in fields else None
+        if (crossing := past_terms(conditions(paragraphs, choices))) is not None:
+            src.error_at(crossing.pos, terms_message(what))
         scene_beats = self.read_scene_beats(src, fields.get("beats"), what)
         return Scene(
             id=raw.id,
@@ -189,10 +199,24 @@ class SceneBuilder:
         self.endings[ending_id] = src.pos(fields["id"][1])
         return Ending(ending_id, title)
 
-    def read_choices(self, src: Source, node: yaml.Node, act: str, what: str) -> tuple[Choice, ...]:
+    def read_choices(
+        self, src: Source, node: yaml.Node, act: str, what: str, extends: Scene | None = None
+    ) -> tuple[Choice, ...]:
+        """A scene's choices, or those a pack adds to the scene `extends`; either way, past
+        `MAX_SCENE_CHOICES` in the scene, the first over is reported and no more are read."""
         items = src.sequence(node, f"{what} choices")
         if items is not None and not items:
             src.error(node, f"{what} has an empty choices list")
+        room = MAX_SCENE_CHOICES - (len(extends.choices) if extends else 0)
+        if items is not None and len(items) > room:
+            if extends is None:
+                message = choices_message(what, len(items))
+            else:
+                count = len(extends.choices) + len(items)
+                lead = "with this pack's choices, "
+                message = choices_message(f"scene '{extends.id}'", count, lead)
+            src.error(items[max(room, 0)], message)
+            items = items[: max(room, 0)]  # reported: the rest are not worth reading
         choices: list[Choice] = []
         by_id: dict[str, Choice] = {}
         for index, item in enumerate(items or [], start=1):
@@ -323,6 +347,20 @@ class SceneBuilder:
 
     def read_effects(self, src: Source, fields: Fields, what: str) -> tuple[Effect, ...]:
         effects: list[Effect] = []
+        written = [
+            key
+            for kind in ("set", "add")
+            if kind in fields and isinstance(fields[kind][1], yaml.MappingNode)
+            for key, _ in fields[kind][1].value
+        ]
+        if len(written) > MAX_EFFECTS:
+            src.error(
+                written[MAX_EFFECTS],
+                f"{what} sets and adds {len(written):,} values; at most {MAX_EFFECTS} are "
+                "allowed together, since each is applied at every step that takes it: "
+                "keep the state it changes small",
+            )
+            return ()
         if "set" in fields:
             entries = src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
             for name, (key, value_node) in _unsplit(src, fields["set"][1], "set", entries).items():

@@ -26,6 +26,20 @@ confirms replacing it (`save_over`). The rule is the history's, not an id's: two
 game at different points (an earlier save and the game since) are different games here, since
 replacing one with the other would lose the choices in between. Nothing is added to the save
 format for it, so every save, old or new, is judged the same way.
+
+Two games at once (two windows, two piped runs) share the saves folder. Every save holds the
+folder's lock (`saves.locked`) from reading what the slot holds to its last write, rotation
+included, so each decision is made on what is on disk, never on what was there a moment ago.
+A game that finds its own slot holding another game it has not read there (another process
+saved there since: a second window's new game, or the same save loaded twice and played two
+ways) does not take the slot back, which would push that game into the backups and, as two
+windows went on in turn, soon push out the oldest ones: it moves to the first free `save-N`
+and goes on living there, and the player is told so once (`moved_line`). A rotation, which a
+game makes only when it first takes a slot, never drops a game another process just put
+there, since it reads every backup under the lock. A save that cannot have the lock within
+`Saving.lock_wait` (another process stuck mid-save) writes nothing and says so; the game goes
+on in memory and the next save tries again. So no game is lost that a player did not agree to
+replace: `save_over` with `agreed` replaces only the game the player was shown.
 """
 
 from __future__ import annotations
@@ -34,7 +48,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from itertools import pairwise
+from itertools import count, pairwise
 from pathlib import Path
 
 from her_if.diagnostics import display_path
@@ -44,13 +58,16 @@ from her_if.replay import Recap, Stop, recap, resume
 from her_if.sanitize import clean
 from her_if.saves import (
     AUTOSAVE,
+    LOCK_SECONDS,
     Save,
     SaveError,
     copy_save,
     fingerprint,
+    locked,
     pack_changes,
     packs_of,
     read_save,
+    same_story,
     slot_path,
     snapshot,
     write_save,
@@ -69,6 +86,8 @@ class Saving:
 
     folder: Path
     autosave: str = AUTOSAVE
+    lock_wait: float = LOCK_SECONDS
+    """Seconds a save waits for another her-if saving in the folder before giving up."""
 
 
 @dataclass(frozen=True)
@@ -114,14 +133,22 @@ def played(game: Game, seconds: float) -> Game:
     return replace(game, play_time=game.play_time + min(max(seconds, 0.0), IDLE_CAP))
 
 
-def save_game(story: Story, folder: Path, slot: str, game: Game) -> Path:
+def save_game(
+    story: Story, folder: Path, slot: str, game: Game, *, wait: float = LOCK_SECONDS
+) -> Path:
     """Write the game to `slot` now, whatever the slot holds (a file that is not a save of
     the story is still refused); SaveError (one line, for the player) if it cannot be.
     Play saves through `autosave_game` and `save_to`, which keep other games."""
-    save = snapshot(
+    save = _snapshot(story, game)
+    with locked(folder, slot, wait=wait):
+        return write_save(folder, slot, save)
+
+
+def _snapshot(story: Story, game: Game) -> Save:
+    """Made before the lock is taken: it reads the story's files, and the lock is kept short."""
+    return snapshot(
         story, game.state, created=game.created, updated=_now(), play_time=game.play_time
     )
-    return write_save(folder, slot, save)
 
 
 def lives_in(saving: Saving, game: Game) -> str:
@@ -138,6 +165,9 @@ class Saved:
     slot: str
     path: Path
     kept: Path | None = None
+    moved_from: str | None = None
+    """The slot the game lived in until this save, when another game had been saved there
+    (by another process) and the game moved to `slot` to keep both."""
 
 
 @dataclass(frozen=True)
@@ -155,39 +185,94 @@ def autosave_game(story: Story, saving: Saving, game: Game) -> Saved:
 
     A new game would otherwise replace the game autosaved before it, which may be hours of
     someone's play. So a save in the slot that is not this game (the module's docstring) is
-    kept in `slot-1` first (one there before moves to `slot-2`, and so on up to BACKUPS).
-    SaveError, with nothing replaced, if that cannot be done.
+    kept in `slot-1` first (one there before moves to `slot-2`, and so on up to BACKUPS);
+    and a game whose slot another process has saved another game in since moves to a free
+    slot instead (`Saved.moved_from`). SaveError, with nothing replaced, if that cannot be
+    done.
     """
     slot = lives_in(saving, game)
-    kept = _keep_other_game(story, saving.folder, slot, game)
-    path = save_game(story, saving.folder, slot, game)
-    return Saved(_moved(game, slot), slot, path, kept)
+    save = _snapshot(story, game)
+    with locked(saving.folder, slot, wait=saving.lock_wait):
+        return _write_home(story, saving.folder, slot, game, save, may_move=True)
 
 
 def save_to(story: Story, saving: Saving, game: Game, slot: str) -> Saved | Occupied:
     """Save the game in `slot` as the player asked, by name or by taking the slot offered;
     Occupied, with nothing written, when the slot holds another game (`save_over` replaces
     it once the player has said yes). SaveError (one line) if the save cannot be written."""
-    if slot != lives_in(saving, game):
-        path = slot_path(saving.folder, slot)
-        there = _saved_in(path, story)
-        if there is not None and not _is_this_game(game, slot, there.history):
-            return Occupied(slot, path, there)
-    return save_over(story, saving, game, slot)
+    save = _snapshot(story, game)
+    with locked(saving.folder, slot, wait=saving.lock_wait):
+        if slot != lives_in(saving, game):
+            path = slot_path(saving.folder, slot)
+            there = _saved_in(path, story)
+            if there is not None and not _is_this_game(game, slot, there.history):
+                return Occupied(slot, path, there)
+        return _write_over(story, saving, game, slot, save, None)
 
 
-def save_over(story: Story, saving: Saving, game: Game, slot: str) -> Saved:
+def save_over(
+    story: Story, saving: Saving, game: Game, slot: str, *, agreed: Save | None = None
+) -> Saved:
     """Save the game in `slot`, replacing what it holds: the player has confirmed that.
 
     Where the game lives is written as an autosave is (another game found there is kept, not
     dropped: the slot is this game's). Another slot gets a copy, and the game goes on living
-    where it was.
+    where it was. With `agreed`, the save the player was shown and agreed to replace, the
+    slot is replaced only while it still holds that (or this game): SaveError, with nothing
+    written, when another process has saved yet another game there since.
     """
+    save = _snapshot(story, game)
+    with locked(saving.folder, slot, wait=saving.lock_wait):
+        return _write_over(story, saving, game, slot, save, agreed)
+
+
+def _write_over(
+    story: Story, saving: Saving, game: Game, slot: str, save: Save, agreed: Save | None
+) -> Saved:
+    """`save_over`, with the folder's lock held."""
     if slot == lives_in(saving, game):
-        saved = autosave_game(story, saving, game)
+        saved = _write_home(story, saving.folder, slot, game, save, may_move=False)
         return replace(saved, game=replace(saved.game, named=slot))
-    path = save_game(story, saving.folder, slot, game)
-    return Saved(replace(game, named=slot), slot, path)
+    path = slot_path(saving.folder, slot)
+    if agreed is not None:
+        there = _saved_in(path, story)  # the game agreed to is told by its history, as ever
+        if (
+            there is not None
+            and there.history != agreed.history
+            and not _is_this_game(game, slot, there.history)
+        ):
+            raise SaveError(
+                f"{display_path(path)}: not saved: another game was saved there (by another "
+                "her-if) after you chose to replace it; save again to see what it holds"
+            )
+    return Saved(replace(game, named=slot), slot, write_save(saving.folder, slot, save))
+
+
+def _write_home(
+    story: Story, folder: Path, slot: str, game: Game, save: Save, *, may_move: bool
+) -> Saved:
+    """Write `save` where the game lives (`slot`), with the folder's lock held: keeping the
+    game found there first when it is another, or, `may_move`, moving to a free slot when it
+    is another game saved there since this one last was (the module's docstring)."""
+    there = _saved_in(slot_path(folder, slot), story)
+    kept = None
+    if there is not None and not _is_this_game(game, slot, there.history):
+        if may_move and game.slot == slot and game.on_disk is not None:
+            home = _free_slot(folder)
+            path = write_save(folder, home, save)
+            return Saved(_moved(game, home), home, path, moved_from=slot)
+        kept = _keep_other_game(story, folder, slot, there)
+    path = write_save(folder, slot, save)
+    return Saved(_moved(game, slot), slot, path, kept)
+
+
+def _free_slot(folder: Path) -> str:
+    """The first `save-N` that holds nothing (the lock is held: nobody takes it meanwhile)."""
+    return next(
+        slot
+        for slot in (f"save-{n}" for n in count(1))
+        if not os.path.lexists(slot_path(folder, slot))
+    )
 
 
 def _moved(game: Game, slot: str) -> Game:
@@ -215,18 +300,15 @@ def backup_slots(slot: str) -> tuple[str, ...]:
     return tuple(f"{slot[:38]}-{n}" for n in range(1, BACKUPS + 1))
 
 
-def _keep_other_game(story: Story, folder: Path, slot: str, game: Game) -> Path | None:
-    """Copy the save in `slot` to its first backup, shifting older backups down, unless it
-    is this game (`_is_this_game`) and so loses nothing.
+def _keep_other_game(story: Story, folder: Path, slot: str, there: Save) -> Path:
+    """Copy the save in `slot` (`there`, another game) to its first backup, shifting older
+    backups down; the folder's lock is held, so every backup is read as it is now.
 
     A backup slot holding anything but a save of this story is stepped over and left alone.
     The shift stops at the first backup that is free or holds the same game as the one before
     it (left so by a shift that was cut short), so that no backup is dropped needlessly; each
     copy is whole before the next begins, so a crash midway leaves a game twice, never none.
     """
-    there = _saved_in(slot_path(folder, slot), story)
-    if there is None or _is_this_game(game, slot, there.history):
-        return None
     chain: list[str] = []
     before = there
     for backup in backup_slots(slot):
@@ -257,7 +339,8 @@ def load_game(story: Story, folder: Path, slot: str) -> Loaded:
     """Read a slot and replay it onto the story; SaveError (one line) if it cannot be read."""
     path = slot_path(folder, slot)
     save = read_save(path, story)
-    resumed = resume(story, save.state, same_story=save.fingerprint == fingerprint(story))
+    unchanged = same_story(save.fingerprint, fingerprint(story))
+    resumed = resume(story, save.state, same_story=unchanged)
     # a history that no longer applies in full is not this game's to drop at its next save
     on_disk = save.history if resumed.stop is None else None
     game = Game(resumed.state, save.created, save.play_time, slot, on_disk)
@@ -304,6 +387,21 @@ def saved_line(path: Path) -> str:
 
 def kept_line(slot: str, kept: Path) -> str:
     return f"The game that was in {slot} before this one is kept in {clean(display_path(kept))}."
+
+
+def moved_line(saved: Saved) -> str:
+    """Said once, when the game moves (`Saved.moved_from`): where it lives from now on."""
+    return (
+        f"Another game has been saved in {saved.moved_from} since this one last was (another "
+        f"her-if is playing there): both are kept, and this game now lives in "
+        f"{clean(display_path(saved.path))}."
+    )
+
+
+def saved_notes(saved: Saved) -> list[str]:
+    """What to tell the player about a save beyond where it went: a game kept, or moved."""
+    notes = [] if saved.kept is None else [kept_line(saved.slot, saved.kept)]
+    return notes + ([] if saved.moved_from is None else [moved_line(saved)])
 
 
 def _now() -> datetime:

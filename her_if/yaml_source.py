@@ -15,8 +15,10 @@ import re
 import stat
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -30,6 +32,10 @@ from her_if.yaml_compose import ComposeError, compose
 MAX_FILE_BYTES = 4_000_000
 """Every story file is refused above this size, before it is read: the acts of Her are under
 40 KB each, so no story needs a hundredth of it."""
+MAX_STORY_BYTES = 20_000_000
+"""All the files of one load together, the story's and its packs': within the limits of each
+file, fifty of them took 15 s and a gigabyte to load. Her's are 0.2 MB, the benchmark's
+5,000-scene graph 4.5 MB (the count of scenes and choices is `story_limits`')."""
 MAX_NUMBER_LENGTH = 20
 """Characters in a whole number (19 digits and a sign): longer is a typo or an attack, and
 Python refuses to read numbers past 4,300 digits, slowly (YAML's base-60 form, more slowly)."""
@@ -63,6 +69,30 @@ _KIND = {
 }
 
 
+@dataclass
+class StoryBytes:
+    """The bytes one load of a story has read so far, across all its files."""
+
+    read: int = 0
+    crossed: Position | None = None
+    """Where the total passed `MAX_STORY_BYTES`: no file is read after it."""
+
+
+_STORY_BYTES: ContextVar[StoryBytes | None] = ContextVar("her_if_story_bytes", default=None)
+
+
+@contextmanager
+def story_bytes() -> Iterator[StoryBytes]:
+    """Count every file a `Source` reads in the block against `MAX_STORY_BYTES` (the loader
+    sets it around one load of a story with its packs)."""
+    tally = StoryBytes()
+    token = _STORY_BYTES.set(tally)
+    try:
+        yield tally
+    finally:
+        _STORY_BYTES.reset(token)
+
+
 class Source:
     """One YAML file: its nodes, its lines, and the errors found in it."""
 
@@ -79,7 +109,15 @@ class Source:
 
     def load(self) -> yaml.Node | None:
         """Compose the file; reading, encoding and syntax problems become diagnostics."""
+        tally = _STORY_BYTES.get()
+        if tally is not None and tally.crossed is not None:
+            self.errors.append(  # shown only if that error is not: it says it all
+                Diagnostic(Position(self.display, 1, 1), "not read", follows=tally.crossed)
+            )
+            return None
         data = self._read()
+        if data is not None and tally is not None and not self._counted(data, tally):
+            return None
         if data is not None and (reads := READS.get()) is not None:
             reads.append((self.path, data))
         text = None if data is None else self._decode(data)
@@ -121,6 +159,24 @@ class Source:
             self.error_at(Position(self.display, 1, 1), problem)
             return None
         return data
+
+    def _counted(self, data: bytes, tally: StoryBytes) -> bool:
+        """Add the file to the story's total; past `MAX_STORY_BYTES`, report where it is
+        crossed (the first byte over) and read nothing more."""
+        before, tally.read = tally.read, tally.read + len(data)
+        if tally.read <= MAX_STORY_BYTES:
+            return True
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        over = max(MAX_STORY_BYTES - before - bom, 0)
+        tally.crossed = _byte_position(self.display, data[bom:], over)
+        self.error_at(
+            tally.crossed,
+            f"the story's files pass {MAX_STORY_BYTES // 1_000_000} MB here (with this file "
+            f"they come to {tally.read:,} bytes); a story and its packs may have at most "
+            f"{MAX_STORY_BYTES // 1_000_000} MB of files together: shorten the story, or load "
+            "fewer packs",
+        )
+        return False
 
     def _decode(self, data: bytes) -> str | None:
         """UTF-8 text, with or without a byte-order mark; anything else is reported where the
@@ -404,6 +460,19 @@ def _byte_position(display: str, data: bytes, offset: int) -> Position:
     start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
     column = len(data[start:offset].decode("utf-8", "replace"))
     return Position(display, line + 1, column + 1)
+
+
+def within(folder: Path, path: Path) -> bool:
+    """Whether `path`, its links followed, is inside `folder` (its links followed too).
+
+    A story's and a pack's files are read only from their own folders: an error about a file
+    quotes what is in it, and a pack listing `../.config/tool/hosts.yml` (or shipping a link to
+    it) would have us print a player's own secrets. Nothing outside is opened to find out.
+    """
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links: nothing to read there either
+        return False
 
 
 def _file_problem(mode: int, size: int) -> str | None:

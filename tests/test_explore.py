@@ -6,7 +6,7 @@ import pytest
 
 from her_if.engine import GameState, choose, start, view
 from her_if.explore import explore
-from her_if.liveness import live_facts, saturation
+from her_if.liveness import Live, live_facts, saturation, text_live
 from her_if.loader import load_story
 from her_if.model import CONTINUE, Story
 from her_if.randomplay import play_randomly
@@ -230,3 +230,47 @@ def test_folding_changes_the_count_of_states_and_nothing_else(
     assert folded.edges_taken == full.edges_taken
     assert [e.id for e in folded.endings] == [e.id for e in full.endings]
     assert folded.defects == full.defects == 0
+
+
+CANNOT_DIFFER = """\
+act: one
+scenes:
+  hall:
+    title: Hall
+    text: x
+    choices:
+      - {id: wait, text: Wait., to: hall, once: true}
+      - {id: onward, text: On., to: room, once: true}
+  room:
+    title: Room
+    text:
+      - x
+      - {text: Been there., if: 'visited("one.end")'}
+    choices:
+      - {id: peek, text: Peek., to: end, if: 'visited("one.end")'}
+      - {id: go, text: Go., to: end, once: true}
+  end:
+    title: End
+    text: x
+    ending: {id: fin, title: Fin}
+"""
+
+
+def test_facts_that_cannot_differ_between_states_at_a_scene_are_not_kept(
+    write_story: WriteStory,
+) -> None:
+    """A `once` mark matters only where its choice can come round again ('wait' loops back;
+    'onward' and 'go' never do), and a visit to a scene that cannot lead here is false in every
+    state here: keeping them, a long story carried every later mark and visit through every
+    scene before it (issue 22), and the findings are the same without them."""
+    story = load_story(write_story({"one.yaml": CANNOT_DIFFER}))
+    live = live_facts(story)
+    assert live["one.hall"] == Live(vars=(), visits=(), used=("one.hall/wait",))
+    assert live["one.room"] == Live(vars=(), visits=(), used=())
+    assert text_live(story)["one.room"] == frozenset()
+    found = explore(story)
+    assert found.states == 4  # hall (then, after waiting, hall again), room, end
+    assert [(f.scene, f.choice) for f in found.always_false] == [
+        ("one.room", "peek"),
+        ("one.room", None),
+    ]

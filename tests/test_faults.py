@@ -347,8 +347,8 @@ def test_old_temporary_files_are_swept_on_the_next_save_and_never_listed(
     tiny: Story, tmp_path: Path
 ) -> None:
     save_game(tiny, tmp_path / "saves", "slot", Game(play(tiny, "wait"), WHEN))
-    old = tmp_path / "saves" / ".slot.k2j4h1x_.tmp"
-    fresh = tmp_path / "saves" / ".other.abcd1234.tmp"
+    old = tmp_path / "saves" / ".slot.her-if-k2j4h1x_.tmp"
+    fresh = tmp_path / "saves" / ".other.her-if-abcd1234.tmp"
     mine = tmp_path / "saves" / "notes.tmp"
     for each in (old, fresh, mine):
         each.write_text('{"format": "her-if-save", "ver')  # as a killed write leaves it
@@ -361,7 +361,7 @@ def test_old_temporary_files_are_swept_on_the_next_save_and_never_listed(
     # the old one is gone; one that may be another game's write in progress stays, and so
     # does a file that is not the game's at all
     assert sorted(p.name for p in (tmp_path / "saves").iterdir()) == [
-        ".other.abcd1234.tmp",
+        ".other.her-if-abcd1234.tmp",
         "notes.tmp",
         "slot.json",
     ]

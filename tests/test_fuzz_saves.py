@@ -132,6 +132,7 @@ RAW_VALUES = st.sampled_from(
     [
         "1" + "0" * 5000,  # more digits than Python turns into an int
         "-" + "9" * 400,
+        "1" + "0" * 310,  # past a float's range: a play time of it was an OverflowError
         "1e999",
         "-1e999",
         "NaN",
@@ -291,6 +292,15 @@ def check_every_reader(story: Story, folder: Path) -> None:
     else:
         held = [read_save(p, story).history for p in folder.glob("*.json")]
         assert any(h[: len(save.history)] == save.history for h in held)
+
+    # a new game living in the slot: its first autosave keeps what is there when it loads
+    # (in `fuzz-1`), and replaces nothing it cannot read
+    said = io.StringIO()
+    play_lines(story, ["1\n"], io.StringIO(), 72, saving=Saving(folder, SLOT), err=said)
+    printable(said.getvalue())
+    assert ("Not saved: " in said.getvalue()) == (save is None)
+    if save is None:
+        assert fingerprint_of(path) == before
 
     # and a game saving to the slot replaces a save of this story, and nothing else
     try:

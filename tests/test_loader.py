@@ -529,3 +529,31 @@ def test_a_scene_id_in_a_condition_is_said_to_go_inside_visited(write_story: Wri
         "one.yaml:24:13: 'hall-door' is a scene, not state: to ask whether the player has been "
         'there, write visited("hall-door")'
     ]
+
+
+def test_an_act_file_outside_the_story_folder_is_refused_unread(
+    write_story: WriteStory, tmp_path: Path
+) -> None:
+    """An error quotes what a file holds: a file of the player's own, outside the story's
+    folder (by '..', or by a link), is never read, so never quoted."""
+    secret = tmp_path / "hosts.yml"
+    secret.write_text("ghp_SECRET_TOKEN_123: {user: me}\n", encoding="utf-8")
+    root = write_story({"story.yaml": MANIFEST.replace("file: one.yaml", "file: ../hosts.yml")})
+    found = errors(root)
+    assert found == [
+        "story.yaml:5:33: act file '../hosts.yml' is outside the story's folder "
+        f"{root} (links followed); a story's files must be inside its own folder: move the "
+        "file into it and name it by its path there"
+    ]
+    (root / "one.yaml").unlink()
+    (root / "one.yaml").symlink_to(secret)
+    (root / "story.yaml").write_text(MANIFEST, encoding="utf-8")
+    [linked] = errors(root)
+    assert "ghp_SECRET" not in linked
+    assert "act file 'one.yaml' is outside the story's folder" in linked
+    (root / "story.yaml").unlink()
+    (root / "story.yaml").symlink_to(secret)
+    assert errors(root) == [
+        "story.yaml:1:1: this is a link to a file outside the story's folder; a story's files "
+        "must be inside its own folder, so it is not read: put the file itself there"
+    ]

@@ -234,6 +234,40 @@ def test_a_file_changed_after_drafting_is_not_written_over(write_story: WriteSto
     assert (root / "one.yaml").read_text() == edited
 
 
+def test_write_goes_through_a_symbolic_link_to_the_file_it_names(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory
+) -> None:
+    """The link stays a link, and the file it names gets the scene: replacing the link with a
+    file of its own would leave the real act without it."""
+    root = write_story()
+    real = root / "acts" / "one.yaml"
+    real.parent.mkdir()
+    (root / "one.yaml").rename(real)
+    (root / "one.yaml").symlink_to(Path("acts") / "one.yaml")
+    code, _, err = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert (code, err) == (0, "")
+    assert (root / "one.yaml").is_symlink()
+    assert (root / "one.yaml").readlink() == Path("acts") / "one.yaml"
+    assert "  cellar:\n    title: Cellar" in real.read_text()
+    assert "one.cellar" in load_story(root).scenes
+    assert [p.name for p in real.parent.iterdir()] == ["one.yaml"]  # no temporary file left
+
+
+def test_write_refuses_a_hard_linked_act_file_and_changes_neither_name(
+    capsys: pytest.CaptureFixture[str], write_story: WriteStory, tmp_path: Path
+) -> None:
+    root = write_story()
+    other = tmp_path / "backup.yaml"
+    other.hardlink_to(root / "one.yaml")
+    before = other.read_bytes()
+    code, out, err = run(capsys, "new-scene", "one.cellar", "--story", root, "--write")
+    assert code != 0 and out == ""
+    assert "one.yaml has 2 hard links: writing the scene would either split them" in err
+    assert "print the skeleton without --write and paste it" in err
+    assert (root / "one.yaml").read_bytes() == other.read_bytes() == before
+    assert (root / "one.yaml").stat().st_ino == other.stat().st_ino
+
+
 # -- with packs: the scene goes into the last pack given, never the story -------------------
 
 

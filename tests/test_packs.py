@@ -437,7 +437,8 @@ def test_an_unlisted_pack_file_warns_and_listed_ones_do_not(tmp_path: Path) -> N
     ]
 
 
-def test_a_pack_file_inside_the_story_folder_is_not_unlisted(tmp_path: Path) -> None:
+def test_a_pack_file_in_the_story_folder_is_outside_the_pack_and_refused(tmp_path: Path) -> None:
+    """A pack's files travel with it: one it lists from the story's folder is not its own."""
     base = tmp_path / "base"
     shutil.copytree(BASE, base)
     shutil.copytree(LANTERN, base / "lantern")
@@ -446,8 +447,63 @@ def test_a_pack_file_inside_the_story_folder_is_not_unlisted(tmp_path: Path) -> 
     (base / "lantern" / "pack.yaml").write_text(
         text.replace("[lighthouse.yaml]", "[../lighthouse.yaml]")
     )
-    story = load_story(base, packs=[base / "lantern"])
-    assert summarize(story).warnings == ()
+    [found] = errors(base, base / "lantern")
+    assert found.startswith(f"{at(base / 'lantern' / 'pack.yaml', 7, 9)}: pack file ")
+    assert "'../lighthouse.yaml' is outside the pack's folder" in found
+
+
+SECRET = "ghp_SECRET_TOKEN_123: {user: me}\n"
+"""A file of the player's own, outside every story folder: what no message may ever quote."""
+
+
+def outside_pack(tmp_path: Path, write_pack: WritePack, files: str) -> tuple[Path, Path]:
+    """A pack listing `files`, and beside it a secret a listed path or link may lead to."""
+    secret = tmp_path / "home" / ".config" / "tool" / "hosts.yml"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(SECRET, encoding="utf-8")
+    pack = write_pack("extra", pack__yaml=manifest(pack="extra", files=files))
+    return pack, secret
+
+
+def test_a_pack_file_outside_the_pack_is_refused_unread_and_never_quoted(
+    tmp_path: Path, write_pack: WritePack
+) -> None:
+    pack, _ = outside_pack(tmp_path, write_pack, "[../home/.config/tool/hosts.yml]")
+    found = errors(BASE, pack)
+    assert found == [
+        f"{at(pack / 'pack.yaml', 5, 9)}: pack file '../home/.config/tool/hosts.yml' is outside "
+        f"the pack's folder {display_path(pack)} (links followed); a pack's files must be "
+        "inside its own folder: move the file into it and list it by its path there"
+    ]
+    assert "ghp_SECRET" not in " ".join(found)
+
+
+def test_a_link_out_of_the_pack_is_refused_and_never_quoted(
+    tmp_path: Path, write_pack: WritePack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pack, secret = outside_pack(tmp_path, write_pack, "[hosts.yml]")
+    (pack / "hosts.yml").symlink_to(secret)
+    [found] = errors(BASE, pack)
+    assert "pack file 'hosts.yml' is outside the pack's folder" in found
+    # and the pack's manifest itself may not be such a link
+    (pack / "pack.yaml").unlink()
+    (pack / "pack.yaml").symlink_to(secret)
+    assert errors(BASE, pack) == [
+        f"{at(pack / 'pack.yaml', 1, 1)}: this is a link to a file outside the pack's folder; "
+        "a pack's files must be inside its own folder, so it is not read: put the file itself "
+        "there"
+    ]
+    assert main(["check", "--story", str(BASE), "--story", str(pack)]) == 2
+    assert "ghp_SECRET" not in "".join(capsys.readouterr())
+
+
+def test_a_link_within_the_pack_is_followed(tmp_path: Path) -> None:
+    pack = tmp_path / "lantern"
+    shutil.copytree(LANTERN, pack)
+    (pack / "real").mkdir()
+    (pack / "lighthouse.yaml").rename(pack / "real" / "lighthouse.yaml")
+    (pack / "lighthouse.yaml").symlink_to(pack / "real" / "lighthouse.yaml")
+    assert "dock.lighthouse" in load_story(BASE, packs=[pack]).scenes
 
 
 # -- the command line ---------------------------------------------------------------------------

@@ -354,3 +354,55 @@ def test_in_a_real_terminal_a_message_breaks_at_a_space(saves_dir: Path) -> None
         "a number from 1 to 3 or a choice id.",
         "Type 'help' for the commands.",
     ]
+
+
+CJK_MANIFEST = """\
+id: cjk
+title: 東京の夜の長い物語のタイトル
+premise: 彼は夜の街を歩きながら、手紙のことを考えていた。雨が降っていた。
+start: one.hall
+acts:
+  - {id: one, title: 第一幕の長い長いタイトルです, file: one.yaml}
+state:
+  trust: {type: counter, min: 0, max: 3, default: 1}
+"""
+CJK_ACT = """\
+act: one
+scenes:
+  hall:
+    title: 長い廊下の向こうにある部屋
+    text: 彼は夜の街を歩きながら、手紙のことを考えていた。雨が降っていた。傘はなかった。
+    choices:
+      - {text: ドアを開けて中に入る。静かな部屋だった。, to: end}
+      - {id: wait, text: 待つ。しばらく待ってから考える。, to: hall, once: true}
+  end:
+    title: 終わりの部屋とその長い名前
+    text: 終わり。物語はここで終わる。ありがとう。
+    ending: {id: fin, title: 長い長い結末の名前です}
+"""
+
+
+@pytest.mark.skipif(not HER_IF.exists(), reason="the her-if script is not installed")
+def test_wide_text_fits_twenty_columns_everywhere(write_story: WriteStory) -> None:
+    """`--plain` at COLUMNS=20, a story in Japanese: the title and premise, the title's help,
+    act and scene headings, prose, choices, the game's help, notes, the saves listing and
+    the ending, each line at most 20 columns as the terminal counts them (a wide character
+    two). Only a path runs on, kept whole, on a line of its own."""
+    root = write_story({"story.yaml": CJK_MANIFEST, "one.yaml": CJK_ACT})
+    game = spawn("--plain", "--story", str(root), columns=80, env={"COLUMNS": "20"})
+    try:
+        game.expect("Quit")
+        for typed in ("2", "4", "1", "wait", "help", "save", "saves", "undo", "1"):
+            game.expect("> $")
+            game.sendline(typed)
+        game.expect(r"\*\*\*")  # the end, which ends play
+        assert ended(game) == 0
+    finally:
+        if game.isalive():
+            game.terminate(force=True)
+    shown = written(game).replace("\r", "").splitlines()
+    assert "## 長い廊下の向こう" in shown and "にある部屋" in shown  # cut, not run on
+    wide = [
+        line for line in shown if os.sep not in line and columns(line.removeprefix(PROMPT)) > 20
+    ]
+    assert wide == []

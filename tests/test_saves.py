@@ -289,7 +289,8 @@ BAD_FILES: dict[str, tuple[Callable[[Story], str], str]] = {
     ),
     "negative play time": (
         lambda s: altered(s, play_time=-5),
-        '"play_time" should be a number of seconds, 0 or more, not a number',
+        '"play_time" is -5, out of range for seconds of play (0 to 3,155,760,000); correct the '
+        "number, or move the file away",
     ),
     "a missing field": (
         lambda s: json.dumps({k: v for k, v in good_json(s).items() if k != "scene"}),
@@ -706,10 +707,12 @@ def test_an_undo_in_the_games_own_slot_replaces_it_and_keeps_no_copy(
     game = autosave(tiny, tmp_path, Game(play(tiny, "wait"), WHEN)).game
     back = autosave(tiny, tmp_path, replace(game, state=start(tiny)))
     assert back.kept is None and held(tiny, tmp_path) == {"autosave": ()}
-    # but a game that is not this one, found in the slot, is kept as ever
+    # but a game that is not this one, found in the slot, is never written over: saved there
+    # since (by another process), it stays, and this game moves to a free slot to keep both
     save_game(tiny, tmp_path, AUTOSAVE, Game(play(tiny, "room"), WHEN))
-    assert autosave(tiny, tmp_path, back.game).kept == tmp_path / "autosave-1.json"
-    assert held(tiny, tmp_path) == {"autosave": (), "autosave-1": ("room",)}
+    moved = autosave(tiny, tmp_path, back.game)
+    assert moved.kept is None and moved.moved_from == AUTOSAVE and moved.slot == "save-1"
+    assert held(tiny, tmp_path) == {"autosave": ("room",), "save-1": ()}
 
 
 def test_a_save_that_no_longer_applies_in_full_is_kept_when_the_game_goes_on(

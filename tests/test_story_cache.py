@@ -4,6 +4,7 @@ miss."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -75,7 +76,7 @@ def yaml_forbidden() -> Iterator[None]:
 def entries() -> list[Path]:
     folder = cache_dir()
     assert folder is not None
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return sorted(folder.glob("her-if-*.cache")) if folder.is_dir() else []
 
 
 def positions(value: object) -> list[Position]:
@@ -349,12 +350,23 @@ def the_entry() -> Path:
 
 
 def header_and_story(path: Path) -> tuple[dict[str, object], object]:
-    header, story = path.read_bytes().splitlines()
+    _, header, story = path.read_bytes().splitlines()
     return json.loads(header), json.loads(story)
 
 
+def story_text(path: Path) -> str:
+    return path.read_bytes().splitlines()[2].decode()
+
+
+def signed(header: str, story: str) -> str:
+    """An entry as a forger who knows the format writes it: its digests match what it holds,
+    so that what refuses it is the check behind the digests."""
+    digests = [hashlib.sha256(line.encode()).hexdigest() for line in (header, story)]
+    return f"{story_cache.FORMAT} {story_cache.VERSION} {' '.join(digests)}\n{header}\n{story}\n"
+
+
 def write_entry(path: Path, header: object, story: object) -> None:
-    path.write_text(json.dumps(header) + "\n" + json.dumps(story) + "\n")
+    path.write_text(signed(json.dumps(header), json.dumps(story)))
 
 
 def truncate(path: Path) -> None:
@@ -397,22 +409,22 @@ def a_wrong_type(path: Path) -> None:
 def a_dangling_target(path: Path) -> None:
     """Well-formed, well-typed, and wrong: a choice leads to a scene that is not there."""
     header, _ = header_and_story(path)
-    text = path.read_bytes().splitlines()[1].decode()
+    text = story_text(path)
     assert '"one.room"' in text
-    path.write_text(json.dumps(header) + "\n" + text.replace('"one.room"', '"one.cellar"', 1))
+    path.write_text(signed(json.dumps(header), text.replace('"one.room"', '"one.cellar"', 1)))
 
 
 def an_ill_typed_condition(path: Path) -> None:
     """A comparison of a flag with a number would raise during play: the loader refuses it."""
     header, _ = header_and_story(path)
-    text = path.read_bytes().splitlines()[1].decode()
+    text = story_text(path)
     assert '["Var","met"]' in text
-    path.write_text(json.dumps(header) + "\n" + text.replace('["Var","met"]', '["Literal",3]', 1))
+    path.write_text(signed(json.dumps(header), text.replace('["Var","met"]', '["Literal",3]', 1)))
 
 
 def deep_nesting(path: Path) -> None:
     header, _ = header_and_story(path)
-    path.write_text(json.dumps(header) + "\n" + "[" * 100_000 + "]" * 100_000 + "\n")
+    path.write_text(signed(json.dumps(header), "[" * 100_000 + "]" * 100_000))
 
 
 def another_key(path: Path) -> None:
@@ -422,10 +434,10 @@ def another_key(path: Path) -> None:
     write_entry(path, header, story)
 
 
-def forged_files(path: Path) -> None:
+def forged_sources(path: Path) -> None:
     header, story = header_and_story(path)
-    assert isinstance(header["files"], list)
-    header["files"] = [[name, "0" * 64] for name, _ in header["files"]]
+    assert isinstance(header["sources"], str)
+    header["sources"] = "0" * 64
     write_entry(path, header, story)
 
 
@@ -454,7 +466,7 @@ def a_folder(path: Path) -> None:
         an_ill_typed_condition,
         deep_nesting,
         another_key,
-        forged_files,
+        forged_sources,
         a_made_up_report,
         a_folder,
     ],
@@ -528,27 +540,24 @@ def test_the_newest_entries_are_kept_and_nothing_else_is_touched(
         place.mkdir()
         monkeypatch.chdir(place)
         cached_story(root)
-    assert len(entries()) == KEEP + 1  # KEEP entries, and notes.json
+    assert len(entries()) == KEEP
     assert (folder / "notes.json").read_text() == "mine"
     assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
     with yaml_forbidden():  # the newest survived
         cached_story(root)
 
 
-def test_the_entry_records_every_file_the_loader_read(tmp_path: Path) -> None:
+def test_an_entry_lists_only_the_files_read_outside_the_story_folders(tmp_path: Path) -> None:
+    """The files in the story and pack folders are found by listing the folders at each
+    lookup; the entry names only what the manifests reach outside them (Her's beat sheet)."""
     story, lantern, bell = copy_packs(tmp_path)
     cached_story(story, [lantern, bell])
     header, _ = header_and_story(the_entry())
-    files = header["files"]
-    assert isinstance(files, list)
-    assert [Path(name).resolve() for name, _ in files] == [
-        story / "story.yaml",
-        story / "dock.yaml",
-        lantern / "pack.yaml",
-        lantern / "lighthouse.yaml",
-        bell / "pack.yaml",
-        bell / "bell.yaml",
-    ]
+    assert header["outside"] == []
+    the_entry().unlink()
+    cached_story(STORY)
+    header, _ = header_and_story(the_entry())
+    assert header["outside"] == [str(ROOT / "seeds" / "plot.yaml")]
 
 
 def test_the_check_command_answers_from_the_cache(

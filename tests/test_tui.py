@@ -1245,3 +1245,18 @@ def test_a_scene_title_cut_to_fit_the_bar_ends_in_an_ellipsis(
         assert get_cwidth(text) == width, (width, text)
         place = text.split("  ?:help")[0].strip()
         assert place.endswith("…") and title.startswith(place[:-1].rstrip()), (width, place)
+
+
+@pytest.mark.parametrize("title", ["長い廊下の向こうにある部屋", "部屋"])
+def test_a_wide_title_never_costs_the_keys_a_letter(write_story: WriteStory, title: str) -> None:
+    """At 40 columns (and every width from 24 to 130), with the act and the scene titled in
+    wide characters, the bar is exactly the terminal's width in display columns and its keys
+    end whole in `q: quit` (or `q:quit`): the title gives way, never the keys."""
+    manifest = MANIFEST.replace("title: One", "title: 第一幕の長い長いタイトルです")
+    act = ACT.replace("title: The hall", f"title: {title}")
+    story = load_story(write_story({"story.yaml": manifest, "one.yaml": act}))
+    shown = view(story, start(story))
+    for width in range(24, 131):
+        text = text_of(toolbar(shown, width, slot="autosave"))
+        assert get_cwidth(text) == width, (width, text)
+        assert text.rstrip().endswith(("q: quit", "q:quit")), (width, text)

@@ -33,7 +33,6 @@ from her_if.session import (
     Occupied,
     Saving,
     autosave_game,
-    kept_line,
     lives_in,
     load_game,
     new_game,
@@ -42,6 +41,7 @@ from her_if.session import (
     save_over,
     save_to,
     saved_line,
+    saved_notes,
     suggest_slot,
 )
 from her_if.tui.help import help_fragments
@@ -236,15 +236,15 @@ def _play(
                 continue
             offer = shown.offer(picked)
             assert offer is not None  # the menu offers only these choices
-            screen.chosen(offer.text)
             game = replace(game, state=choose(story, game.state, picked))
+            screen.chosen(offer.text)  # after the choice is taken: should this fail, it is saved
             paced = True
     except (KeyboardInterrupt, EOFError):
         if since is not None:
             game = played(game, clock() - since)
         _goodbye(screen, _save_progress(story, saving, game))
         return game.state
-    except Hangup:
+    except (Hangup, OSError):  # an OSError: the transcript (or the terminal) failed
         _goodbye(screen, _save_progress(story, saving, game))
         raise
 
@@ -405,12 +405,12 @@ def _save(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
             if not confirm("Replace it", "Keep it (do not save)"):
                 screen.note("Not saved.")
                 return game
-            saved = save_over(story, saving, game, slot)
+            saved = save_over(story, saving, game, slot, agreed=saved.save)
     except SaveError as err:
         screen.note(f"Not saved: {err}")
         return game
-    if saved.kept is not None:
-        screen.note(kept_line(saved.slot, saved.kept))
+    for note in saved_notes(saved):
+        screen.note(note)
     screen.note(saved_line(saved.path))
     return saved.game
 
@@ -452,8 +452,8 @@ def _autosave(story: Story, saving: Saving, game: Game, screen: Screen) -> Game:
     except SaveError as err:
         screen.note(f"Not saved: {err}")
         return game
-    if autosaved.kept is not None:
-        screen.note(kept_line(autosaved.slot, autosaved.kept))
+    for note in saved_notes(autosaved):
+        screen.note(note)
     return autosaved.game
 
 
@@ -466,8 +466,7 @@ def _save_progress(story: Story, saving: Saving | None, game: Game) -> list[str]
         autosaved = autosave_game(story, saving, game)
     except SaveError as err:
         return [f"Not saved: {err}"]
-    kept = [] if autosaved.kept is None else [kept_line(autosaved.slot, autosaved.kept)]
-    return [*kept, progress_line(autosaved.path)]
+    return [*saved_notes(autosaved), progress_line(autosaved.path)]
 
 
 def _goodbye(screen: Screen, said: list[str]) -> None:
