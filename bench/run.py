@@ -235,9 +235,9 @@ def prepare(bench: Bench) -> None:
 def first_choice(story: Path | None) -> tuple[str, str]:
     """The start scene's title and the first words of its first choice: what shows that the
     first scene has been shown."""
-    from her_if.engine import start, view
-    from her_if.loader import load_story
-    from her_if.locate import default_story_dir
+    from her_if.core.engine import start, view
+    from her_if.loading.loader import load_story
+    from her_if.loading.locate import default_story_dir
 
     loaded = load_story(story or default_story_dir())
     shown = view(loaded, start(loaded))
@@ -359,7 +359,7 @@ def _start_row(
 
 
 def has_story_cache() -> bool:
-    return importlib.util.find_spec("her_if.story_cache") is not None
+    return importlib.util.find_spec("her_if.persistence.story_cache") is not None
 
 
 def check(bench: Bench) -> list[Row]:

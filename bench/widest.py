@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from her_if.saves import MAX_CHOICES as HISTORY
-from her_if.story_limits import (
+from her_if.loading.story_limits import (
     MAX_EFFECTS,
     MAX_SCENE_CHOICES,
     MAX_SCENE_TERMS,
     MAX_VARIABLES,
 )
+from her_if.persistence.saves import MAX_CHOICES as HISTORY
 
 RING = -(-HISTORY // MAX_SCENE_CHOICES)
 """Scenes in the ring: enough that each step of the longest save takes a fresh choice."""

@@ -23,13 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from her_if.engine import GameState, available, choose, start, take
-from her_if.loader import load_story
-from her_if.model import Story
+from her_if.core.engine import GameState, available, choose, start, take
+from her_if.core.model import Story
+from her_if.loading.loader import load_story
 
 
 def run_explore(story: Story, reduce: bool) -> dict[str, Any]:
-    from her_if.explore import explore
+    from her_if.analysis.explore import explore
 
     loaded_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the story's, and Python's
     began = time.perf_counter()
@@ -48,7 +48,7 @@ def run_explore(story: Story, reduce: bool) -> dict[str, Any]:
 
 
 def run_random(story: Story, playthroughs: int, seed: int) -> dict[str, Any]:
-    from her_if.randomplay import play_randomly
+    from her_if.analysis.randomplay import play_randomly
 
     began = time.perf_counter()
     report = play_randomly(story, playthroughs, seed)
@@ -103,7 +103,7 @@ def run_saveload(
     story: Story, choices: int, repeat: int, history: tuple[str, ...] = ()
 ) -> dict[str, Any]:
     """Save and load a game of `history` (by default, `choices` found by `long_history`)."""
-    from her_if.session import Game, load_game, save_game
+    from her_if.play.session import Game, load_game, save_game
 
     history = history or long_history(story, choices)
     state = start(story)

@@ -17,26 +17,50 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from her_if.diagnostics import Diagnostic, StoryError
-    from her_if.engine import ChoiceError, GameState, Offer, View, available, choose, start, view
-    from her_if.loader import load_story
-    from her_if.model import Story
+    from her_if.core.engine import (
+        ChoiceError,
+        GameState,
+        Offer,
+        View,
+        available,
+        choose,
+        start,
+        view,
+    )
+    from her_if.core.model import Story
+    from her_if.loading.diagnostics import Diagnostic, StoryError
+    from her_if.loading.loader import load_story
 
 __version__ = "0.1.0"
 
+# The layers, lowest first: a module imports its own layer and those below it, never one above
+# (tests/test_layers.py holds every import to this, deferred ones too). Two more rules keep
+# start-up fast, and tests/test_imports.py proves them: YAML is imported only by `loading`, and
+# prompt_toolkit only by `play.tui`, so a cached `check` or piped play never pays for either.
+# docs/architecture.md says what each layer owns.
+LAYERS = (
+    "her_if.core",
+    "her_if.loading",
+    "her_if.analysis",
+    "her_if.persistence",
+    "her_if.authoring",
+    "her_if.play",
+    "her_if.play.tui",
+)
+
 _HOMES = {
-    "ChoiceError": "her_if.engine",
-    "Diagnostic": "her_if.diagnostics",
-    "GameState": "her_if.engine",
-    "Offer": "her_if.engine",
-    "Story": "her_if.model",
-    "StoryError": "her_if.diagnostics",
-    "View": "her_if.engine",
-    "available": "her_if.engine",
-    "choose": "her_if.engine",
-    "load_story": "her_if.loader",
-    "start": "her_if.engine",
-    "view": "her_if.engine",
+    "ChoiceError": "her_if.core.engine",
+    "Diagnostic": "her_if.loading.diagnostics",
+    "GameState": "her_if.core.engine",
+    "Offer": "her_if.core.engine",
+    "Story": "her_if.core.model",
+    "StoryError": "her_if.loading.diagnostics",
+    "View": "her_if.core.engine",
+    "available": "her_if.core.engine",
+    "choose": "her_if.core.engine",
+    "load_story": "her_if.loading.loader",
+    "start": "her_if.core.engine",
+    "view": "her_if.core.engine",
 }
 
 

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from her_if import __version__
-from her_if.diagnostics import StoryError, did_you_mean, display_path
-from her_if.locate import default_saves_dir, default_story_dir, layer_problem
-from her_if.sanitize import clean
-from her_if.story_cache import cached_report, cached_story
-from her_if.streams import (
+from her_if.core.sanitize import clean
+from her_if.core.wording import count
+from her_if.loading.diagnostics import StoryError, did_you_mean, display_path
+from her_if.loading.locate import default_saves_dir, default_story_dir, layer_problem
+from her_if.persistence.story_cache import cached_report, cached_story
+from her_if.play.streams import (
     hold_closed_streams,
     lines_read,
     lost_line,
@@ -33,11 +34,11 @@ from her_if.streams import (
 )
 
 if TYPE_CHECKING:
-    from her_if.model import Story
-    from her_if.plain import Transcript
-    from her_if.reload import Reloading
-    from her_if.script import Script
-    from her_if.session import Saving
+    from her_if.analysis.script import Script
+    from her_if.core.model import Story
+    from her_if.play.layout import Transcript
+    from her_if.play.reload import Reloading
+    from her_if.play.session import Saving
 
 # Each command imports what only it needs when it runs, so `check` does not pay for the
 # explorer, saves or the terminal front end at start-up.
@@ -206,8 +207,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _playtest_options(playtest: argparse.ArgumentParser) -> None:
-    from her_if.explore import DEFAULT_MAX_STATES
-    from her_if.randomplay import DEFAULT_PLAYTHROUGHS
+    from her_if.analysis.explore import DEFAULT_MAX_STATES
+    from her_if.analysis.randomplay import DEFAULT_PLAYTHROUGHS
 
     playtest.add_argument(
         "--exhaustive", action="store_true", help="walk every reachable state (the default)"
@@ -322,7 +323,7 @@ def _saves_problem(args: argparse.Namespace) -> str | None:
     chosen: Path | None = getattr(args, "saves", None)
     if chosen is None:
         return None
-    from her_if.saves import folder_problem
+    from her_if.persistence.saves import folder_problem
 
     problem = folder_problem(chosen, writing=args.command == "play")
     return None if problem is None else f"--saves {clean(str(chosen))}: {problem}"  # as typed
@@ -333,7 +334,7 @@ def _say(message: str, keep: str) -> None:
     broken at spaces, never inside the path `keep`."""
     import shutil
 
-    from her_if.plain import wrap_message
+    from her_if.play.layout import wrap_message
 
     width = min(shutil.get_terminal_size((80, 24)).columns, 80)
     print("\n".join(wrap_message(message, width, [keep])), file=sys.stderr)
@@ -368,7 +369,7 @@ def _story_problem(stories: list[Path] | None) -> str | None:
 def _report(err: StoryError) -> int:
     for diagnostic in err.diagnostics:
         print(diagnostic, file=sys.stderr)
-    print(_count(len(err.diagnostics), "error"), file=sys.stderr)
+    print(count(len(err.diagnostics), "error"), file=sys.stderr)
     return 2
 
 
@@ -378,7 +379,7 @@ def _check(args: argparse.Namespace) -> int:
         report = cached_report(paths[0], packs=paths[1:])
     except StoryError as err:
         if args.json:
-            from her_if.check import error_report
+            from her_if.analysis.check import error_report
 
             print(json.dumps(error_report(err), indent=2))
             return 2
@@ -392,17 +393,17 @@ def _check(args: argparse.Namespace) -> int:
         line = f"{w['file']}:{w['line']}:{w['column']}: warning: {w['message']}"
         print(clean(line).replace("\n", " "))
     print(
-        f"{clean(report['full_title'])}: {_count(report['scenes'], 'scene')}, "
-        f"{_count(report['choices'], 'choice')}, "
-        f"{_count(report['endings'], 'ending')}, {_count(report['words'], 'word')}; "
-        f"0 errors, {_count(len(warnings), 'warning')}"
+        f"{clean(report['full_title'])}: {count(report['scenes'], 'scene')}, "
+        f"{count(report['choices'], 'choice')}, "
+        f"{count(report['endings'], 'ending')}, {count(report['words'], 'word')}; "
+        f"0 errors, {count(len(warnings), 'warning')}"
     )
     return 0
 
 
 def _playtest(args: argparse.Namespace) -> int:
-    from her_if.explore import explore
-    from her_if.playtest import (
+    from her_if.analysis.explore import explore
+    from her_if.analysis.playtest import (
         exploration_json,
         exploration_lines,
         random_json,
@@ -411,7 +412,7 @@ def _playtest(args: argparse.Namespace) -> int:
         walkthrough_json,
         walkthrough_lines,
     )
-    from her_if.randomplay import play_randomly
+    from her_if.analysis.randomplay import play_randomly
 
     if args.random is not None and args.random < 1:
         print("her-if: --random needs a number of playthroughs of at least 1", file=sys.stderr)
@@ -460,8 +461,8 @@ def _playtest(args: argparse.Namespace) -> int:
 
 
 def _path_to(story: Story, args: argparse.Namespace) -> int:
-    from her_if.explore import explore
-    from her_if.playtest import path_lines
+    from her_if.analysis.explore import explore
+    from her_if.analysis.playtest import path_lines
 
     scene = args.path_to
     if scene not in story.scenes:
@@ -492,7 +493,7 @@ def _progress(verb: str, unit: str) -> Callable[[int], None] | None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from her_if.graph import Reached, to_dot, to_mermaid
+    from her_if.analysis.graph import Reached, to_dot, to_mermaid
 
     try:
         story = _load(args.story)
@@ -500,7 +501,7 @@ def _graph(args: argparse.Namespace) -> int:
         return _report(err)
     reached = None
     if args.reachable:
-        from her_if.explore import explore  # the explorer only when asked to colour
+        from her_if.analysis.explore import explore  # the explorer only when asked to colour
 
         found = explore(story)
         reached = Reached(found.scenes_reached, found.edges_taken)
@@ -519,13 +520,9 @@ def _graph(args: argparse.Namespace) -> int:
     return 0
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
 def _saves(args: argparse.Namespace) -> int:
-    from her_if.plain import render_listing
-    from her_if.saves import list_saves
+    from her_if.persistence.saves import list_saves
+    from her_if.play.layout import render_listing
 
     try:
         story = _load(args.story)
@@ -540,7 +537,7 @@ def _saves(args: argparse.Namespace) -> int:
 
 
 def _new_scene(args: argparse.Namespace) -> int:
-    from her_if.new_scene import NewSceneError, draft_scene, write_scene
+    from her_if.authoring.new_scene import NewSceneError, draft_scene, write_scene
 
     try:
         story = _load(args.story)
@@ -571,7 +568,7 @@ def _file_of(err: OSError) -> str:
 def _play_until_hangup(args: argparse.Namespace) -> int:
     """`play`, with SIGTERM and SIGHUP raised as `Hangup`, which the front ends meet by saving
     the game (as they do Ctrl-C); then exit with the shell's status for the signal."""
-    from her_if.hangup import Hangup, hangups_raised
+    from her_if.play.hangup import Hangup, hangups_raised
 
     with hangups_raised():
         try:
@@ -596,8 +593,8 @@ def _let_go_of_terminal() -> None:
 
 
 def _play(args: argparse.Namespace) -> int:
-    from her_if.saves import AUTOSAVE, SaveError, check_slot
-    from her_if.session import Saving
+    from her_if.persistence.saves import AUTOSAVE, SaveError, check_slot
+    from her_if.play.session import Saving
 
     if args.slot is not None:
         try:
@@ -609,7 +606,9 @@ def _play(args: argparse.Namespace) -> int:
         story = _load(args.story)
         script: Script | None = None
         if args.script:
-            from her_if.script import load_script  # only a walkthrough needs the YAML library
+            from her_if.analysis.script import (
+                load_script,  # only a walkthrough needs the YAML library
+            )
 
             script = load_script(args.script, story)
     except StoryError as err:
@@ -631,7 +630,7 @@ def _play(args: argparse.Namespace) -> int:
         where = display_path(Path(args.transcript))
         print(f"her-if: cannot write {where}: {err.strerror}", file=sys.stderr)
         return 2
-    from her_if.plain import Transcript
+    from her_if.play.layout import Transcript
 
     transcript = Transcript(sink, TRANSCRIPT_WIDTH) if sink else None
     if sink is None or sink is sys.stdout:
@@ -655,11 +654,11 @@ def _play_story(
 ) -> int:
     import shutil
 
-    from her_if.saves import SaveError
-    from her_if.session import progress_line, resume_slot, save_state
+    from her_if.persistence.saves import SaveError
+    from her_if.play.session import progress_line, resume_slot, save_state
 
     if script is not None:
-        from her_if.script import run_script
+        from her_if.analysis.script import run_script
 
         outcome = run_script(story, script, transcript.record if transcript else None)
         for failure in outcome.failures:
@@ -686,7 +685,7 @@ def _play_story(
         except SaveError as err:
             print(f"her-if: {err}", file=sys.stderr)
             return 2
-        from her_if.piped import play_lines
+        from her_if.play.piped import play_lines
 
         return play_lines(
             story,
@@ -701,7 +700,7 @@ def _play_story(
             strict=True,  # a refused line exits 1, so a tester's script cannot fail unseen
         )
     if _wants_plain(args):
-        from her_if.plain_play import play_plain
+        from her_if.play.plain import play_plain
 
         return play_plain(
             story,
@@ -715,8 +714,8 @@ def _play_story(
             reloading=_reloading(args, story),
             transcript=transcript,
         )
-    from her_if.tui.pace import Pace
-    from her_if.tui.play import play_interactive
+    from her_if.play.tui.pace import Pace
+    from her_if.play.tui.play import play_interactive
 
     play_interactive(
         story,
@@ -742,7 +741,7 @@ def _reloading(args: argparse.Namespace, story: Story) -> Reloading:
     With --watch, the story folders are watched (new files in them count) and so is the beat
     sheet, which may lie outside them.
     """
-    from her_if.reload import Reloading
+    from her_if.play.reload import Reloading
 
     folders = args.story or [default_story_dir()]
     beat_sheets = sorted({Path(beat.pos.path) for beat in story.beats})

@@ -19,12 +19,12 @@ import pytest
 
 from bench import anchors, convert, run
 from bench.measure import run as run_process
-from her_if.check import summarize
+from her_if.analysis.check import summarize
+from her_if.analysis.explore import explore
 from her_if.cli import main
-from her_if.engine import start, view
-from her_if.explore import explore
-from her_if.loader import load_story
-from her_if.model import AddEffect
+from her_if.core.engine import start, view
+from her_if.core.model import AddEffect
+from her_if.loading.loader import load_story
 
 needs_generator = pytest.mark.skipif(
     not (convert.anchors_dir() / "gen_story.py").is_file(),

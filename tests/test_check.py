@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from her_if import load_story
-from her_if.check import on_cycles, summarize
+from her_if.analysis.check import on_cycles, summarize
 from tests.conftest import ACT, MANIFEST, WriteStory
 
 

@@ -21,8 +21,8 @@ import pytest
 
 from her_if import choose, load_story, start
 from her_if.cli import main
-from her_if.saves import read_save
-from her_if.session import Game, save_game
+from her_if.persistence.saves import read_save
+from her_if.play.session import Game, save_game
 from tests.conftest import ACT, ROOT, STORY, WALKTHROUGHS, WriteStory
 
 FILM = WALKTHROUGHS / "installation-film.yaml"

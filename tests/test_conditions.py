@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from her_if.conditions import ConditionError, parse_condition
-from her_if.expr import Compare, Literal, Var, compile_expr, names_read, scenes_read
-from her_if.model import Counter, Enum, Flag, Value, Variable
+from her_if.core.expr import Compare, Literal, Var, compile_expr, names_read, scenes_read
+from her_if.core.model import Counter, Enum, Flag, Value, Variable
+from her_if.loading.conditions import ConditionError, parse_condition
 
 VARIABLES: dict[str, Variable] = {
     "trust": Counter("trust", 2, 0, 10),

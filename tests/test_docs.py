@@ -48,16 +48,16 @@ import pytest
 import yaml
 
 from her_if import cli
-from her_if.check import summarize
-from her_if.conditions import parse_condition
-from her_if.diagnostics import StoryError
-from her_if.engine import start, view
-from her_if.explore import explore
-from her_if.expr import Expr
-from her_if.loader import load_story
-from her_if.model import Story
-from her_if.scene_loader import SceneBuilder
-from her_if.script import load_script, run_script
+from her_if.analysis.check import summarize
+from her_if.analysis.explore import explore
+from her_if.analysis.script import load_script, run_script
+from her_if.core.engine import start, view
+from her_if.core.expr import Expr
+from her_if.core.model import Story
+from her_if.loading.conditions import parse_condition
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
+from her_if.loading.scene_loader import SceneBuilder
 from tests.conftest import ROOT
 from tests.test_schema import _declared_keys, _walk, documents, validator
 

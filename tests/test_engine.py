@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from her_if import ChoiceError, available, choose, load_story, start, view
-from her_if.engine import GameState, is_over
+from her_if.core.engine import GameState, is_over
 from tests.conftest import ACT, WriteStory
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.check import summarize
-from her_if.engine import View
-from her_if.explore import explore
-from her_if.model import Story
-from her_if.script import load_script, run_script
+from her_if.analysis.check import summarize
+from her_if.analysis.explore import explore
+from her_if.analysis.script import load_script, run_script
+from her_if.core.engine import View
+from her_if.core.model import Story
 from tests.conftest import ROOT, STORY, WALKTHROUGHS
 from tests.test_story_design import (
     SEED_GRAMS,

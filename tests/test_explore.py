@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from her_if.engine import GameState, choose, start, view
-from her_if.explore import explore
-from her_if.liveness import Live, live_facts, saturation, text_live
-from her_if.loader import load_story
-from her_if.model import CONTINUE, Story
-from her_if.randomplay import play_randomly
+from her_if.analysis.explore import explore
+from her_if.analysis.liveness import Live, live_facts, saturation, text_live
+from her_if.analysis.randomplay import play_randomly
+from her_if.core.engine import GameState, choose, start, view
+from her_if.core.model import CONTINUE, Story
+from her_if.loading.loader import load_story
 from tests.conftest import MANIFEST, ROOT, WriteStory
 
 FLAWED = ROOT / "tests" / "fixtures" / "flawed"
@@ -223,7 +223,7 @@ def test_folding_changes_the_count_of_states_and_nothing_else(
     story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folded = explore(story)
-    monkeypatch.setattr("her_if.explore.saturation", lambda _story: {})
+    monkeypatch.setattr("her_if.analysis.explore.saturation", lambda _story: {})
     full = explore(story)
     assert folded.states < full.states
     assert folded.scenes_reached == full.scenes_reached

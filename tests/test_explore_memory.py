@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from bench.chain import write_chain
+from her_if.analysis.explore import DEFAULT_MAX_STATES, Exploration, explore
 from her_if.cli import main
-from her_if.explore import DEFAULT_MAX_STATES, Exploration, explore
-from her_if.loader import load_story
-from her_if.model import Story
+from her_if.core.model import Story
+from her_if.loading.loader import load_story
 
 LINEAR = 6.0
 """The most a four-times-longer chain may cost, as a multiple: 4 is linear, 16 quadratic."""

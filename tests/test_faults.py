@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.diagnostics import display_path
-from her_if.engine import GameState, choose, start
-from her_if.hangup import Hangup
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.saves import STALE_SECONDS, SaveError, list_saves, read_save
-from her_if.session import Game, Saving, autosave_game, load_game, save_game
+from her_if.core.engine import GameState, choose, start
+from her_if.core.model import Story
+from her_if.loading.diagnostics import display_path
+from her_if.persistence.saves import STALE_SECONDS, SaveError, list_saves, read_save
+from her_if.play.hangup import Hangup
+from her_if.play.piped import play_lines
+from her_if.play.session import Game, Saving, autosave_game, load_game, save_game
 from tests.conftest import WriteStory
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -376,7 +376,7 @@ import sys, time
 from datetime import datetime, UTC
 from pathlib import Path
 from her_if import load_story, start, choose
-from her_if.saves import snapshot, write_save
+from her_if.persistence.saves import snapshot, write_save
 root, folder, seconds, first = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 story = load_story(root)
 states = [choose(story, start(story), first), choose(story, start(story), "room")]
@@ -395,7 +395,7 @@ READER = """
 import sys, time
 from pathlib import Path
 from her_if import load_story
-from her_if.saves import read_save
+from her_if.persistence.saves import read_save
 root, folder, seconds = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
 story = load_story(root)
 print("ready", flush=True)

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.saves import STORY_FILE_BYTES, fingerprint, read_save, same_story
-from her_if.session import Game, Saving, autosave_game
-from her_if.yaml_source import MAX_FILE_BYTES
+from her_if.loading.yaml_source import MAX_FILE_BYTES
+from her_if.persistence.saves import STORY_FILE_BYTES, fingerprint, read_save, same_story
+from her_if.play.session import Game, Saving, autosave_game
 from tests.conftest import ROOT, WriteStory
 from tests.test_saves import WHEN, play
 from tests.test_signals import her_if, wait_for_history
@@ -31,7 +31,7 @@ CHILD = """
 import json, os, resource, sys
 from pathlib import Path
 from her_if import load_story
-from her_if.saves import fingerprint
+from her_if.persistence.saves import fingerprint
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 root, swap = Path(sys.argv[1]), sys.argv[2]
 story = load_story(root)

@@ -27,14 +27,14 @@ from hypothesis import strategies as st
 
 import her_if
 from her_if import cli, load_story
-from her_if.diagnostics import display_path
-from her_if.engine import choose, start, view
-from her_if.model import CONTINUE, Story
-from her_if.piped import play_lines
-from her_if.plain import render_listing
-from her_if.sanitize import clean
-from her_if.saves import MAX_CHOICES, SaveError, list_saves, read_save
-from her_if.session import Game, Saving, load_game, save_game
+from her_if.core.engine import choose, start, view
+from her_if.core.model import CONTINUE, Story
+from her_if.core.sanitize import clean
+from her_if.loading.diagnostics import display_path
+from her_if.persistence.saves import MAX_CHOICES, SaveError, list_saves, read_save
+from her_if.play.layout import render_listing
+from her_if.play.piped import play_lines
+from her_if.play.session import Game, Saving, load_game, save_game
 from tests.conftest import STORY
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -442,7 +442,7 @@ def test_no_code_path_can_run_what_a_save_holds() -> None:
                 for n in names & (FORBIDDEN_MODULES | FORBIDDEN_CALLS)
             ]
     assert found == []
-    saves = ast.parse((package / "saves.py").read_text(encoding="utf-8"))
+    saves = ast.parse((package / "persistence" / "saves.py").read_text(encoding="utf-8"))
     parsers = {
         f"{node.func.value.id}.{node.func.attr}"
         for node in ast.walk(saves)

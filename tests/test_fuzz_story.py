@@ -24,15 +24,15 @@ import yaml
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from her_if.conditions import ConditionError, parse_condition
-from her_if.diagnostics import Diagnostic, StoryError
-from her_if.engine import choose, start, view
-from her_if.expr import compile_expr, names_read
-from her_if.loader import load_story
-from her_if.model import Counter, Enum, Flag, Story, Value, Variable
-from her_if.plain import render_view
-from her_if.sanitize import clean
-from her_if.script import load_script
+from her_if.analysis.script import load_script
+from her_if.core.engine import choose, start, view
+from her_if.core.expr import compile_expr, names_read
+from her_if.core.model import Counter, Enum, Flag, Story, Value, Variable
+from her_if.core.sanitize import clean
+from her_if.loading.conditions import ConditionError, parse_condition
+from her_if.loading.diagnostics import Diagnostic, StoryError
+from her_if.loading.loader import load_story
+from her_if.play.layout import render_view
 from tests.bounds import time_limit
 from tests.conftest import ACT, MANIFEST, ROOT
 

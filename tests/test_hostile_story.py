@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.script import load_script
-from her_if.state_loader import MAX_ENUM_VALUES
-from her_if.yaml_compose import MAX_DEPTH, MAX_NODES
-from her_if.yaml_source import MAX_ERRORS, MAX_FILE_BYTES
+from her_if.analysis.script import load_script
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
+from her_if.loading.state_loader import MAX_ENUM_VALUES
+from her_if.loading.yaml_compose import MAX_DEPTH, MAX_NODES
+from her_if.loading.yaml_source import MAX_ERRORS, MAX_FILE_BYTES
 from tests.bounds import MB, cost, time_limit
 from tests.conftest import ACT, MANIFEST, WriteStory
 
@@ -369,8 +369,8 @@ def test_an_enum_of_too_many_values_is_refused(write_story: WriteStory) -> None:
             "the tag !!python/name:os.system is not allowed in a story; write a plain value",
         ),
         (
-            "!!python/object:her_if.model.Story {}",
-            "the tag !!python/object:her_if.model.Story is not allowed in a story; write a plain value",
+            "!!python/object:her_if.core.model.Story {}",
+            "the tag !!python/object:her_if.core.model.Story is not allowed in a story; write a plain value",
         ),
         (
             "!!python/module:os",

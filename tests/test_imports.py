@@ -25,7 +25,12 @@ sys.stdout.flush()
 print("\\n" + json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
 """
 TERMINAL = ("prompt_toolkit", "asyncio")
-LOADING = ("yaml", "her_if.loader", "her_if.yaml_source", "her_if.conditions")
+LOADING = (
+    "yaml",
+    "her_if.loading.loader",
+    "her_if.loading.yaml_source",
+    "her_if.loading.conditions",
+)
 WALK = "choices: [wait, room]\nexpect: {ending: fin}\n"
 
 
@@ -112,11 +117,22 @@ def test_check_from_the_cache_needs_not_even_the_story(
     modules(args, stdin)
     found = modules(args, stdin)
     assert (
-        loaded(found, ("her_if.model", "her_if.expr", "her_if.story_codec", "her_if.check")) == []
+        loaded(
+            found,
+            (
+                "her_if.core.model",
+                "her_if.core.expr",
+                "her_if.persistence.story_codec",
+                "her_if.analysis.check",
+            ),
+        )
+        == []
     )
 
 
 def test_the_package_alone_loads_nothing_heavy() -> None:
     """`import her_if` (and the version) is what every command pays before anything else."""
     found = modules(["--version"])
-    assert loaded(found, (*TERMINAL, *LOADING, "her_if.engine", "her_if.explore")) == []
+    assert (
+        loaded(found, (*TERMINAL, *LOADING, "her_if.core.engine", "her_if.analysis.explore")) == []
+    )

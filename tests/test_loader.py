@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.model import Counter, Enum, Flag, SetEffect, Slot
+from her_if.core.model import Counter, Enum, Flag, SetEffect, Slot
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
 from tests.conftest import ACT, MANIFEST, WriteStory
 
 
@@ -482,8 +482,8 @@ def test_an_error_in_a_readable_act_is_still_reported_beside_a_broken_one(
 def test_a_consequence_whose_cause_is_not_reported_comes_last_and_says_so() -> None:
     """The mechanism itself: causes first; a consequence is left out only when its cause is
     among the errors, and otherwise listed after them, naming where its cause was."""
-    from her_if.diagnostics import Diagnostic
-    from her_if.model import Position
+    from her_if.core.model import Position
+    from her_if.loading.diagnostics import Diagnostic
 
     cause, elsewhere = Position("b.yaml", 9, 1), Position("z.yaml", 1, 1)
     consequence = Diagnostic(Position("a.yaml", 1, 1), "start names unknown scene", follows=cause)

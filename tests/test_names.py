@@ -1,6 +1,6 @@
 """Names from the file system and the command line: a file or folder whose name carries escape
 sequences, and paths given as arguments, are shown cleaned in every message
-(`her_if.diagnostics.display_path`), never as a terminal would obey them."""
+(`her_if.loading.diagnostics.display_path`), never as a terminal would obey them."""
 
 from __future__ import annotations
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from her_if.check import summarize
+from her_if.analysis.check import summarize
+from her_if.authoring.new_scene import NewSceneError, draft_scene, write_scene
+from her_if.authoring.skeleton import scene_skeleton, title_from_id
 from her_if.cli import main
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.new_scene import NewSceneError, draft_scene, write_scene
-from her_if.skeleton import scene_skeleton, title_from_id
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
 from tests.conftest import ACT, ROOT, WriteStory
 
 

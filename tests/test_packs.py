@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 
 from her_if import choose, load_story, start, view
-from her_if.check import summarize
+from her_if.analysis.check import summarize
+from her_if.analysis.explore import explore
+from her_if.analysis.playtest import exploration_lines
 from her_if.cli import main
-from her_if.diagnostics import StoryError, display_path
-from her_if.engine import GameState
-from her_if.explore import explore
-from her_if.model import CONTINUE, Pack, Story
-from her_if.playtest import exploration_lines
-from her_if.saves import SaveError, fingerprint, list_saves, read_save
-from her_if.session import Game, load_game, save_game
+from her_if.core.engine import GameState
+from her_if.core.model import CONTINUE, Pack, Story
+from her_if.loading.diagnostics import StoryError, display_path
+from her_if.persistence.saves import SaveError, fingerprint, list_saves, read_save
+from her_if.play.session import Game, load_game, save_game
 from tests.conftest import ACT, MANIFEST, ROOT, STORY, WriteStory
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "packs"

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from her_if import load_story
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.reload import Reloading
-from her_if.saves import fingerprint, read_save
-from her_if.session import Saving, load_game
+from her_if.core.model import Story
+from her_if.persistence.saves import fingerprint, read_save
+from her_if.play.piped import play_lines
+from her_if.play.reload import Reloading
+from her_if.play.session import Saving, load_game
 from tests.conftest import ACT, WriteStory
 from tests.test_reload import WITH_PORCH
 

@@ -12,13 +12,14 @@ from typing import TextIO, cast
 import pytest
 
 from her_if import choose, load_story, start
-from her_if.engine import GameState
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.plain import Transcript, as_prose, columns
-from her_if.plain_play import PROMPT, play_plain
-from her_if.saves import AUTOSAVE, read_save, snapshot, write_save
-from her_if.session import Saving
+from her_if.core.engine import GameState
+from her_if.core.model import Story
+from her_if.core.wording import columns
+from her_if.persistence.saves import AUTOSAVE, read_save, snapshot, write_save
+from her_if.play.layout import Transcript, as_prose
+from her_if.play.piped import play_lines
+from her_if.play.plain import PROMPT, play_plain
+from her_if.play.session import Saving
 from tests.conftest import ACT, MANIFEST, WriteStory
 from tests.test_pty import HER_IF, ended, spawn, written
 
@@ -290,7 +291,7 @@ def test_plain_play_shows_emphasis_as_prose_and_a_transcript_keeps_it(
 )
 def test_prose_drops_the_asterisks_the_terminal_styles(text: str) -> None:
     """The same rule as the terminal's markup: what it shows, less its styles, is the prose."""
-    from her_if.tui.markup import marked
+    from her_if.play.tui.markup import marked
 
     assert (
         as_prose(text)

@@ -7,9 +7,9 @@ from functools import partial
 from pathlib import Path
 
 from her_if import choose, load_story, start
-from her_if.engine import GameState
-from her_if.model import Story
-from her_if.reload import (
+from her_if.core.engine import GameState
+from her_if.core.model import Story
+from her_if.play.reload import (
     MAX_ERRORS_SHOWN,
     Broken,
     Reloaded,
@@ -17,7 +17,7 @@ from her_if.reload import (
     reload_story,
     reloaded_lines,
 )
-from her_if.watch import Watch
+from her_if.play.watch import Watch
 from tests.conftest import ACT, MANIFEST, WriteStory
 
 PORCH_CHOICE = """\

@@ -9,9 +9,9 @@ from types import MappingProxyType
 import pytest
 
 from her_if import choose, load_story, start
-from her_if.engine import GameState
-from her_if.model import Story, Vars, Visits
-from her_if.replay import Recap, recap, replay, resume, undo
+from her_if.core.engine import GameState
+from her_if.core.model import Story, Vars, Visits
+from her_if.core.replay import Recap, recap, replay, resume, undo
 from tests.conftest import ACT, WriteStory
 
 Test = Callable[[Vars, Visits], bool]

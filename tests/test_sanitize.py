@@ -16,14 +16,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from her_if import cli
-from her_if.engine import View, choose, start, view
-from her_if.loader import load_story
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.plain import Transcript, render_chosen, render_view
-from her_if.sanitize import clean
-from her_if.session import Saving
-from her_if.tui.render import act_card, chosen_fragments, scene_fragments, title_card
+from her_if.core.engine import View, choose, start, view
+from her_if.core.model import Story
+from her_if.core.sanitize import clean
+from her_if.loading.loader import load_story
+from her_if.play.layout import Transcript, render_chosen, render_view
+from her_if.play.piped import play_lines
+from her_if.play.session import Saving
+from her_if.play.tui.render import act_card, chosen_fragments, scene_fragments, title_card
 
 
 @pytest.mark.parametrize(
@@ -318,7 +318,7 @@ def test_text_without_controls_is_shown_as_written(text: str) -> None:
 
 
 def test_encodable_gives_ascii_stand_ins_where_the_stream_cannot_carry_a_character() -> None:
-    from her_if.sanitize import encodable
+    from her_if.core.sanitize import encodable
 
     text = "Act I \u00b7 The letter desk \u2014 \u201cyes\u201d\u2026 \u2500\u2500 \u65e5"
     assert encodable(text, "ascii") == 'Act I - The letter desk -- "yes"... -- ?'

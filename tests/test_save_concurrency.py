@@ -43,12 +43,12 @@ from hypothesis.stateful import (
 )
 
 from her_if import choose, load_story, start
-from her_if.diagnostics import display_path
-from her_if.folder_lock import LOCK_NAME
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.saves import AUTOSAVE, SaveError, list_saves, read_save
-from her_if.session import (
+from her_if.core.model import Story
+from her_if.loading.diagnostics import display_path
+from her_if.persistence.folder_lock import LOCK_NAME
+from her_if.persistence.saves import AUTOSAVE, SaveError, list_saves, read_save
+from her_if.play.piped import play_lines
+from her_if.play.session import (
     Game,
     Occupied,
     Saving,
@@ -104,7 +104,7 @@ def piped_alone(story: Story, lines: list[str], folder: Path) -> tuple[str, ...]
 HOLDER = """
 import sys
 from pathlib import Path
-from her_if.folder_lock import acquire
+from her_if.persistence.folder_lock import acquire
 held = acquire(Path(sys.argv[1]), 10.0)
 print("held", flush=True)
 sys.stdin.read()

@@ -18,13 +18,10 @@ from pathlib import Path
 import pytest
 
 from her_if import choose, load_story, start
-from her_if.diagnostics import display_path
-from her_if.engine import GameState
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.plain import render_listing
-from her_if.plain_play import play_plain
-from her_if.saves import (
+from her_if.core.engine import GameState
+from her_if.core.model import Story
+from her_if.loading.diagnostics import display_path
+from her_if.persistence.saves import (
     EARLIEST,
     LATEST,
     MAX_PLAY_SECONDS,
@@ -34,7 +31,10 @@ from her_if.saves import (
     snapshot,
     write_save,
 )
-from her_if.session import Game, Saving, autosave_game, load_game, save_game
+from her_if.play.layout import render_listing
+from her_if.play.piped import play_lines
+from her_if.play.plain import play_plain
+from her_if.play.session import Game, Saving, autosave_game, load_game, save_game
 from tests.conftest import WriteStory
 from tests.test_fuzz_saves import run_cli
 

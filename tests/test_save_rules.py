@@ -44,10 +44,10 @@ from hypothesis.stateful import (
 )
 
 from her_if import load_story
-from her_if.model import Story
-from her_if.piped import play_lines
-from her_if.saves import AUTOSAVE
-from her_if.session import Loaded, Saving, resume_slot
+from her_if.core.model import Story
+from her_if.persistence.saves import AUTOSAVE
+from her_if.play.piped import play_lines
+from her_if.play.session import Loaded, Saving, resume_slot
 from tests.conftest import STORY
 
 CI_EXAMPLES = 200

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from her_if import load_story
-from her_if.atomic_file import temporary_for
-from her_if.folder_lock import LOCK_NAME
-from her_if.saves import STALE_SECONDS, list_saves
-from her_if.session import Game, save_game
+from her_if.persistence.atomic_file import temporary_for
+from her_if.persistence.folder_lock import LOCK_NAME
+from her_if.persistence.saves import STALE_SECONDS, list_saves
+from her_if.play.session import Game, save_game
 from tests.conftest import WriteStory
 from tests.test_saves import play
 

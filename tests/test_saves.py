@@ -22,13 +22,11 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from her_if import choose, load_story, start, view
-from her_if.engine import GameState
-from her_if.locate import default_saves_dir
-from her_if.model import Story
-from her_if.piped import HELP, play_lines
-from her_if.plain_play import play_plain
-from her_if.replay import resume
-from her_if.saves import (
+from her_if.core.engine import GameState
+from her_if.core.model import Story
+from her_if.core.replay import resume
+from her_if.loading.locate import default_saves_dir
+from her_if.persistence.saves import (
     AUTOSAVE,
     Save,
     SaveError,
@@ -40,7 +38,9 @@ from her_if.saves import (
     snapshot,
     write_save,
 )
-from her_if.session import (
+from her_if.play.piped import HELP, play_lines
+from her_if.play.plain import play_plain
+from her_if.play.session import (
     Game,
     Occupied,
     Saved,
@@ -56,7 +56,7 @@ from her_if.session import (
     save_to,
     suggest_slot,
 )
-from her_if.tui.play import play_interactive
+from her_if.play.tui.play import play_interactive
 from tests.conftest import ACT, STORY, WriteStory
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
@@ -437,13 +437,13 @@ def test_of_two_saves_in_one_second_the_later_is_newest(tiny: Story, tmp_path: P
 
 
 def test_where_saves_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import her_if.locate as locate
+    import her_if.loading.locate as locate
 
     monkeypatch.setenv("HER_IF_SAVES", str(tmp_path / "env"))
     assert default_saves_dir(tmp_path / "flag") == tmp_path / "flag"
     assert default_saves_dir() == tmp_path / "env"
     monkeypatch.delenv("HER_IF_SAVES")
-    assert default_saves_dir() == Path(locate.__file__).resolve().parent.parent / "saves"
+    assert default_saves_dir() == Path(locate.__file__).resolve().parent.parent.parent / "saves"
     monkeypatch.setattr(locate, "_PACKAGE", tmp_path / "site" / "her_if")  # an installed copy
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_saves_dir() == tmp_path / "data" / "her-if" / "saves"

@@ -23,9 +23,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.script import load_script
+from her_if.analysis.script import load_script
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
 from tests.conftest import ROOT
 
 SCHEMA = ROOT / "schema"

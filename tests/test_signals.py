@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.model import Story
-from her_if.saves import STALE_SECONDS, SaveError, list_saves, read_save, write_save
-from her_if.session import Game, load_game, save_game
+from her_if.core.model import Story
+from her_if.persistence.saves import STALE_SECONDS, SaveError, list_saves, read_save, write_save
+from her_if.play.session import Game, load_game, save_game
 from tests.conftest import WriteStory
 from tests.test_saves import WHEN, play, save_of
 

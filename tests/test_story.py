@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.check import summarize
-from her_if.engine import View
-from her_if.expr import names_read
-from her_if.model import Story
-from her_if.script import Script, load_script, run_script
+from her_if.analysis.check import summarize
+from her_if.analysis.script import Script, load_script, run_script
+from her_if.core.engine import View
+from her_if.core.expr import names_read
+from her_if.core.model import Story
 from tests.conftest import STORY, WALKTHROUGHS
 
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from her_if import story_cache
-from her_if.check import report, summarize
+from her_if.analysis.check import report, summarize
 from her_if.cli import main
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.model import Position
-from her_if.story_cache import KEEP, cache_dir, cached_report, cached_story
-from her_if.yaml_source import Source
+from her_if.core.model import Position
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
+from her_if.loading.yaml_source import Source
+from her_if.persistence import story_cache
+from her_if.persistence.story_cache import KEEP, cache_dir, cached_report, cached_story
 from tests.conftest import ACT, MANIFEST, ROOT, STORY, WriteStory
 
 PACKS = ROOT / "tests" / "fixtures" / "packs"
@@ -151,7 +151,7 @@ def test_every_story_we_ship_round_trips_with_its_positions_and_warnings(
 
 def test_a_cached_story_plays_as_the_loaded_one(write_story: WriteStory) -> None:
     """Conditions are compiled again from their trees: the same choices are offered."""
-    from her_if.engine import choose, start, view
+    from her_if.core.engine import choose, start, view
 
     root = write_story()
     cached_story(root)
@@ -319,7 +319,7 @@ def test_another_version_of_her_if_misses(
     for name, value in (
         ("__version__", "99.0"),
         ("VERSION", story_cache.VERSION + 1),
-        ("_code", lambda: [["loader.py", 1, 2]]),  # an edited module of the package
+        ("_code", lambda: [["loading/loader.py", 1, 2]]),  # an edited module of the package
     ):
         with monkeypatch.context() as patch, yaml_counted() as read:
             patch.setattr(story_cache, name, value)

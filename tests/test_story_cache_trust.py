@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from her_if import story_cache
-from her_if.check import report
+from her_if.analysis.check import report
 from her_if.cli import main
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.story_cache import KEEP, cache_dir, cached_report, cached_story
-from her_if.yaml_source import MAX_FILE_BYTES
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
+from her_if.loading.yaml_source import MAX_FILE_BYTES
+from her_if.persistence import story_cache
+from her_if.persistence.story_cache import KEEP, cache_dir, cached_report, cached_story
 from tests.conftest import ACT, MANIFEST, ROOT, WriteStory
 from tests.test_story_cache import (
     entries,

@@ -10,11 +10,11 @@ from collections import deque
 import pytest
 
 from her_if import load_story
-from her_if.engine import View
-from her_if.explore import explore
-from her_if.expr import names_read
-from her_if.model import Scene, Story, Template
-from her_if.script import load_script, run_script
+from her_if.analysis.explore import explore
+from her_if.analysis.script import load_script, run_script
+from her_if.core.engine import View
+from her_if.core.expr import names_read
+from her_if.core.model import Scene, Story, Template
 from tests.conftest import ROOT, STORY, WALKTHROUGHS
 
 FILM = WALKTHROUGHS / "film.yaml"

@@ -1,4 +1,4 @@
-"""The limits on a story as a whole and on the work of one scene (`her_if/story_limits.py`,
+"""The limits on a story as a whole and on the work of one scene (`her_if/loading/story_limits.py`,
 `yaml_source.MAX_STORY_BYTES`): each is refused where it is passed, with the fix, however many
 files it takes to pass it; and the real story and the benchmark's graphs are far inside them.
 """
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from her_if.diagnostics import StoryError
-from her_if.loader import load_story
-from her_if.story_limits import (
+from her_if.loading.diagnostics import StoryError
+from her_if.loading.loader import load_story
+from her_if.loading.story_limits import (
     MAX_CHOICES,
     MAX_EFFECTS,
     MAX_SCENE_CHOICES,
@@ -20,7 +20,7 @@ from her_if.story_limits import (
     MAX_SCENES,
     MAX_VARIABLES,
 )
-from her_if.yaml_source import MAX_FILE_BYTES, MAX_STORY_BYTES
+from her_if.loading.yaml_source import MAX_FILE_BYTES, MAX_STORY_BYTES
 from tests.bounds import time_limit
 from tests.conftest import MANIFEST, STORY, WriteStory
 
@@ -231,7 +231,7 @@ def test_the_benchmarks_widest_story_is_within_every_limit_and_its_save_replays_
     """bench/widest.py times the costliest load the limits allow: its story must load, and
     the longest save of it must replay to the end, or the bound it keeps means nothing."""
     from bench.widest import history, write_widest
-    from her_if.replay import replay
+    from her_if.core.replay import replay
 
     story = load_story(write_widest(tmp_path / "widest"))
     scene = story.scenes[story.start]

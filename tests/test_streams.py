@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from her_if import load_story
-from her_if.saves import read_save
+from her_if.persistence.saves import read_save
 from tests.conftest import ROOT, WriteStory
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX shell redirections")

@@ -30,20 +30,20 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from prompt_toolkit.utils import get_cwidth
 
 from her_if import choose, load_story, start, view
-from her_if.engine import GameState, Offer
-from her_if.hangup import Hangup
-from her_if.model import Story
-from her_if.plain import Transcript, render_view, title_options
-from her_if.reload import Reloading
-from her_if.saves import AUTOSAVE, list_saves, read_save, snapshot, write_save
-from her_if.session import Saving, load_game
-from her_if.tui.help import help_fragments
-from her_if.tui.markup import is_direction, marked, speakers, wrap_fragments
-from her_if.tui.menu import POLL_SECONDS, ChoiceMenu, Resized, window
-from her_if.tui.pace import HINT, Pace
-from her_if.tui.pager import Pager
-from her_if.tui.play import play_interactive, toolbar
-from her_if.tui.render import (
+from her_if.core.engine import GameState, Offer
+from her_if.core.model import Story
+from her_if.persistence.saves import AUTOSAVE, list_saves, read_save, snapshot, write_save
+from her_if.play.hangup import Hangup
+from her_if.play.layout import Transcript, render_view, title_options
+from her_if.play.reload import Reloading
+from her_if.play.session import Saving, load_game
+from her_if.play.tui.help import help_fragments
+from her_if.play.tui.markup import is_direction, marked, speakers, wrap_fragments
+from her_if.play.tui.menu import POLL_SECONDS, ChoiceMenu, Resized, window
+from her_if.play.tui.pace import HINT, Pace
+from her_if.play.tui.pager import Pager
+from her_if.play.tui.play import play_interactive, toolbar
+from her_if.play.tui.render import (
     MEASURE,
     Laid,
     measure,
@@ -51,8 +51,8 @@ from her_if.tui.render import (
     scene_fragments,
     title_card,
 )
-from her_if.tui.slots import ask_slot, save_hints
-from her_if.tui.terminal import Terminal, shown
+from her_if.play.tui.slots import ask_slot, save_hints
+from her_if.play.tui.terminal import Terminal, shown
 from tests.conftest import ACT, MANIFEST, STORY, WriteStory
 from tests.test_reload import WITH_PORCH
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from her_if import yaml_compose
-from her_if.yaml_compose import MAX_DEPTH, ComposeError, compose
+from her_if.loading import yaml_compose
+from her_if.loading.yaml_compose import MAX_DEPTH, ComposeError, compose
 
 LOADERS: list[type] = [yaml.SafeLoader]
 if hasattr(yaml, "CSafeLoader"):

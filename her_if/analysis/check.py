@@ -1,0 +1,208 @@
+"""What `her-if check` says about a story that loads: its size, and what looks wrong.
+
+Errors stop a story from loading (see the loader); warnings here are things that load but are
+probably mistakes: a scene no choice leads to, `once` on a choice whose scene can never come
+round again, state that nothing reads or nothing changes, a YAML file in the story folder (or a
+pack's folder) that its manifest forgets. All are found statically, without playing; the
+playtester explores actual play.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from her_if.analysis.cycles import on_cycles as on_cycles  # `check` has always offered it
+from her_if.analysis.cycles import successors
+from her_if.core.expr import names_read
+from her_if.core.model import Condition, Position, Scene, Slot, Story, Template
+from her_if.loading.diagnostics import Diagnostic, StoryError, display_path
+from her_if.loading.locate import MANIFEST, PACK_MANIFEST
+
+
+@dataclass(frozen=True)
+class Summary:
+    scenes: int
+    choices: int
+    """The authors' choices; pauses (`continue`) are counted apart, as every report does."""
+    pauses: int
+    endings: int
+    words: int
+    warnings: tuple[Diagnostic, ...]
+
+
+def summarize(story: Story) -> Summary:
+    scenes = story.scenes.values()
+    return Summary(
+        scenes=len(story.scenes),
+        choices=sum(len(s.choices) for s in scenes),
+        pauses=sum(1 for s in scenes if s.next is not None),
+        endings=sum(1 for s in scenes if s.ending is not None),
+        words=sum(_words(s) for s in scenes),
+        warnings=tuple(
+            [
+                *_unreachable(story),
+                *_needless_once(story),
+                *_unused_state(story),
+                *_unlisted_files(story),
+            ]
+        ),
+    )
+
+
+def report(story: Story) -> dict[str, Any]:
+    """What `her-if check --json` prints about a story that loads. Plain data, so that the
+    story cache can keep it and answer `check` again with neither the YAML nor the story."""
+    summary = summarize(story)
+    return {
+        "story": story.id,
+        "title": story.title,
+        "full_title": story.full_title,
+        "packs": [
+            {"id": p.id, "title": p.title, "version": p.version, "folder": p.root}
+            for p in story.packs
+        ],
+        "acts": len(story.acts),
+        "scenes": summary.scenes,
+        "choices": summary.choices,
+        "pauses": summary.pauses,
+        "endings": summary.endings,
+        "words": summary.words,
+        "variables": len(story.variables),
+        "beats": len(story.beats),
+        "errors": [],
+        "warnings": [d.as_json() for d in summary.warnings],
+    }
+
+
+def error_report(err: StoryError) -> dict[str, Any]:
+    """What `her-if check --json` prints about a story that does not load: the same keys."""
+    facts = "story title full_title packs acts scenes choices pauses endings words variables beats"
+    return {
+        **dict.fromkeys(facts.split()),
+        "errors": [d.as_json() for d in err.diagnostics],
+        "warnings": [],
+    }
+
+
+def _words(scene: Scene) -> int:
+    """Runs of non-space, as `\\S+` counts them (`str.split` agrees on every character)."""
+    texts = [p.text for p in scene.paragraphs] + [c.text for c in scene.choices]
+    return sum(len(part.split()) for t in texts for part in t.parts if isinstance(part, str))
+
+
+def _unreachable(story: Story) -> list[Diagnostic]:
+    seen = {story.start}
+    queue = deque([story.start])
+    while queue:
+        for target in successors(story.scenes[queue.popleft()]):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return [
+        Diagnostic(
+            scene.pos, f"scene '{sid}' is unreachable: no choice or continue leads to it", "warning"
+        )
+        for sid, scene in story.scenes.items()
+        if sid not in seen
+    ]
+
+
+def state_usage(story: Story) -> tuple[set[str], set[str]]:
+    """The declared state that something reads (condition or text), and that something sets."""
+    read: set[str] = set()
+    written: set[str] = set()
+    trees: set[int] = set()  # the loader shares one tree among conditions of the same text
+    conditions: list[Condition | None] = []
+    for scene in story.scenes.values():
+        written.update(e.name for e in scene.effects)
+        for paragraph in scene.paragraphs:
+            read.update(_template_reads(paragraph.text))
+            conditions.append(paragraph.condition)
+        for choice in scene.choices:
+            written.update(e.name for e in choice.effects)
+            read.update(_template_reads(choice.text))
+            conditions.append(choice.condition)
+    for condition in conditions:
+        if condition is not None and id(condition.tree) not in trees:
+            trees.add(id(condition.tree))
+            read.update(names_read(condition.tree))
+    return read, written
+
+
+def _unused_state(story: Story) -> list[Diagnostic]:
+    read, written = state_usage(story)
+    warnings = []
+    for name, var in story.variables.items():
+        pos = var.pos or Position(display_path(Path(story.root) / MANIFEST), 1, 1)
+        if name not in read:
+            warnings.append(
+                Diagnostic(pos, f"state '{name}' is never read by a condition or text", "warning")
+            )
+        elif name not in written:
+            warnings.append(
+                Diagnostic(
+                    pos,
+                    f"state '{name}' is never set, so it is always {_yaml(var.default)}",
+                    "warning",
+                )
+            )
+    return warnings
+
+
+def _template_reads(template: Template) -> set[str]:
+    return {part.name for part in template.parts if isinstance(part, Slot)}
+
+
+def _unlisted_files(story: Story) -> list[Diagnostic]:
+    """YAML files lying in the story's folder or a pack's folder that no manifest lists."""
+    listed = {Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)}
+    listed |= {Path(beat.pos.path) for beat in story.beats[:1]}  # a beat sheet kept alongside
+    for pack in story.packs:
+        listed |= {Path(pack.root) / PACK_MANIFEST, *(Path(file) for file in pack.files)}
+    known = {path.resolve() for path in listed}
+    folders = [(Path(story.root), f"story folder but no act in {MANIFEST} lists it")]
+    folders += [
+        (Path(p.root), f"pack folder but its {PACK_MANIFEST} 'files' do not list it")
+        for p in story.packs
+    ]
+    warnings: list[Diagnostic] = []
+    seen: set[Path] = set()
+    for folder, why in folders:
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.resolve() in known or path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            warnings.append(
+                Diagnostic(
+                    Position(display_path(path), 1, 1),
+                    f"'{path.name}' is in the {why}",
+                    "warning",
+                )
+            )
+    return warnings
+
+
+def _yaml(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else repr(value)
+
+
+def _needless_once(story: Story) -> list[Diagnostic]:
+    """`once: true` where it cannot matter: a scene on no cycle is shown at most once, so its
+    choices are offered at most once anyway; the author probably expected the scene to recur."""
+    cyclic = on_cycles(story)
+    return [
+        Diagnostic(
+            choice.pos,
+            f"choice '{choice.id}' of scene '{sid}' has 'once: true', but no path leads back "
+            f"to '{sid}', so it can never be offered twice: remove 'once', or lead back to the "
+            "scene if it is meant to come round again",
+            "warning",
+        )
+        for sid, scene in story.scenes.items()
+        if sid not in cyclic
+        for choice in scene.choices
+        if choice.once
+    ]

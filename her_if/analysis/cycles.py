@@ -1,0 +1,79 @@
+"""Which scenes can come round again: the strongly connected components of the scene graph.
+
+`check` warns of `once` on a choice no path leads back to; the explorer's liveness uses the
+components' order to drop facts that cannot yet have changed (a visit to a scene that cannot
+lead here, a `once` mark of a choice on no cycle), which would otherwise be carried through
+every scene of a long story.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from her_if.core.model import Scene, Story
+
+
+def successors(scene: Scene) -> list[str]:
+    """Scenes a scene can lead to, whatever the conditions say."""
+    return [scene.next] if scene.next else [c.target for c in scene.choices]
+
+
+def components(story: Story) -> dict[str, int]:
+    """Each scene's strongly connected component, numbered in the order Tarjan's algorithm
+    completes them: a scene can only lead to scenes whose number is at most its own, so a
+    scene numbered below another can never lead to it. Without recursion, so a chain of ten
+    thousand scenes is no deeper than one."""
+    number: dict[str, int] = {}
+    for count, component in enumerate(_tarjan(story)):
+        number.update(dict.fromkeys(component, count))
+    return number
+
+
+def on_cycles(story: Story) -> set[str]:
+    """The scenes that lie on a cycle of the scene graph (whatever the conditions say): the
+    only ones a player can be shown twice."""
+    cyclic: set[str] = set()
+    for component in _tarjan(story):
+        first = component[0]
+        if len(component) > 1 or first in successors(story.scenes[first]):
+            cyclic.update(component)
+    return cyclic
+
+
+def _tarjan(story: Story) -> Iterator[list[str]]:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in story.scenes:
+        if root in index:
+            continue
+        work = [(root, iter(successors(story.scenes[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            sid, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(successors(story.scenes[target]))))
+                elif target in on_stack:
+                    low[sid] = min(low[sid], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[sid])
+            if low[sid] == index[sid]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == sid:
+                        break
+                yield component

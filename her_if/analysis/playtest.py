@@ -1,0 +1,253 @@
+"""`her-if playtest`: the explorer's, the random player's and the walkthroughs' findings, told.
+
+The analyses live in `explore`, `randomplay` and `script`; this module only turns their
+results into the two forms testers read: a summary in which every finding starts with the
+`file:line:col` of the scene it concerns (so an editor can jump there) followed by the
+choices that reach it, and one JSON object for tools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from her_if.analysis.check import state_usage
+from her_if.analysis.explore import LIST_LIMIT, Exploration, Finding
+from her_if.analysis.explore import Path as Witness
+from her_if.analysis.randomplay import RandomReport
+from her_if.analysis.script import load_script, run_script
+from her_if.core.model import CONTINUE, Story
+
+
+@dataclass(frozen=True)
+class WalkthroughResult:
+    path: str
+    failures: tuple[str, ...]
+    choices: int
+    stopped_at: str
+
+
+def run_walkthroughs(story: Story, folder: Path) -> list[WalkthroughResult]:
+    """Run every `*.yaml` in `folder`; raise StoryError if any file cannot be read."""
+    scripts = [load_script(path, story) for path in sorted(folder.glob("*.y*ml"))]
+    results = []
+    for script in scripts:
+        outcome = run_script(story, script)
+        results.append(
+            WalkthroughResult(script.path, outcome.failures, len(script.steps), outcome.state.scene)
+        )
+    return results
+
+
+def state_findings(story: Story) -> tuple[list[str], list[str]]:
+    """(written but never read, read but never written), in declaration order."""
+    read, written = state_usage(story)
+    names = list(story.variables)
+    return [n for n in names if n in written and n not in read], [
+        n for n in names if n in read and n not in written
+    ]
+
+
+def exploration_lines(story: Story, found: Exploration) -> Iterator[str]:
+    status = (
+        "complete"
+        if found.complete
+        else f"STOPPED at the cap of {found.max_states:,} states: the state space is too large "
+        "to explore; raise --max-states, or make fewer choices depend on state"
+    )
+    yield (
+        f"{story.full_title}: exhaustive exploration: {found.states:,} states, "
+        f"{found.transitions:,} transitions, {found.terminal:,} at an ending; {status}"
+    )
+    yield f"endings ({len(found.endings)}):"
+    for ending in found.endings:
+        yield (
+            f"  {ending.id} ({ending.title}) in {ending.scene}: {ending.states:,} states; "
+            f"shortest path, {len(ending.path)} choices: {' '.join(ending.path)}"
+        )
+    if not found.endings:
+        yield "  none reached"
+    yield from _section(story, "dead ends", found.dead_ends)
+    yield from _section(story, "softlocks", found.softlocks)
+    yield f"unreachable scenes: {len(found.unreachable_scenes)}"
+    for sid in found.unreachable_scenes[:LIST_LIMIT]:
+        yield f"  {story.scenes[sid].pos}: scene '{sid}' is never reached"
+    yield from _section(story, "choices never on offer", found.unreachable_choices)
+    yield from _section(story, "conditions always true", found.always_true)
+    yield from _section(story, "conditions always false", found.always_false)
+    yield from _section(story, "counters held at a bound (clamped)", found.clamps)
+    never_read, never_written = state_findings(story)
+    yield f"state set but never read: {', '.join(never_read) or 'none'}"
+    yield f"state read but never set: {', '.join(never_written) or 'none'}"
+    yield (
+        "no defects"
+        if not found.defects
+        else f"{found.defects:,} defect{'s' if found.defects != 1 else ''}"
+    )
+
+
+def _section(story: Story, title: str, findings: tuple[Finding, ...]) -> Iterator[str]:
+    yield f"{title}: {len(findings)}"
+    for finding in findings[:LIST_LIMIT]:
+        scene = story.scenes[finding.scene]
+        choice = next((c for c in scene.choices if c.id == finding.choice), None)
+        where = f"{choice.pos if choice else scene.pos}: {finding.scene}"
+        if choice is not None:
+            where += f", choice '{choice.id}'"
+        yield f"  {where}: {finding.message}"
+        yield f"    path: {' '.join(finding.path) or '(the start)'}"
+    if len(findings) > LIST_LIMIT:
+        yield f"  ... and {len(findings) - LIST_LIMIT:,} more (--json lists them all)"
+
+
+def exploration_json(story: Story, found: Exploration) -> dict[str, object]:
+    never_read, never_written = state_findings(story)
+    return {
+        "states": found.states,
+        "transitions": found.transitions,
+        "terminal": found.terminal,
+        "complete": found.complete,
+        "max_states": found.max_states,
+        "endings": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "scene": e.scene,
+                "states": e.states,
+                "path": list(e.path),
+            }
+            for e in found.endings
+        ],
+        "dead_ends": _json(found.dead_ends),
+        "softlocks": _json(found.softlocks),
+        "unreachable_scenes": list(found.unreachable_scenes),
+        "unreachable_choices": _json(found.unreachable_choices),
+        "always_true": _json(found.always_true),
+        "always_false": _json(found.always_false),
+        "clamps": _json(found.clamps),
+        "state_never_read": never_read,
+        "state_never_set": never_written,
+        "defects": found.defects,
+    }
+
+
+def _json(findings: Iterable[Finding]) -> list[dict[str, object]]:
+    return [f.as_json() for f in findings]
+
+
+def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
+    scenes = len(story.scenes)
+    choices, pauses = _choices_and_pauses(story)
+    taken, passed = _taken_and_passed(report)
+    yield (
+        f"{story.full_title}: {report.playthroughs:,} random playthroughs (seed {report.seed}), "
+        f"{report.choices:,} choices made"
+    )
+    yield f"scenes seen: {len(report.scenes_seen)}/{scenes} ({_percent(len(report.scenes_seen), scenes)})"
+    yield f"choices taken: {taken}/{choices} ({_percent(taken, choices)})"
+    yield f"pauses passed: {passed}/{pauses} ({_percent(passed, pauses)})"
+    unseen = [sid for sid in story.scenes if sid not in report.scenes_seen]
+    if unseen:
+        yield f"  never seen: {', '.join(unseen[:LIST_LIMIT])}" + (
+            f" ... and {len(unseen) - LIST_LIMIT} more" if len(unseen) > LIST_LIMIT else ""
+        )
+    total = sum(report.endings.values()) or 1
+    yield "endings: " + (
+        ", ".join(
+            f"{eid} {count:,} ({_percent(count, total)})"
+            for eid, count in sorted(report.endings.items(), key=lambda kv: -kv[1])
+        )
+        or "none"
+    )
+    yield f"failures: {len(report.failures)}"
+    for failure in report.failures[:LIST_LIMIT]:
+        yield (
+            f"  playthrough {failure.playthrough} (seed {failure.seed}) at "
+            f"{story.scenes[failure.scene].pos}: {failure.scene}: {failure.message}"
+        )
+        yield f"    path: {' '.join(failure.path) or '(the start)'}"
+
+
+def random_json(story: Story, report: RandomReport) -> dict[str, object]:
+    choices, pauses = _choices_and_pauses(story)
+    taken, passed = _taken_and_passed(report)
+    return {
+        "playthroughs": report.playthroughs,
+        "seed": report.seed,
+        "choices_made": report.choices,
+        "scenes": len(story.scenes),
+        "scenes_seen": sorted(report.scenes_seen),
+        "scenes_never_seen": [s for s in story.scenes if s not in report.scenes_seen],
+        "choices": choices,
+        "choices_taken": taken,
+        "pauses": pauses,
+        "pauses_passed": passed,
+        "endings": report.endings,
+        "failures": [
+            {
+                "playthrough": f.playthrough,
+                "seed": f.seed,
+                "scene": f.scene,
+                "message": f.message,
+                "path": list(f.path),
+            }
+            for f in report.failures
+        ],
+    }
+
+
+def walkthrough_lines(results: list[WalkthroughResult]) -> Iterator[str]:
+    for result in results:
+        if result.failures:
+            yield f"{result.path}: FAILED"
+            for failure in result.failures:
+                yield f"  {failure}"
+        else:
+            yield f"{result.path}: ok, {result.choices} choices, stopped at {result.stopped_at}"
+    failed = sum(1 for r in results if r.failures)
+    yield f"walkthroughs: {len(results)} run, {failed} failed"
+
+
+def walkthrough_json(results: list[WalkthroughResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "path": r.path,
+            "ok": not r.failures,
+            "failures": list(r.failures),
+            "choices": r.choices,
+            "stopped_at": r.stopped_at,
+        }
+        for r in results
+    ]
+
+
+def _choices_and_pauses(story: Story) -> tuple[int, int]:
+    """The story's choices and pauses, counted as `check` counts them (`check.summarize`), so
+    that every report's "choices" is the same number."""
+    summary_scenes = story.scenes.values()
+    return (
+        sum(len(s.choices) for s in summary_scenes),
+        sum(1 for s in summary_scenes if s.next is not None),
+    )
+
+
+def _taken_and_passed(report: RandomReport) -> tuple[int, int]:
+    """Distinct choices taken and pauses passed: a pause is recorded as its `continue`."""
+    passed = sum(1 for _, choice in report.choices_taken if choice == CONTINUE)
+    return len(report.choices_taken) - passed, passed
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def path_lines(story: Story, scene: str, path: Witness | None, complete: bool) -> Iterator[str]:
+    """The shortest way to a scene, written as a walkthrough's `choices:` line to paste."""
+    where = f"{story.scenes[scene].pos}: {scene}"
+    if path is None:
+        why = "no state reaches it" if complete else "the walk stopped at its cap before it"
+        yield f"{where}: unreachable ({why})"
+        return
+    yield f"{where}: {len(path)} choice{'' if len(path) == 1 else 's'} from the start"
+    yield f"choices: [{', '.join(path)}]"

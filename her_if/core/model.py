@@ -1,0 +1,235 @@
+"""The story as immutable data.
+
+Nothing here knows about YAML or terminals: the loader builds these objects, the engine reads
+them, and every later tool (checker, explorer, front end) shares one picture of the story.
+Source positions ride along so that any later report can point back at the author's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from her_if.core.expr import Expr
+
+Value = bool | int | str
+"""A value of declared state: a flag (bool), a counter (int) or an enum (str)."""
+
+CONTINUE = "continue"
+"""The id of the one choice a pause (a scene with `continue:`) offers."""
+
+Vars = Mapping[str, Value]
+Visits = Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a source file, 1-based, as editors count."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A yes-or-no fact about the past, such as whether the letter was left blank."""
+
+    name: str
+    default: bool
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A whole number kept within [minimum, maximum]; bounds keep the state space finite."""
+
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Enum:
+    """One word of a fixed set (`values`), such as which line began the letter."""
+
+    name: str
+    default: str
+    values: tuple[str, ...]
+    about: str = ""
+    pos: Position | None = field(default=None, compare=False)
+
+    def accepts(self, value: object) -> bool:
+        """Whether `value` is one of the values; a declaration whose values could not be read
+        (already reported) has none, and accepts anything rather than cascade errors."""
+        return not self.values or value in self.values
+
+
+Variable = Flag | Counter | Enum
+
+
+@dataclass(frozen=True)
+class SetEffect:
+    """`set: {name: value}`: the variable takes the value."""
+
+    name: str
+    value: Value
+
+
+@dataclass(frozen=True)
+class AddEffect:
+    """`add: {name: amount}`: the counter moves, and stays within its bounds."""
+
+    name: str
+    amount: int
+
+
+Effect = SetEffect | AddEffect
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition; `test` is its compiled form, derived from `tree`."""
+
+    source: str
+    tree: Expr
+    pos: Position
+    test: Callable[[Vars, Visits], bool] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with `{name}` slots; parts alternate literal text and `Slot`s."""
+
+    parts: tuple[str | Slot, ...]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """`{name}` in text: where the variable's value is shown."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a scene's text, shown while its condition (if any) holds."""
+
+    text: Template
+    condition: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice as authored; the engine decides whether and how it is offered."""
+
+    id: str
+    text: Template
+    target: str
+    pos: Position
+    condition: Condition | None = None
+    effects: tuple[Effect, ...] = ()
+    once: bool = False
+
+
+@dataclass(frozen=True)
+class Ending:
+    """Where the story stops; saves and the playtester name an ending by its id."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One scene. Exactly one of `choices`, `next` (a pause) or `ending` carries it on."""
+
+    id: str
+    act: str
+    title: str
+    pos: Position
+    paragraphs: tuple[Paragraph, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    next: str | None = None
+    ending: Ending | None = None
+    beats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Act:
+    """An act and the file its scenes are in; `number` counts from 1."""
+
+    id: str
+    title: str
+    number: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Beat:
+    """A moment of the film's plot, from the beat sheet, that a scene says it stages."""
+
+    id: str
+    act: str
+    summary: str
+    sources: tuple[str, ...]
+    pos: Position
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A scene pack layered on the story. Saves record its id and version; players see its
+    title; its scenes and choices are already merged into the story's own."""
+
+    id: str
+    title: str
+    version: str
+    root: str
+    """The folder the pack was loaded from."""
+    files: tuple[str, ...]
+    """Its scene files, in the order its manifest lists them (as `Act.path` names a file)."""
+    about: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} {self.version}"
+
+
+@dataclass(frozen=True)
+class Story:
+    """The story with its packs layered on: `scenes` and `variables` hold the packs' too."""
+
+    id: str
+    title: str
+    start: str
+    acts: tuple[Act, ...]
+    variables: Mapping[str, Variable]
+    scenes: Mapping[str, Scene]
+    beats: tuple[Beat, ...] = ()
+    root: str = ""
+    """The folder the story was loaded from."""
+    packs: tuple[Pack, ...] = ()
+    """The packs layered on it, in the order they were loaded."""
+    premise: str = ""
+    """One line under the title on the title screen: what the story is about."""
+    characters: tuple[str, ...] = ()
+    """Names the terminal styles as speakers wherever they appear in scene text."""
+
+    @property
+    def full_title(self) -> str:
+        """The title with the packs loaded, e.g. "Her + Amy's Documentary 1.0.0"."""
+        return " + ".join([self.title, *(pack.label for pack in self.packs)])
+
+    def act(self, act_id: str) -> Act:
+        return next(act for act in self.acts if act.id == act_id)
+
+    def defaults(self) -> dict[str, Value]:
+        return {name: var.default for name, var in self.variables.items()}
