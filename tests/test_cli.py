@@ -247,7 +247,7 @@ def test_an_unknown_option_is_reported_for_its_command_with_the_nearest(
 
 def test_every_option_and_command_has_help() -> None:
     """Walks the whole parser: an option without help is one `--help` says nothing about."""
-    from her_if.cli import _parser
+    from her_if.cli.parser import build_parser as _parser
 
     top = _parser()
     commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
@@ -409,7 +409,7 @@ def test_a_broken_slot_in_piped_play_exits_2_and_is_left_alone(
     out, err = capsys.readouterr()
     assert out == "" and err == (
         f"her-if: {broken}: made by a newer her-if (save format version 9; this game reads "
-        "version 1); update her-if to load it\n"
+        "version 2); update her-if to load it\n"
     )
     assert (broken.read_bytes(), broken.stat().st_mtime_ns) == before
 

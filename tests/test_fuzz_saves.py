@@ -442,7 +442,7 @@ def test_no_code_path_can_run_what_a_save_holds() -> None:
                 for n in names & (FORBIDDEN_MODULES | FORBIDDEN_CALLS)
             ]
     assert found == []
-    saves = ast.parse((package / "persistence" / "saves.py").read_text(encoding="utf-8"))
+    saves = ast.parse((package / "persistence" / "save_format.py").read_text(encoding="utf-8"))
     parsers = {
         f"{node.func.value.id}.{node.func.attr}"
         for node in ast.walk(saves)

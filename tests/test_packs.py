@@ -622,6 +622,7 @@ def test_a_save_without_packs_is_read_as_made_with_none(layered: Story, tmp_path
     path = save(load_story(BASE), tmp_path, "old", "boat")
     data = json.loads(path.read_text(encoding="utf-8"))
     del data["packs"]  # as saved before packs existed
+    data["version"] = 1  # which was within version 1
     path.write_text(json.dumps(data), encoding="utf-8")
     assert read_save(path, layered).packs == ()
     assert load_game(load_story(BASE), tmp_path, "old").change is None

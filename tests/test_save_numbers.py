@@ -118,12 +118,12 @@ def test_a_number_out_of_range_is_one_line_naming_file_and_field_wherever_it_is_
 
 
 def test_a_version_past_any_her_if_is_unknown_not_newer(tiny: Story, tmp_path: Path) -> None:
-    text = saved_json(tiny, tmp_path).replace('"version": 1,', f'"version": {HUGE},')
+    text = saved_json(tiny, tmp_path).replace('"version": 2,', f'"version": {HUGE},')
     (tmp_path / "real.json").write_text(text)
     with pytest.raises(SaveError) as caught:
         read_save(tmp_path / "real.json", tiny)
     assert str(caught.value) == (
-        f"{tmp_path / 'real.json'}: unknown save format version 1{'0' * 18}… (this game reads 1)"
+        f"{tmp_path / 'real.json'}: unknown save format version 1{'0' * 18}… (this game reads 1 to 2)"
     )
 
 

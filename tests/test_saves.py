@@ -113,7 +113,7 @@ def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data == {
         "format": "her-if-save",
-        "version": 1,
+        "version": 2,
         "story": "tiny",
         "story_title": "Tiny",
         "fingerprint": fingerprint(tiny),
@@ -252,15 +252,15 @@ BAD_FILES: dict[str, tuple[Callable[[Story], str], str]] = {
     "another format": (lambda s: '{"format": "ink"}', 'not a her-if save: it has no "format"'),
     "unknown version": (
         lambda s: altered(s, version=0),
-        "unknown save format version 0 (this game reads 1)",
+        "unknown save format version 0 (this game reads 1 to 2)",
     ),
     "a version of 400 digits, shown short": (
         lambda s: altered(s, version=-(10**400)),
-        "unknown save format version -100000000000000000… (this game reads 1)",
+        "unknown save format version -100000000000000000… (this game reads 1 to 2)",
     ),
     "newer version": (
-        lambda s: altered(s, version=2),
-        "made by a newer her-if (save format version 2; this game reads version 1); "
+        lambda s: altered(s, version=3),
+        "made by a newer her-if (save format version 3; this game reads version 2); "
         "update her-if to load it",
     ),
     "version as text": (

@@ -10,10 +10,11 @@ playtester explores actual play.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from her_if.analysis.check_report import PROBLEMS, PackFacts, StoryFacts
 from her_if.analysis.cycles import on_cycles as on_cycles  # `check` has always offered it
 from her_if.analysis.cycles import successors
 from her_if.core.expr import names_read
@@ -56,35 +57,34 @@ def report(story: Story) -> dict[str, Any]:
     """What `her-if check --json` prints about a story that loads. Plain data, so that the
     story cache can keep it and answer `check` again with neither the YAML nor the story."""
     summary = summarize(story)
-    return {
-        "story": story.id,
-        "title": story.title,
-        "full_title": story.full_title,
-        "packs": [
-            {"id": p.id, "title": p.title, "version": p.version, "folder": p.root}
-            for p in story.packs
-        ],
-        "acts": len(story.acts),
-        "scenes": summary.scenes,
-        "choices": summary.choices,
-        "pauses": summary.pauses,
-        "endings": summary.endings,
-        "words": summary.words,
-        "variables": len(story.variables),
-        "beats": len(story.beats),
-        "errors": [],
-        "warnings": [d.as_json() for d in summary.warnings],
-    }
+    facts = StoryFacts(
+        story=story.id,
+        title=story.title,
+        full_title=story.full_title,
+        packs=[PackFacts(p.id, p.title, p.version, folder=p.root) for p in story.packs],
+        acts=len(story.acts),
+        scenes=summary.scenes,
+        choices=summary.choices,
+        pauses=summary.pauses,
+        endings=summary.endings,
+        words=summary.words,
+        variables=len(story.variables),
+        beats=len(story.beats),
+    )
+    return _report(asdict(facts), [], [d.as_json() for d in summary.warnings])
 
 
 def error_report(err: StoryError) -> dict[str, Any]:
     """What `her-if check --json` prints about a story that does not load: the same keys."""
-    facts = "story title full_title packs acts scenes choices pauses endings words variables beats"
-    return {
-        **dict.fromkeys(facts.split()),
-        "errors": [d.as_json() for d in err.diagnostics],
-        "warnings": [],
-    }
+    facts = dict.fromkeys(f.name for f in fields(StoryFacts))
+    return _report(facts, [d.as_json() for d in err.diagnostics], [])
+
+
+def _report(
+    facts: dict[str, Any], errors: list[dict[str, object]], warnings: list[dict[str, object]]
+) -> dict[str, Any]:
+    """The facts, then the errors and the warnings, under `check_report.PROBLEMS`' keys."""
+    return {**facts, **dict(zip(PROBLEMS, (errors, warnings), strict=True))}
 
 
 def _words(scene: Scene) -> int:
@@ -157,12 +157,9 @@ def _template_reads(template: Template) -> set[str]:
 
 
 def _unlisted_files(story: Story) -> list[Diagnostic]:
-    """YAML files lying in the story's folder or a pack's folder that no manifest lists."""
-    listed = {Path(story.root) / MANIFEST, *(Path(act.path) for act in story.acts)}
-    listed |= {Path(beat.pos.path) for beat in story.beats[:1]}  # a beat sheet kept alongside
-    for pack in story.packs:
-        listed |= {Path(pack.root) / PACK_MANIFEST, *(Path(file) for file in pack.files)}
-    known = {path.resolve() for path in listed}
+    """YAML files lying in the story's folder or a pack's folder that the story was not built
+    from (`Story.files`): no manifest lists them."""
+    known = {Path(file.path).resolve() for file in story.files}
     folders = [(Path(story.root), f"story folder but no act in {MANIFEST} lists it")]
     folders += [
         (Path(p.root), f"pack folder but its {PACK_MANIFEST} 'files' do not list it")

@@ -28,7 +28,16 @@ from her_if.core.expr import (
     names_read,
     scenes_read,
 )
-from her_if.core.model import AddEffect, Choice, Counter, Effect, Scene, SetEffect, Story
+from her_if.core.model import (
+    AddEffect,
+    Choice,
+    Counter,
+    Effect,
+    Scene,
+    SetEffect,
+    Story,
+    once_key,
+)
 
 VISITED = "visited:"
 USED = "used:"
@@ -65,7 +74,7 @@ def reads(scene: Scene) -> set[str]:
         if choice.condition is not None:
             facts |= _facts_read(choice.condition.tree)
         if choice.once:
-            facts.add(f"{USED}{scene.id}/{choice.id}")
+            facts.add(USED + once_key(scene.id, choice.id))
     return facts
 
 
@@ -155,7 +164,7 @@ def _may_vary(story: Story) -> Callable[[str, set[str]], set[str]]:
     """
     order = components(story)
     marks = {
-        f"{USED}{sid}/{choice.id}": (order[sid], order[choice.target])
+        USED + once_key(sid, choice.id): (order[sid], order[choice.target])
         for sid, scene in story.scenes.items()
         for choice in scene.choices
         if choice.once
@@ -183,7 +192,7 @@ def _backwards(scene: Scene, edge: Edge, target: Scene, after: set[str]) -> set[
     if edge.choice is not None:
         _kill(facts, edge.choice.effects)
         if edge.choice.once:
-            facts.discard(f"{USED}{scene.id}/{edge.choice.id}")
+            facts.discard(USED + once_key(scene.id, edge.choice.id))
     return facts
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from her_if.core.engine import GameState, View, choose, start, view
-from her_if.core.model import CONTINUE, Counter, Enum, Flag, Position, Story, Value
+from her_if.core.model import CONTINUE, Position, Story, Value
+from her_if.core.typing_rules import fits
 from her_if.loading.diagnostics import (
     Diagnostic,
     StoryError,
@@ -133,7 +134,7 @@ def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
         value = src.value(value_node, name)
         if var is None:
             src.error(key, f"unknown state '{name}'" + did_you_mean(name, story.variables))
-        elif value is not None and not _fits(var, value):
+        elif value is not None and not fits(var, value):
             src.error(value_node, f"{as_written(value)} is not a possible value of {name}")
         elif value is not None:
             state[name] = value  # type: ignore[assignment]
@@ -148,18 +149,6 @@ def _scene(src: Source, node: yaml.Node, story: Story) -> str | None:
         )
         return None
     return name
-
-
-def _fits(var: Flag | Counter | Enum, value: object) -> bool:
-    if isinstance(var, Flag):
-        return isinstance(value, bool)
-    if isinstance(var, Counter):
-        return (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and var.minimum <= value <= var.maximum
-        )
-    return value in var.values
 
 
 Listener = Callable[[View, str | None], None]

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from her_if.authoring.skeleton import scene_skeleton
+from her_if.core.errors import HerIfError
 from her_if.core.model import Pack, Story
 from her_if.loading.diagnostics import Diagnostic, did_you_mean, display_path
 from her_if.loading.locate import PACK_MANIFEST
@@ -27,7 +28,7 @@ from her_if.persistence.atomic_file import replace_whole
 _BOM = b"\xef\xbb\xbf"
 
 
-class NewSceneError(Exception):
+class NewSceneError(HerIfError):
     """The new scene cannot be made as asked; the message says why and what to do, in a line."""
 
 

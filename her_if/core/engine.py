@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
+from her_if.core.errors import HerIfError
 from her_if.core.model import (
     CONTINUE,
     Act,
@@ -25,6 +26,7 @@ from her_if.core.model import (
     Story,
     Template,
     Value,
+    once_key,
 )
 
 _V = TypeVar("_V")
@@ -81,7 +83,7 @@ class View:
         return next((o for o in self.choices if typed in (o.id, str(o.number))), None)
 
 
-class ChoiceError(ValueError):
+class ChoiceError(ValueError, HerIfError):
     """A choice id that is not on offer in the current state."""
 
 
@@ -112,7 +114,7 @@ def on_offer(scene: Scene, state: GameState | Moving, choice: Choice) -> bool:
     whoever already knows which choice was taken (a replay, a script) pays for its condition
     alone, not for those of every choice in the scene."""
     return (choice.condition is None or choice.condition.test(state.vars, state.visits)) and not (
-        choice.once and f"{scene.id}/{choice.id}" in state.used
+        choice.once and once_key(scene.id, choice.id) in state.used
     )
 
 
@@ -234,7 +236,7 @@ def _arrive(
     else:
         target, effects = choice.target, choice.effects
         if choice.once:
-            mark = f"{scene.id}/{choice.id}"
+            mark = once_key(scene.id, choice.id)
     if effects:
         apply_effects(story, values, effects)
     entry = story.scenes[target].effects

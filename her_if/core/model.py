@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from her_if.core.expr import Expr
 
@@ -139,6 +140,13 @@ class Choice:
     once: bool = False
 
 
+def once_key(scene: str, choice: str) -> str:
+    """How a game records that the `once` choice `choice` of `scene` has been taken: the
+    engine keeps these in `GameState.used`, saves store them, and liveness names its facts by
+    them, so all must build them alike."""
+    return f"{scene}/{choice}"
+
+
 @dataclass(frozen=True)
 class Ending:
     """Where the story stops; saves and the playtester name an ending by its id."""
@@ -203,6 +211,26 @@ class Pack:
         return f"{self.title} {self.version}"
 
 
+FileRole = Literal["manifest", "act", "beat sheet", "pack manifest", "pack file"]
+"""What a file is to the story: the story's manifest, an act file it lists, its beat sheet,
+a pack's manifest, or a scene file a pack's manifest lists."""
+
+
+@dataclass(frozen=True)
+class StoryFile:
+    """A file the story was built from, as the loader read it. Recorded once, where the file is
+    read, so that what depends on the story's files (the save's fingerprint, `check`'s
+    unlisted files, the story cache, --watch) never works the list out again by itself."""
+
+    path: str
+    """As the loader opened it: relative to the working folder when the folder it was given
+    is (a beat sheet's, which may lie outside the story's folder, made absolute)."""
+    role: FileRole
+    sha256: str
+    """Of the very bytes the loader parsed: what the story cache keys an entry on."""
+    size: int
+
+
 @dataclass(frozen=True)
 class Story:
     """The story with its packs layered on: `scenes` and `variables` hold the packs' too."""
@@ -222,6 +250,8 @@ class Story:
     """One line under the title on the title screen: what the story is about."""
     characters: tuple[str, ...] = ()
     """Names the terminal styles as speakers wherever they appear in scene text."""
+    files: tuple[StoryFile, ...] = ()
+    """Every file it was built from, packs' included, in the order the loader read them."""
 
     @property
     def full_title(self) -> str:

@@ -16,7 +16,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from her_if.core.engine import GameState, Moving, move, on_offer, start, view
-from her_if.core.model import CONTINUE, Choice, Scene, Story
+from her_if.core.model import CONTINUE, Choice, Scene, Story, once_key
 from her_if.core.wording import short
 
 _S = TypeVar("_S")
@@ -236,6 +236,6 @@ def _why_not(story: Story, state: GameState, wanted: str) -> str:
     authored = next((c for c in scene.choices if c.id == wanted), None)
     if authored is None:
         return f"{where} no longer has a choice '{choice}'"
-    if authored.once and f"{scene.id}/{wanted}" in state.used:
+    if authored.once and once_key(scene.id, wanted) in state.used:
         return f"the choice '{choice}' in {where} can now be taken only once"
     return f"the choice '{choice}' in {where} is no longer on offer at that point"

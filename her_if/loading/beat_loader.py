@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from her_if.core.model import Beat
-from her_if.loading.diagnostics import Diagnostic, did_you_mean, relative_path
+from her_if.loading.diagnostics import Diagnostic, Related, did_you_mean, relative_path
 from her_if.loading.yaml_source import Source
 
 
@@ -30,7 +30,7 @@ def read_beat_sheet(
             entry[1], f"beat sheet '{rel}' not found (the path is relative to {manifest.display})"
         )
         return {}
-    src = Source(path, relative_path(path), errors)  # its place is the beat sheet's path
+    src = Source(path, relative_path(path), errors, role="beat sheet")  # its place: its path
     node = src.load()
     if node is None:
         return {}
@@ -45,6 +45,7 @@ def read_beat_sheet(
             src.error(
                 item,
                 f"beat '{beat.id}' is listed twice (first at line {beats[beat.id].pos.line})",
+                (Related(beats[beat.id].pos, "first listed here"),),
             )
             continue
         beats[beat.id] = beat

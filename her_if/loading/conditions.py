@@ -2,7 +2,9 @@
 
 Python's `ast` module does the tokenising and precedence; we then accept only the handful of
 node kinds the language has and rebuild them as our own tree, so nothing from the story is
-ever evaluated as Python. Every refusal carries the character offset of the offending part.
+ever evaluated as Python. The types are `her_if.core.typing_rules`' (which the story cache
+holds its entries to as well); what this module adds is where and why, in the author's words:
+every refusal carries the character offset of the offending part.
 """
 
 from __future__ import annotations
@@ -12,8 +14,19 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from her_if.core.errors import SourceError
 from her_if.core.expr import Arith, Compare, Expr, Literal, Logic, Negate, Not, Var, Visited
-from her_if.core.model import Counter, Enum, Flag, Position, Variable
+from her_if.core.model import Enum, Position, Variable
+from her_if.core.typing_rules import (
+    CONDITION,
+    OPERATES_ON,
+    Type,
+    compare_fault,
+    enum_misfit,
+    enum_read,
+    value_type,
+    variable_type,
+)
 from her_if.loading.diagnostics import did_you_mean
 
 MAX_LENGTH = 500
@@ -38,7 +51,7 @@ _CMP = {
 }
 
 
-class ConditionError(ValueError):
+class ConditionError(ValueError, SourceError):
     """A condition the language does not allow; `offset` is 0-based within the source."""
 
     def __init__(self, message: str, offset: int = 0) -> None:
@@ -52,11 +65,7 @@ class ConditionError(ValueError):
 @dataclass(frozen=True)
 class _Typed:
     expr: Expr
-    type: str
-    """`bool`, `int` or `str`."""
-    enum: Enum | None = None
-    """For an enum variable, its declaration, so literals can be checked against its values."""
-    literal: bool = False
+    type: Type
 
 
 SceneResolver = Callable[[str], str | None]
@@ -93,7 +102,7 @@ def parse_condition(
         raise ConditionError("condition is nested too deeply") from None
     shift = len(source) - len(source.lstrip())
     typed = _Checker(variables, resolve_scene, shift, source.strip()).check(tree.body, 0)
-    if typed.type != "bool":
+    if typed.type != CONDITION:
         hint = f"; compare it, e.g. `{source.strip()} > 0`" if typed.type == "int" else ""
         raise ConditionError(
             f"condition must be true or false, but this is a {_NOUN[typed.type]}{hint}"
@@ -101,7 +110,7 @@ def parse_condition(
     return typed.expr
 
 
-_NOUN = {"bool": "flag", "int": "number", "str": "string"}
+_NOUN: dict[Type, str] = {"bool": "flag", "int": "number", "str": "string"}
 
 
 class _Checker:
@@ -126,25 +135,23 @@ class _Checker:
             case ast.Name(id=name):
                 return self.name(node, name)
             case ast.UnaryOp(op=ast.Not(), operand=operand):
-                inner = self.want(operand, "bool", depth, "`not` needs a flag or a comparison")
-                return _Typed(Not(inner.expr), "bool")
+                why = "`not` needs a flag or a comparison"
+                return _Typed(Not(self.want(operand, Not, depth, why).expr), OPERATES_ON[Not])
             case ast.UnaryOp(op=ast.USub(), operand=operand):
-                inner = self.want(operand, "int", depth, "`-` needs a number")
+                inner = self.want(operand, Negate, depth, "`-` needs a number")
                 if isinstance(inner.expr, Literal) and isinstance(inner.expr.value, int):
-                    return _Typed(Literal(-inner.expr.value), "int", literal=True)
-                return _Typed(Negate(inner.expr), "int")
+                    return self.literal(-inner.expr.value)
+                return _Typed(Negate(inner.expr), OPERATES_ON[Negate])
             case ast.BoolOp(op=op, values=values):
                 word = "and" if isinstance(op, ast.And) else "or"
-                parts = tuple(
-                    self.want(v, "bool", depth, f"`{word}` joins flags and comparisons").expr
-                    for v in values
-                )
-                return _Typed(Logic(word, parts), "bool")
+                why = f"`{word}` joins flags and comparisons"
+                parts = tuple(self.want(v, Logic, depth, why).expr for v in values)
+                return _Typed(Logic(word, parts), OPERATES_ON[Logic])
             case ast.BinOp(op=ast.Add() | ast.Sub() as op, left=left, right=right):
                 sign = "+" if isinstance(op, ast.Add) else "-"
-                lt = self.want(left, "int", depth, f"`{sign}` works on counters and numbers")
-                rt = self.want(right, "int", depth, f"`{sign}` works on counters and numbers")
-                return _Typed(Arith(sign, lt.expr, rt.expr), "int")
+                why = f"`{sign}` works on counters and numbers"
+                lt, rt = self.want(left, Arith, depth, why), self.want(right, Arith, depth, why)
+                return _Typed(Arith(sign, lt.expr, rt.expr), OPERATES_ON[Arith])
             case ast.BinOp():
                 raise self.fail(node, "only `+` and `-` are allowed in conditions")
             case ast.Compare(left=left, ops=ops, comparators=rights):
@@ -164,34 +171,32 @@ class _Checker:
         kind = type(node).__name__.lower()
         raise self.fail(node, f"{_DESCRIBE.get(kind, kind)} is not allowed in conditions")
 
-    def want(self, node: ast.expr, type_: str, depth: int, why: str) -> _Typed:
+    def want(self, node: ast.expr, parent: type[Expr], depth: int, why: str) -> _Typed:
+        """The operand `node` of a `parent` node, of the type such operands must have."""
         typed = self.check(node, depth + 1)
-        if typed.type != type_:
+        if typed.type != OPERATES_ON[parent]:
             raise self.fail(node, f"{why}, not a {_NOUN[typed.type]}")
         return typed
 
     def constant(self, node: ast.expr, value: object) -> _Typed:
-        if isinstance(value, bool):
-            return _Typed(Literal(value), "bool", literal=True)
-        if isinstance(value, int):
-            return _Typed(Literal(value), "int", literal=True)
-        if isinstance(value, str):
-            return _Typed(Literal(value), "str", literal=True)
-        raise self.fail(node, f"{value!r} is not a flag, whole number or string")
+        if not isinstance(value, bool | int | str):
+            raise self.fail(node, f"{value!r} is not a flag, whole number or string")
+        return self.literal(value)
+
+    def literal(self, value: bool | int | str) -> _Typed:
+        found = value_type(value)
+        assert found is not None
+        return _Typed(Literal(value), found)
 
     def name(self, node: ast.expr, name: str) -> _Typed:
         if name in _BOOL_NAMES:
-            return _Typed(Literal(_BOOL_NAMES[name]), "bool", literal=True)
+            return self.literal(_BOOL_NAMES[name])
         var = self.variables.get(name)
         if var is None:
             raise self.scene_named(node) or self.fail(
                 node, f"unknown state '{name}'{did_you_mean(name, self.variables)}"
             )
-        if isinstance(var, Flag):
-            return _Typed(Var(name), "bool")
-        if isinstance(var, Counter):
-            return _Typed(Var(name), "int")
-        return _Typed(Var(name), "str", enum=var)
+        return _Typed(Var(name), variable_type(var))
 
     def scene_named(self, node: ast.expr) -> ConditionError | None:
         """A scene id written bare, which Python reads as arithmetic (`paul-desk` is paul minus
@@ -252,26 +257,33 @@ class _Checker:
         for op, (ln, left), (rn, right) in zip(ops, pairs, rights, strict=False):
             symbol = _CMP[type(op)]
             symbols.append(symbol)
-            if left.type != right.type:
+            fault = compare_fault(symbol, left.type, right.type)
+            if fault == "mismatch":
                 raise self.fail(
                     rn,
                     f"cannot compare a {_NOUN[left.type]} with a {_NOUN[right.type]}"
-                    + _enum_hint(left, right),
+                    + self.enum_hint(left, right),
                 )
-            if symbol not in ("==", "!=") and left.type != "int":
+            if fault == "unordered":
                 raise self.fail(node, f"`{symbol}` compares numbers, not {_NOUN[left.type]}s")
-            for enum_side, other, other_node in ((left, right, rn), (right, left, ln)):
-                if enum_side.enum is not None and other.literal and isinstance(other.expr, Literal):
-                    self.check_enum_value(other_node, enum_side.enum, other.expr.value)
+            for side, other, other_node in ((left, right, rn), (right, left, ln)):
+                enum = enum_misfit(side.expr, other.expr, self.variables)
+                if enum is not None:
+                    raise self.not_a_value(other_node, enum, other.expr)
         return _Typed(Compare(tuple(symbols), tuple(t.expr for t in typed)), "bool")
 
-    def check_enum_value(self, node: ast.expr, enum: Enum, value: object) -> None:
-        if not enum.accepts(value):
-            raise self.fail(
-                node,
-                f"'{value}' is not a value of {enum.name} (one of {one_of(enum.values)})"
-                + did_you_mean(str(value), enum.values),
-            )
+    def not_a_value(self, node: ast.expr, enum: Enum, literal: Expr) -> ConditionError:
+        assert isinstance(literal, Literal)
+        value = literal.value
+        return self.fail(
+            node,
+            f"'{value}' is not a value of {enum.name} (one of {one_of(enum.values)})"
+            + did_you_mean(str(value), enum.values),
+        )
+
+    def enum_hint(self, left: _Typed, right: _Typed) -> str:
+        var = enum_read(left.expr, self.variables) or enum_read(right.expr, self.variables)
+        return f" ({var.name} is one of {one_of(var.values)})" if var is not None else ""
 
 
 _HABITS = (
@@ -288,11 +300,6 @@ def _habit(source: str) -> str:
         if pattern.search(source):
             return f"; {hint}"
     return ""
-
-
-def _enum_hint(left: _Typed, right: _Typed) -> str:
-    var = left.enum or right.enum
-    return f" ({var.name} is one of {one_of(var.values)})" if var is not None else ""
 
 
 def one_of(values: tuple[str, ...], limit: int = 12) -> str:

@@ -14,12 +14,33 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from her_if.core.errors import SourceError
 from her_if.core.sanitize import clean
 
 if TYPE_CHECKING:  # only named in annotations: `check` from the cache needs no model
     from her_if.core.model import Position
 
 Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Related:
+    """A second place a problem points to, as PyYAML's `MarkedYAMLError` has a context mark
+    beside its problem mark: where a duplicate was first defined. The message still names it
+    in words, since an author reads one line; this carries it for tools (`check --json`, an
+    editor), which should not have to parse it out of the words."""
+
+    pos: Position
+    note: str
+    """What is there, in a few words: "first defined here"."""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.pos.path,
+            "line": self.pos.line,
+            "column": self.pos.column,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,9 @@ class Diagnostic:
     """The place of the error this one only follows from (a reference into an act whose file
     could not be read, say): fixing that one may well fix this. `StoryError` leaves it out
     when that error is reported, and lists it after the causes, marked, when it is not."""
+    related: tuple[Related, ...] = ()
+    """Other places the problem involves (the first of two definitions); the message names
+    them too, so the printed line is whole without them."""
 
     def __str__(self) -> str:
         """One line, safe to print: a message may quote a stranger's file, escapes and all."""
@@ -49,10 +73,12 @@ class Diagnostic:
         }
         if self.follows is not None:
             found["follows"] = str(self.follows)
+        if self.related:  # absent, not empty, as "follows": a warning keeps its four keys
+            found["related"] = [r.as_json() for r in self.related]
         return found
 
 
-class StoryError(Exception):
+class StoryError(SourceError):
     """A story (or a script) that cannot be used; `diagnostics` lists every problem found.
 
     Causes come first: an error that only `follows` from another is left out when that one is

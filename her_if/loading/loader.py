@@ -6,15 +6,14 @@ Two passes, as compilers do: the first reads every file (the story's, then each 
 to what (targets, conditions, interpolations, beats), so a reference to a scene defined later,
 or in another file, is no problem, and each wrong reference is reported once, at its own
 position. Each layer resolves in its own scope: the story sees only itself, and a pack sees
-the story and itself.
+the story and itself. Every file read is recorded where it is read (`story_reads`), and the
+story carries the list (`Story.files`).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Mapping, Sequence
-from itertools import chain
+from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 
@@ -32,24 +31,15 @@ from her_if.loading.diagnostics import (
 )
 from her_if.loading.gc_pause import collector_paused
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST, layer_problem
-from her_if.loading.pack_loader import (
-    STORY,
-    Defined,
-    RawPack,
-    extend_scenes,
-    outside_manifest,
-    read_pack,
-)
+from her_if.loading.manifest_fields import read_characters, read_premise
+from her_if.loading.pack_extend import extend_scenes
+from her_if.loading.pack_loader import STORY, Defined, RawPack, outside_manifest, read_pack
+from her_if.loading.scene_files import read_scene_file, scene_entries
 from her_if.loading.scene_loader import RawScene, SceneBuilder
 from her_if.loading.state_loader import read_state
-from her_if.loading.story_limits import (
-    MAX_CHOICES,
-    MAX_SCENES,
-    MAX_VARIABLES,
-    authored_choices,
-    past_limit,
-)
-from her_if.loading.yaml_source import Fields, Source, StoryBytes, story_bytes, within
+from her_if.loading.story_checks import check_beats_staged, check_pauses, within_limits
+from her_if.loading.story_reads import StoryBytes, story_bytes, within
+from her_if.loading.yaml_source import Fields, Source
 
 
 def load_story(root: str | os.PathLike[str], packs: Sequence[str | os.PathLike[str]] = ()) -> Story:
@@ -74,7 +64,50 @@ class _StoryLoader:
         error that says why: what refers into them only follows from that error."""
 
     def load(self) -> Story:
-        manifest = Source(self.root / MANIFEST, display_path(self.root / MANIFEST), self.errors)
+        manifest, fields = self.read_manifest()
+        story_id = manifest.identifier_field(fields, "id", "story id")
+        title = manifest.string_field(fields, "title", "story title")
+        premise = read_premise(manifest, fields)
+        characters = read_characters(manifest, fields)
+        if "state" in fields:
+            self.variables = read_state(manifest, fields["state"][1])
+        acts = self.read_acts(manifest, fields["acts"][1]) if "acts" in fields else []
+        # an act whose entry is broken is still one the manifest names: the beat sheet and the
+        # packs may name it, and what they say about its scenes only follows from that error
+        named = list(dict.fromkeys([*(a.id for a in acts), *self.broken_acts]))
+        beats = read_beat_sheet(
+            self.root, manifest, fields.get("beat_sheet"), set(named), self.errors
+        )
+        story_pos = manifest.pos(fields["id"][1]) if "id" in fields else None
+        defined = self.defined(Defined(story_id, story_pos, tuple(named)))
+        packs = self.read_packs(defined)
+        if not within_limits(defined, packs, self.tally, self.errors):
+            raise StoryError(self.errors)  # the second pass is the work the limits bound
+        start, scenes = self.build(manifest, fields.get("start"), beats, packs, defined)
+        check_pauses(scenes, defined.scenes)
+        check_beats_staged(beats, scenes, self.broken_acts, self.errors)
+        if self.errors:
+            raise StoryError(self.errors)
+        assert story_id is not None and title is not None and start is not None
+        return Story(
+            id=story_id,
+            title=title,
+            start=start,
+            acts=tuple(acts),
+            variables=MappingProxyType(defined.variables),
+            scenes=MappingProxyType(scenes),
+            beats=tuple(beats.values()),
+            root=str(self.root),
+            packs=tuple(p.pack for p in packs if p.pack is not None),
+            premise=premise,
+            characters=characters,
+            files=tuple(self.tally.files),
+        )
+
+    def read_manifest(self) -> tuple[Source, Fields]:
+        """The manifest and its keys; StoryError when there is nothing more to read."""
+        path = self.root / MANIFEST
+        manifest = Source(path, display_path(path), self.errors, role="manifest")
         problem = layer_problem(self.root, "story")
         if problem is None and not within(self.root, manifest.path):
             problem = outside_manifest("story")
@@ -92,31 +125,29 @@ class _StoryLoader:
         )
         if fields is None:
             raise StoryError(self.errors)
-        story_id = manifest.identifier_field(fields, "id", "story id")
-        title = manifest.string_field(fields, "title", "story title")
-        premise = _premise(manifest, fields)
-        characters = _characters(manifest, fields)
-        if "state" in fields:
-            self.variables = read_state(manifest, fields["state"][1])
-        acts = self.read_acts(manifest, fields["acts"][1]) if "acts" in fields else []
-        # an act whose entry is broken is still one the manifest names: the beat sheet and the
-        # packs may name it, and what they say about its scenes only follows from that error
-        named = list(dict.fromkeys([*(a.id for a in acts), *self.broken_acts]))
-        beats = read_beat_sheet(
-            self.root, manifest, fields.get("beat_sheet"), set(named), self.errors
-        )
-        story_pos = manifest.pos(fields["id"][1]) if "id" in fields else None
-        defined = Defined(story_id, story_pos, tuple(named))
+        return manifest, fields
+
+    def defined(self, defined: Defined) -> Defined:
+        """`defined` with what the story itself defines: its state and its scenes."""
         defined.variables.update(self.variables)
         defined.state_owner.update(dict.fromkeys(self.variables, STORY))
         defined.scenes.update(self.raw)
         defined.scene_owner.update(dict.fromkeys(self.raw, STORY))
-        packs = self.read_packs(defined)
-        if not self.within_limits(defined, packs):
-            raise StoryError(self.errors)  # the second pass is the work the limits bound
+        return defined
+
+    def build(
+        self,
+        manifest: Source,
+        start: tuple[yaml.Node, yaml.Node] | None,
+        beats: dict[str, Beat],
+        packs: list[RawPack],
+        defined: Defined,
+    ) -> tuple[str | None, dict[str, Scene]]:
+        """The second pass: the start and every scene, the story's then each pack's, each
+        layer resolved in its own scope, and the packs' `extend:` choices added."""
         endings: dict[str, Position] = {}  # ending ids are unique across the story and its packs
         builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.broken_acts, endings)
-        start = self.read_start(manifest, builder, fields.get("start"))
+        first = self.read_start(manifest, builder, start)
         scenes = {sid: builder.build(raw) for sid, raw in self.raw.items()}
         for pack in packs:
             own = SceneBuilder(
@@ -128,24 +159,7 @@ class _StoryLoader:
             )
             scenes.update({sid: own.build(raw) for sid, raw in pack.scenes.items()})
             extend_scenes(pack, scenes, own, defined)
-        self.check_pauses(scenes, defined.scenes)
-        self.check_beats_staged(beats, scenes)
-        if self.errors:
-            raise StoryError(self.errors)
-        assert story_id is not None and title is not None and start is not None
-        return Story(
-            id=story_id,
-            title=title,
-            start=start,
-            acts=tuple(acts),
-            variables=MappingProxyType(defined.variables),
-            scenes=MappingProxyType(scenes),
-            beats=tuple(beats.values()),
-            root=str(self.root),
-            packs=tuple(p.pack for p in packs if p.pack is not None),
-            premise=premise,
-            characters=characters,
-        )
+        return first, scenes
 
     def read_packs(self, defined: Defined) -> list[RawPack]:
         """The first pass over every pack, in order; each registers what it defines."""
@@ -160,53 +174,6 @@ class _StoryLoader:
             if pack is not None:
                 packs.append(pack)
         return packs
-
-    def within_limits(self, defined: Defined, packs: list[RawPack]) -> bool:
-        """Whether the story with its packs keeps within the limits on a whole story
-        (`story_limits`), each counted from what the first pass found, in the order it was
-        read; a limit passed is reported where it is passed (the first thing over it)."""
-        crossed = self.tally.crossed is not None  # reported where it was read
-        var = past_limit(defined.variables.values(), MAX_VARIABLES)
-        if var is not None and var.pos is not None:
-            self.errors.append(
-                Diagnostic(
-                    var.pos,
-                    f"state '{var.name}' is past the {MAX_VARIABLES:,} state variables a story "
-                    "and its packs may declare together (every step of play copies them all): "
-                    "keep the state small",
-                )
-            )
-        scene = past_limit(defined.scenes.values(), MAX_SCENES)
-        if scene is not None:
-            crossed = True
-            scene.source.error(
-                scene.key,
-                f"scene '{scene.id}' is past the {MAX_SCENES:,} scenes a story and its packs "
-                "may have together: shorten the story, or load fewer packs",
-            )
-        written = chain(
-            (
-                (raw.source, item)
-                for raw in defined.scenes.values()
-                for item in authored_choices(raw.node)
-            ),
-            (
-                (ext.source, item)
-                for pack in packs
-                for ext in pack.extensions
-                for item in authored_choices(ext.node)
-            ),
-        )
-        choice = past_limit(written, MAX_CHOICES)
-        if choice is not None:
-            crossed = True
-            src, node = choice
-            src.error(
-                node,
-                f"this choice is past the {MAX_CHOICES:,} choices a story and its packs may "
-                "have together: shorten the story, or load fewer packs",
-            )
-        return not crossed
 
     def read_acts(self, src: Source, node: yaml.Node) -> list[Act]:
         items = src.sequence(node, "acts")
@@ -267,12 +234,8 @@ class _StoryLoader:
             )
             self.broken(act.id, mark)
             return
-        src = Source(path, act.path, self.errors)
-        node = src.load()
-        if node is None:
-            self.broken(act.id, mark)
-            return
-        fields = src.mapping(node, "an act file", required=("act", "scenes"))
+        src = Source(path, act.path, self.errors, role="act")
+        fields = read_scene_file(src, "an act file", required=("act", "scenes"))
         if fields is None:
             self.broken(act.id, mark)
             return
@@ -287,16 +250,11 @@ class _StoryLoader:
             self.broken(act.id, mark)  # the mapping reported it first
             return
         mark = len(self.errors)
-        scenes = src.mapping(fields["scenes"][1], "scenes", open_keys=True)
+        scenes = scene_entries(src, fields["scenes"][1], act.id, "an act needs at least one scene")
         if scenes is None:
             self.broken(act.id, mark)
-        elif not scenes:
-            src.error(fields["scenes"][1], "an act needs at least one scene")
-        for name, (key_node, value_node) in (scenes or {}).items():
-            if src.check_identifier(key_node, name, "scene id") is None:
-                continue
-            sid = f"{act.id}.{name}"
-            self.raw[sid] = RawScene(sid, act.id, src, key_node, value_node)
+        for scene in scenes or ():
+            self.raw[scene.id] = scene
 
     def read_start(
         self, src: Source, builder: SceneBuilder, entry: tuple[yaml.Node, yaml.Node] | None
@@ -314,99 +272,6 @@ class _StoryLoader:
             )
             return None
         return builder.resolve_scene(src, node, name, None, "start names")
-
-    # -- whole-story checks ----------------------------------------------------------------
-
-    def check_pauses(self, scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
-        """A ring of pauses would hold the player forever with no way out.
-
-        Each scene is walked once (`done`): a long chain of pauses must not cost its square.
-        """
-        done: set[str] = set()
-        for sid in scenes:
-            seen: dict[str, None] = {}  # this walk, in order
-            current: str | None = sid
-            while current is not None and current not in seen and current not in done:
-                seen[current] = None
-                scene = scenes.get(current)
-                current = scene.next if scene else None
-            done.update(seen)
-            if current is not None and current in seen:
-                walked = list(seen)
-                ring = walked[walked.index(current) :]
-                raw = raws[current]
-                raw.source.error(
-                    raw.key,
-                    "these scenes continue into each other forever with no choice: "
-                    + " -> ".join([*ring, current]),
-                )
-
-    def check_beats_staged(self, beats: Mapping[str, Beat], scenes: Mapping[str, Scene]) -> None:
-        staged = {beat for scene in scenes.values() for beat in scene.beats}
-        for beat in beats.values():
-            # An act whose scenes could not be read has already been reported; that its beats
-            # are unstaged only follows from it, or one YAML slip would bury its own error.
-            if beat.id not in staged:
-                self.errors.append(
-                    Diagnostic(
-                        beat.pos,
-                        f"beat '{beat.id}' is staged by no scene; add it to a scene's beats",
-                        follows=self.broken_acts.get(beat.act),
-                    )
-                )
-
-
-PREMISE_LIMIT = 200
-"""Characters a premise may have: it is one line under the title, not a blurb."""
-CHARACTERS_LIMIT = 200
-"""Names a story may style as speakers: each is looked for in every paragraph shown."""
-# no control or bidi characters, and no markup of scene text
-_NAME_CHAR = r"[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\"*\[\]{}]"
-_NAME = re.compile(rf"(?!\s){_NAME_CHAR}(?:{_NAME_CHAR}{{0,38}}{_NAME_CHAR}(?<!\s))?")
-
-
-def _premise(src: Source, fields: Fields) -> str:
-    """The manifest's one-line premise, its line breaks folded; "" when it has none."""
-    premise = src.string_field(fields, "premise", "premise")
-    if premise is None:
-        return ""
-    folded = " ".join(premise.split())
-    if len(folded) > PREMISE_LIMIT:
-        src.error(
-            fields["premise"][1],
-            f"premise is {len(folded)} characters; it is one line under the title, so keep it "
-            f"to {PREMISE_LIMIT} at most",
-        )
-    return folded
-
-
-def _characters(src: Source, fields: Fields) -> tuple[str, ...]:
-    """The names styled as speakers; each once, each a name as the text spells it."""
-    if "characters" not in fields:
-        return ()
-    names: dict[str, yaml.Node] = {}
-    for node in src.sequence(fields["characters"][1], "characters") or []:
-        name = src.string(node, "character name")
-        if name is None:
-            continue
-        if not _NAME.fullmatch(name):
-            src.error(
-                node,
-                f"character name '{short(name, ascii=True)}' must be 1 to 40 characters as the text spells "
-                "the name, without surrounding spaces, quotes, '*', brackets or braces",
-            )
-        elif name in names:
-            first = src.pos(names[name])
-            src.error(node, f"character '{name}' is listed twice (first at line {first.line})")
-        else:
-            names[name] = node
-    if len(names) > CHARACTERS_LIMIT:
-        src.error(
-            fields["characters"][1],
-            f"characters lists {len(names)} names; list at most {CHARACTERS_LIMIT}, the people "
-            "who speak",
-        )
-    return tuple(names)
 
 
 __all__ = ["MANIFEST", "PACK_MANIFEST", "layer_problem", "load_story"]

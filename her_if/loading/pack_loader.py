@@ -3,28 +3,31 @@
 Packs follow the loader's two passes. `read_pack` (first pass) reads a pack's manifest and
 files and registers its state and scenes in `Defined`, which remembers who defined what and
 where, so that a clash is reported at the pack's side naming the other file and place too.
-`extend_scenes` (second pass, once scenes are built) appends a pack's `extend:` choices to
-scenes of the story or of an earlier pack; those choices keep their own positions, so every
-later report about them points into the pack.
+The second pass, once scenes are built, is `pack_extend`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from dataclasses import dataclass, field, replace
-from itertools import chain
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from her_if.core.model import Choice, Pack, Position, Scene, Variable
+from her_if.core.model import Pack, Position, Variable
 from her_if.core.wording import short
-from her_if.loading.diagnostics import Diagnostic, did_you_mean, display_path, relative_path
+from her_if.loading.diagnostics import (
+    Diagnostic,
+    Related,
+    did_you_mean,
+    display_path,
+    relative_path,
+)
 from her_if.loading.locate import PACK_MANIFEST
-from her_if.loading.scene_loader import SCENE_OPTIONAL, SCENE_REQUIRED, RawScene, SceneBuilder
+from her_if.loading.scene_files import read_scene_file, scene_entries
+from her_if.loading.scene_loader import RawScene
 from her_if.loading.state_loader import read_state
-from her_if.loading.story_limits import conditions, past_terms, terms_message
-from her_if.loading.yaml_source import Source, within
+from her_if.loading.story_reads import within
+from her_if.loading.yaml_source import Source
 
 PACK_REQUIRED = ("pack", "title", "version", "extends", "files")
 PACK_OPTIONAL = ("state", "about")
@@ -77,13 +80,15 @@ def outside_manifest(kind: str) -> str:
     )
 
 
-def _who(owner: str) -> str:
+def owner_name(owner: str) -> str:
+    """Who defined something, as a message names them."""
     return "the story" if owner == STORY else f"the pack '{owner}'"
 
 
 def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack | None:
     """Read the pack in `root` and register what it defines; every problem goes to `errors`."""
-    src = Source(root / PACK_MANIFEST, display_path(root / PACK_MANIFEST), errors)
+    path = root / PACK_MANIFEST
+    src = Source(path, display_path(path), errors, role="pack manifest")
     if not within(root, src.path):
         src.error_at(Position(src.display, 1, 1), outside_manifest("pack"))
         return None
@@ -106,6 +111,7 @@ def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack
             fields["pack"][1],
             f"pack id '{pack_id}' is also the id of the pack at {pos}; "
             "two packs cannot share an id: rename one, or load only one of them",
+            (Related(pos, "the other pack with this id"),),
         )
         pack_id = None
     elif pack_id is not None:
@@ -117,8 +123,10 @@ def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack
     if "state" in fields:
         raw.variables = _read_own_state(src, fields["state"][1], owner, defined)
     files = _read_file_list(src, fields["files"][1], root) if "files" in fields else []
-    for path in files:
-        _read_pack_file(Source(path, display_path(path), errors), raw, owner, defined)
+    for file in files:
+        _read_pack_file(
+            Source(file, display_path(file), errors, role="pack file"), raw, owner, defined
+        )
     if pack_id is not None and title is not None and version is not None:
         raw.pack = Pack(
             pack_id, title, version, str(root), tuple(relative_path(p) for p in files), about
@@ -160,8 +168,9 @@ def _read_own_state(
             )
             src.error_at(
                 var.pos or src.pos(node),
-                f"state '{name}' is already declared by {_who(defined.state_owner[name])} "
+                f"state '{name}' is already declared by {owner_name(defined.state_owner[name])} "
                 f"at {other.pos}; {fix}",
+                () if other.pos is None else (Related(other.pos, "first declared here"),),
             )
             continue
         own[name] = var
@@ -202,14 +211,14 @@ def _read_file_list(src: Source, node: yaml.Node, root: Path) -> list[Path]:
 
 
 def _read_pack_file(src: Source, raw: RawPack, owner: str, defined: Defined) -> None:
-    node = src.load()
-    if node is None:
-        return
-    fields = src.mapping(node, "a pack file", required=("act",), optional=FILE_KEYS[1:])
+    fields = read_scene_file(src, "a pack file", required=("act",), optional=FILE_KEYS[1:])
     if fields is None:
         return
     if "scenes" not in fields and "extend" not in fields:
-        src.error(node, "a pack file needs 'scenes' (new scenes), 'extend' (new choices), or both")
+        assert src.root is not None  # the file was read: its keys are
+        src.error(
+            src.root, "a pack file needs 'scenes' (new scenes), 'extend' (new choices), or both"
+        )
     act = src.string_field(fields, "act", "act")
     if act is None:
         return
@@ -234,13 +243,9 @@ def _read_pack_file(src: Source, raw: RawPack, owner: str, defined: Defined) -> 
 def _read_scenes(
     src: Source, node: yaml.Node, act: str, raw: RawPack, owner: str, defined: Defined
 ) -> None:
-    scenes = src.mapping(node, "scenes", open_keys=True)
-    if scenes is not None and not scenes:
-        src.error(node, "'scenes' is empty; add a scene or remove the key")
-    for name, (key, value) in (scenes or {}).items():
-        if src.check_identifier(key, name, "scene id") is None:
-            continue
-        sid = f"{act}.{name}"
+    empty = "'scenes' is empty; add a scene or remove the key"
+    for scene in scene_entries(src, node, act, empty) or ():
+        sid, key = scene.id, scene.key
         if sid in defined.scenes:
             first = defined.scenes[sid]
             where = first.source.pos(first.key)
@@ -248,146 +253,17 @@ def _read_scenes(
                 src.error(
                     key,
                     f"scene '{sid}' is defined twice in this pack (also at {where}); rename one",
+                    (Related(where, "first defined here"),),
                 )
             else:
                 src.error(
                     key,
-                    f"scene '{sid}' is already defined by {_who(defined.scene_owner[sid])} at "
+                    f"scene '{sid}' is already defined by {owner_name(defined.scene_owner[sid])} at "
                     f"{where}; a pack cannot replace a scene: give this one a new id, or add "
                     "choices to that one with 'extend:'",
+                    (Related(where, "first defined here"),),
                 )
             continue
-        scene = RawScene(sid, act, src, key, value)
         raw.scenes[sid] = scene
         defined.scenes[sid] = scene
         defined.scene_owner[sid] = owner
-
-
-# -- the second pass ---------------------------------------------------------------------------
-
-
-def extend_scenes(
-    raw: RawPack,
-    scenes: MutableMapping[str, Scene],
-    builder: SceneBuilder,
-    defined: Defined,
-) -> None:
-    """Append the pack's `extend:` choices to the scenes built so far (the story's and those of
-    earlier packs), in order; report what cannot be extended, and clashing choice ids."""
-    for ext in raw.extensions:
-        src = ext.source
-        sid = ext.name if "." in ext.name else f"{ext.act}.{ext.name}"
-        cause = builder.broken_cause(sid, None) if sid not in scenes else None
-        if cause is not None:  # the story's act lost its scenes: that error says it all
-            message = f"extend names unknown scene '{ext.name}'"
-            builder.follow_up(src, src.pos(ext.key), message, cause)
-            scene = None
-        else:
-            scene = _extendable(ext, sid, raw, scenes, defined)
-        fields = _extension_fields(ext)
-        if fields is None or "choices" not in fields:
-            continue
-        what = f"extend '{sid}'"
-        added = builder.read_choices(src, fields["choices"][1], ext.act, what, scene)
-        if scene is None:  # reported; its choices were still checked, for the full list
-            continue
-        kept: list[Choice] = []
-        existing = {c.id: c for c in scene.choices}
-        for choice in added:
-            same = existing.get(choice.id)
-            if same is None:
-                kept.append(choice)
-                continue
-            src.error_at(
-                choice.pos,
-                f"choice id '{choice.id}' is already in scene '{sid}' at {same.pos}; "
-                "give this choice another 'id:'",
-            )
-        _check_extended(src, scene, kept)
-        scene = replace(scene, choices=scene.choices + tuple(kept))
-        scenes[sid] = scene
-
-
-def _check_extended(src: Source, scene: Scene, added: list[Choice]) -> None:
-    """A pack's choices must keep the conditions of the scene they extend within the limit on
-    any scene's (the work of showing it), reported at the first that takes it past; the count
-    of its choices is `read_choices`' to keep."""
-    if past_terms(conditions(scene.paragraphs, scene.choices)) is not None:
-        return  # already reported where the scene was written
-    crossing = past_terms(conditions(scene.paragraphs, scene.choices, added))
-    if crossing is not None:
-        src.error_at(
-            crossing.pos, terms_message(f"scene '{scene.id}'", "with this pack's choices, ")
-        )
-
-
-def _extendable(
-    ext: Extension, sid: str, raw: RawPack, scenes: MutableMapping[str, Scene], defined: Defined
-) -> Scene | None:
-    """The scene `ext` names, if a pack may add choices to it; else report why not."""
-    src = ext.source
-    if sid in raw.scenes:
-        src.error(
-            ext.key,
-            f"scene '{sid}' is this pack's own: write the choice in its 'choices' "
-            "instead of extending it",
-        )
-        return None
-    scene = scenes.get(sid)
-    if scene is None:
-        if sid in defined.scene_owner:  # a scene of a pack loaded after this one
-            src.error(
-                ext.key,
-                f"scene '{sid}' comes from {_who(defined.scene_owner[sid])}, which is loaded "
-                "after this pack; a pack extends only the story and packs loaded before it: "
-                "give that pack's --story first",
-            )
-        else:
-            local = (s.partition(".")[2] for s in scenes if s.partition(".")[0] == ext.act)
-            src.error(
-                ext.key,
-                f"extend names unknown scene '{ext.name}'"
-                + did_you_mean(ext.name, chain(local, scenes)),
-            )
-        return None
-    if scene.ending is not None:
-        src.error(
-            ext.key,
-            f"scene '{sid}' is an ending, where the story stops, so it takes no choices; "
-            "extend the scene before it, or add a scene with choices",
-        )
-        return None
-    if scene.next is not None:
-        src.error(
-            ext.key,
-            f"scene '{sid}' is a pause (continue:), which offers no choices to add to; "
-            "extend a scene with choices, or add a scene with choices",
-        )
-        return None
-    return scene
-
-
-def _extension_fields(ext: Extension) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
-    """Its keys, where only `choices` is allowed: a pack adds, it never rewrites a scene."""
-    src, what = ext.source, f"extend '{ext.name}'"
-    fields = src.mapping(ext.node, what, open_keys=True)
-    if fields is None:
-        return None
-    for key, (key_node, _) in fields.items():
-        if key == "choices":
-            continue
-        if key in SCENE_REQUIRED or key in SCENE_OPTIONAL:
-            src.error(
-                key_node,
-                f"extend may only add choices; a pack cannot change a scene's '{key}' "
-                "(write a new scene for new text)",
-            )
-        else:
-            src.error(
-                key_node,
-                f"unknown key '{key}' in {what}"
-                + (did_you_mean(key, ["choices"]) or " (allowed: choices)"),
-            )
-    if "choices" not in fields:
-        src.error(ext.node, f"{what} is missing 'choices'")
-    return fields

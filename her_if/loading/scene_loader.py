@@ -1,4 +1,5 @@
-"""Build scenes from their YAML nodes: text, choices, targets, conditions and effects.
+"""Build scenes from their YAML nodes: text, choices, targets and conditions (effects are
+`effect_loader`'s).
 
 Runs after every file has been read, so every scene id is known and a reference to a scene in
 a later file resolves as easily as one to the scene next door.
@@ -16,29 +17,22 @@ import yaml
 from her_if.core.expr import Expr, compile_expr
 from her_if.core.model import (
     CONTINUE,
-    AddEffect,
     Beat,
     Choice,
     Condition,
-    Counter,
-    Effect,
     Ending,
-    Enum,
-    Flag,
     Paragraph,
     Position,
     Scene,
-    SetEffect,
-    Value,
     Variable,
     Vars,
     Visits,
 )
 from her_if.core.wording import short
-from her_if.loading.conditions import ConditionError, one_of, parse_condition
-from her_if.loading.diagnostics import Diagnostic, a, did_you_mean
+from her_if.loading.conditions import ConditionError, parse_condition
+from her_if.loading.diagnostics import Diagnostic, Related, did_you_mean
+from her_if.loading.effect_loader import read_effects
 from her_if.loading.story_limits import (
-    MAX_EFFECTS,
     MAX_SCENE_CHOICES,
     choices_message,
     conditions,
@@ -46,7 +40,7 @@ from her_if.loading.story_limits import (
     terms_message,
 )
 from her_if.loading.text_loader import read_template, split_paragraphs
-from her_if.loading.yaml_source import Fields, Source
+from her_if.loading.yaml_source import Source
 
 Parsed = tuple[Expr, Callable[[Vars, Visits], bool]]
 """A condition's tree and its compiled test."""
@@ -129,7 +123,7 @@ class SceneBuilder:
         fields = src.mapping(raw.node, what, required=SCENE_REQUIRED, optional=SCENE_OPTIONAL) or {}
         title = src.string_field(fields, "title", f"{what} title") or ""
         paragraphs = self.read_text(src, fields["text"][1], act, what) if "text" in fields else ()
-        effects = self.read_effects(src, fields, what)
+        effects = read_effects(src, fields, what, self.variables)
         leads = [key for key in ("choices", "continue", "ending") if key in fields]
         if not leads:
             src.error(raw.node, f"{what} needs one of 'choices', 'continue' or 'ending'")
@@ -196,6 +190,7 @@ class SceneBuilder:
             src.error(
                 fields["id"][1],
                 f"ending '{ending_id}' is also defined at {self.endings[ending_id]}; ending ids must be unique",
+                (Related(self.endings[ending_id], "first defined here"),),
             )
         self.endings[ending_id] = src.pos(fields["id"][1])
         return Ending(ending_id, title)
@@ -229,6 +224,7 @@ class SceneBuilder:
                     item,
                     f"choice id '{choice.id}' is used twice in {what} (first at line "
                     f"{by_id[choice.id].pos.line}); give one of them an explicit 'id:'",
+                    (Related(by_id[choice.id].pos, "first defined here"),),
                 )
                 continue
             by_id[choice.id] = choice
@@ -266,7 +262,7 @@ class SceneBuilder:
             choice_id = None
         condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
         once = src.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
-        effects = self.read_effects(src, fields, what)
+        effects = read_effects(src, fields, what, self.variables)
         if target is None or text is None or choice_id is None:
             return None
         return Choice(
@@ -345,127 +341,3 @@ class SceneBuilder:
             return None
         tree, test = parsed
         return Condition(source, tree, src.pos(node), test)
-
-    def read_effects(self, src: Source, fields: Fields, what: str) -> tuple[Effect, ...]:
-        effects: list[Effect] = []
-        written = [
-            key
-            for kind in ("set", "add")
-            if kind in fields and isinstance(fields[kind][1], yaml.MappingNode)
-            for key, _ in fields[kind][1].value
-        ]
-        if len(written) > MAX_EFFECTS:
-            src.error(
-                written[MAX_EFFECTS],
-                f"{what} sets and adds {len(written):,} values; at most {MAX_EFFECTS} are "
-                "allowed together, since each is applied at every step that takes it: "
-                "keep the state it changes small",
-            )
-            return ()
-        if "set" in fields:
-            entries = src.mapping(fields["set"][1], f"{what} set", open_keys=True) or {}
-            for name, (key, value_node) in _unsplit(src, fields["set"][1], "set", entries).items():
-                var = self.effect_target(src, key, name)
-                value = src.value(value_node, f"set {name}") if var else None
-                if (
-                    var is not None
-                    and value is not None
-                    and self.check_value(src, value_node, var, value)
-                ):
-                    effects.append(SetEffect(name, cast(Value, value)))
-        if "add" in fields:
-            entries = src.mapping(fields["add"][1], f"{what} add", open_keys=True) or {}
-            for name, (key, value_node) in _unsplit(src, fields["add"][1], "add", entries).items():
-                var = self.effect_target(src, key, name)
-                if var is None:
-                    continue
-                if not isinstance(var, Counter):
-                    src.error(
-                        key, f"add works on counters, and '{name}' is {a(_kind(var))}; use set"
-                    )
-                    continue
-                amount = src.integer(value_node, f"add {name}")
-                if amount is not None:
-                    effects.append(AddEffect(name, amount))
-        return tuple(effects)
-
-    def effect_target(self, src: Source, key: yaml.Node, name: str) -> Variable | None:
-        var = self.variables.get(name)
-        if var is None:
-            src.error(
-                key,
-                f"unknown state '{name}'"
-                + did_you_mean(name, self.variables)
-                + "; declare it in the manifest",
-            )
-        return var
-
-    def check_value(self, src: Source, node: yaml.Node, var: Variable, value: object) -> bool:
-        if isinstance(var, Flag):
-            if not isinstance(value, bool):
-                src.error(node, f"'{var.name}' is a flag: set it to true or false, not {value!r}")
-                return False
-        elif isinstance(var, Counter):
-            if isinstance(value, bool) or not isinstance(value, int):
-                src.error(
-                    node, f"'{var.name}' is a counter: set it to a whole number, not {value!r}"
-                )
-                return False
-            if not var.minimum <= value <= var.maximum:
-                src.error(
-                    node, f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
-                )
-                return False
-        elif not var.accepts(value):
-            src.error(
-                node,
-                f"'{value}' is not a value of {var.name} (one of {one_of(var.values)})"
-                + did_you_mean(str(value), var.values),
-            )
-            return False
-        return True
-
-
-def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
-    """The entries of a `{...}` mapping, less those YAML split off at a comma inside a value.
-
-    In `{n: random(1, 3)}` the comma ends an entry, so YAML reads `n: random(1` and a key `3)`
-    with no value; reporting `unknown state '3)'` would point at the wrong thing. A value with
-    an unclosed `(` and the keys after it, up to the one that closes it, are one mistake: say
-    what YAML did, and that quoting the value keeps it whole.
-    """
-    if not (isinstance(node, yaml.MappingNode) and node.flow_style):
-        return entries
-    items = list(entries.items())
-    kept: Fields = {}
-    index = 0
-    while index < len(items):
-        name, (key_node, value_node) = items[index]
-        text = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
-        depth = text.count("(") - text.count(")") if isinstance(text, str) else 0
-        parts, last = [text], index
-        while depth > 0 and last + 1 < len(items):
-            last += 1
-            later, (_, later_value) = items[last]
-            tail = later_value.value if isinstance(later_value, yaml.ScalarNode) else ""
-            piece = f"{later}: {tail}" if tail else later
-            parts.append(piece)
-            depth += piece.count("(") - piece.count(")")
-        if last == index:
-            kept[name] = (key_node, value_node)
-            index += 1
-            continue
-        whole = short(", ".join(parts), ascii=True)
-        src.error(
-            value_node,
-            f"YAML split {{{name}: {whole}}} at the comma: in a {{...}} mapping a comma ends "
-            f"an entry, so it read '{short(text, ascii=True)}' as the value of {name} and "
-            f"'{short(items[index + 1][0], ascii=True)}' as another key; quote the value to keep it whole: "
-            f'{key}: {{{name}: "{whole}"}}',
-        )
-        index = last + 1
-    return kept
-
-
-def _kind(var: Variable) -> str:
-    return {Flag: "flag", Counter: "counter", Enum: "enum"}[type(var)]

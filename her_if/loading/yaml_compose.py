@@ -27,6 +27,8 @@ from yaml.events import (
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
+from her_if.core.errors import SourceError
+
 try:
     _Parser: type = yaml.CSafeLoader
 except AttributeError:  # libyaml missing: the pure-Python parser (see `compose`)
@@ -41,7 +43,7 @@ _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-
 """Characters YAML does not allow in a file, even inside quotes (it allows them as escapes)."""
 
 
-class ComposeError(Exception):
+class ComposeError(SourceError):
     """The text cannot become nodes; `line` and `column` count from 1."""
 
     def __init__(self, line: int, column: int, message: str, index: int = -1) -> None:
@@ -96,6 +98,8 @@ def _compose_with(parser_class: type, text: str) -> yaml.Node | None:
 
 
 def _compose(parser: Any) -> yaml.Node | None:
+    # Whole on purpose (over 60 lines): its loop runs once per YAML event of every file read,
+    # the innermost loop of loading, so its steps stay inline rather than a call per event.
     get = parser.get_event
     resolve = parser.resolve
     get()  # the stream's start

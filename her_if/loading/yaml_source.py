@@ -4,45 +4,33 @@ We compose (never construct) with the safe loader's parser, so that every value 
 source mark, duplicate keys can be caught (PyYAML's constructor silently keeps the last one) and
 no tag can build a Python object. Each scalar is then typed by hand from its resolved tag. A
 story file may come from a stranger: `yaml_compose` bounds what the YAML may make us do, and
-the file itself is refused before it is read when it is not an ordinary file or too big.
+`story_reads` refuses the file itself before it is read when it is not an ordinary file or
+too big (and records it for `Story.files` when it is one of a story's).
 """
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-import stat
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from her_if.core.model import Position
+from her_if.core.model import FileRole, Position
 from her_if.core.wording import short
-from her_if.loading.diagnostics import Diagnostic, did_you_mean
+from her_if.loading.diagnostics import Diagnostic, Related, did_you_mean
+from her_if.loading.story_reads import MAX_FILE_BYTES as MAX_FILE_BYTES
+from her_if.loading.story_reads import MAX_STORY_BYTES as MAX_STORY_BYTES
+from her_if.loading.story_reads import current_load, decode_text, read_bytes
 from her_if.loading.yaml_compose import ComposeError, compose
 
-MAX_FILE_BYTES = 4_000_000
-"""Every story file is refused above this size, before it is read: the acts of Her are under
-40 KB each, so no story needs a hundredth of it."""
-MAX_STORY_BYTES = 20_000_000
-"""All the files of one load together, the story's and its packs': within the limits of each
-file, fifty of them took 15 s and a gigabyte to load. Her's are 0.2 MB, the benchmark's
-5,000-scene graph 4.5 MB (the count of scenes and choices is `story_limits`')."""
 MAX_NUMBER_LENGTH = 20
 """Characters in a whole number (19 digits and a sign): longer is a typo or an attack, and
 Python refuses to read numbers past 4,300 digits, slowly (YAML's base-60 form, more slowly)."""
-READS: ContextVar[list[tuple[Path, bytes]] | None] = ContextVar("her_if_reads", default=None)
-"""While set (by the story cache), every file a `Source` reads is logged with the very bytes
-that were parsed, so a cached story is keyed on exactly what it was built from."""
 
 MAX_ERRORS = 1_000
 """Errors listed for one file, at most: no author reads more before fixing some, and a
@@ -70,37 +58,17 @@ _KIND = {
 }
 
 
-@dataclass
-class StoryBytes:
-    """The bytes one load of a story has read so far, across all its files."""
-
-    read: int = 0
-    crossed: Position | None = None
-    """Where the total passed `MAX_STORY_BYTES`: no file is read after it."""
-
-
-_STORY_BYTES: ContextVar[StoryBytes | None] = ContextVar("her_if_story_bytes", default=None)
-
-
-@contextmanager
-def story_bytes() -> Iterator[StoryBytes]:
-    """Count every file a `Source` reads in the block against `MAX_STORY_BYTES` (the loader
-    sets it around one load of a story with its packs)."""
-    tally = StoryBytes()
-    token = _STORY_BYTES.set(tally)
-    try:
-        yield tally
-    finally:
-        _STORY_BYTES.reset(token)
-
-
 class Source:
-    """One YAML file: its nodes, its lines, and the errors found in it."""
+    """One YAML file: its nodes, its lines, and the errors found in it. A file with a `role`
+    is one of a story's, recorded in `Story.files` when the loader reads it."""
 
-    def __init__(self, path: Path, display: str, errors: list[Diagnostic]) -> None:
+    def __init__(
+        self, path: Path, display: str, errors: list[Diagnostic], role: FileRole | None = None
+    ) -> None:
         self.path = path
         self.display = display
         self.errors = errors
+        self.role = role
         self.text = ""
         self._line_starts: array[int] | None = None
         self._breaks: dict[int, list[int]] = {}  # by id(node): where a block's lines break
@@ -110,19 +78,20 @@ class Source:
 
     def load(self) -> yaml.Node | None:
         """Compose the file; reading, encoding and syntax problems become diagnostics."""
-        tally = _STORY_BYTES.get()
+        tally = current_load()
         if tally is not None and tally.crossed is not None:
             self.errors.append(  # shown only if that error is not: it says it all
                 Diagnostic(Position(self.display, 1, 1), "not read", follows=tally.crossed)
             )
             return None
-        data = self._read()
-        if data is not None and tally is not None and not self._counted(data, tally):
+        data = read_bytes(self.path)
+        if isinstance(data, str):
+            self.error_at(Position(self.display, 1, 1), data)
             return None
-        if data is not None and (reads := READS.get()) is not None:
-            reads.append((self.path, data))
-        text = None if data is None else self._decode(data)
-        if text is None:
+        over = None if tally is None else tally.add(self.path, self.display, data, self.role)
+        text = over or decode_text(self.display, data)
+        if isinstance(text, Diagnostic):
+            self.error_at(text.pos, text.message)
             return None
         self.text = text
         try:
@@ -136,67 +105,6 @@ class Source:
                 "the file is empty (or only comments): write its keys as docs/format.md shows",
             )
         return self.root
-
-    def _read(self) -> bytes | None:
-        """The file's bytes, if it is an ordinary file of a sensible size; it is never read
-        past `MAX_FILE_BYTES`, and a named pipe or device is refused, not waited on."""
-        try:
-            # O_NONBLOCK: opening a named pipe must not hang the game (no effect on a file)
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as file:
-                info = os.fstat(file.fileno())
-                problem = _file_problem(info.st_mode, info.st_size)
-                data = b"" if problem else file.read(info.st_size + 1)
-                if len(data) > info.st_size:  # growing as we read (or /proc): up to the cap
-                    data += file.read(MAX_FILE_BYTES + 1 - len(data))
-                problem = problem or _file_problem(info.st_mode, len(data))
-        except FileNotFoundError:
-            problem = "file not found"
-        except IsADirectoryError:
-            problem = _file_problem(stat.S_IFDIR, 0)
-        except OSError as err:
-            problem = f"cannot read: {err.strerror or err}"
-        if problem:
-            self.error_at(Position(self.display, 1, 1), problem)
-            return None
-        return data
-
-    def _counted(self, data: bytes, tally: StoryBytes) -> bool:
-        """Add the file to the story's total; past `MAX_STORY_BYTES`, report where it is
-        crossed (the first byte over) and read nothing more."""
-        before, tally.read = tally.read, tally.read + len(data)
-        if tally.read <= MAX_STORY_BYTES:
-            return True
-        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-        over = max(MAX_STORY_BYTES - before - bom, 0)
-        tally.crossed = _byte_position(self.display, data[bom:], over)
-        self.error_at(
-            tally.crossed,
-            f"the story's files pass {MAX_STORY_BYTES // 1_000_000} MB here (with this file "
-            f"they come to {tally.read:,} bytes); a story and its packs may have at most "
-            f"{MAX_STORY_BYTES // 1_000_000} MB of files together: shorten the story, or load "
-            "fewer packs",
-        )
-        return False
-
-    def _decode(self, data: bytes) -> str | None:
-        """UTF-8 text, with or without a byte-order mark; anything else is reported where the
-        first wrong byte is."""
-        body = data.removeprefix(codecs.BOM_UTF8)  # not counted in columns, as YAML counts
-        if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-            problem, offset = "the file is UTF-32; save it as UTF-8", 0
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            problem, offset = "the file is UTF-16; save it as UTF-8", 0
-        elif b"\0" in body:
-            problem = "the file holds NUL bytes, so it is binary or UTF-16; save it as UTF-8 text"
-            offset = body.index(b"\0")
-        else:
-            try:
-                return body.decode("utf-8")
-            except UnicodeDecodeError as err:
-                problem, offset = "not valid UTF-8; save the file as UTF-8", err.start
-        self.error_at(_byte_position(self.display, body, offset), problem)
-        return None
 
     # -- positions and errors --------------------------------------------------------------
 
@@ -248,13 +156,13 @@ class Source:
                 self._line_starts.pop()  # as splitlines: no empty line after the last break
         return self._line_starts
 
-    def error(self, node: yaml.Node, message: str) -> None:
-        self.error_at(self.pos(node), message)
+    def error(self, node: yaml.Node, message: str, related: tuple[Related, ...] = ()) -> None:
+        self.error_at(self.pos(node), message, related)
 
-    def error_at(self, pos: Position, message: str) -> None:
+    def error_at(self, pos: Position, message: str, related: tuple[Related, ...] = ()) -> None:
         self._reported += 1
         if self._reported <= MAX_ERRORS:
-            self.errors.append(Diagnostic(pos, message))
+            self.errors.append(Diagnostic(pos, message, related=related))
         elif self._reported == MAX_ERRORS + 1:
             self.errors.append(
                 Diagnostic(
@@ -311,6 +219,7 @@ class Source:
                     key_node,
                     f"duplicate key '{short(key, ascii=True)}' in {what} (first at line {first.line}); "
                     "YAML would silently keep only the last one",
+                    (Related(first, "first defined here"),),
                 )
                 continue
             if not open_keys and key not in allowed:
@@ -453,40 +362,3 @@ class Source:
         if isinstance(node, yaml.MappingNode):
             return "a mapping"
         return _KIND.get(tag, f"a value tagged {node.tag}")
-
-
-def _byte_position(display: str, data: bytes, offset: int) -> Position:
-    """Where byte `offset` is, as an editor counts: lines broken by CR LF, LF or CR (as YAML
-    breaks them), columns in characters."""
-    line = data.count(b"\n", 0, offset) + data.count(b"\r", 0, offset)
-    line -= data.count(b"\r\n", 0, offset)
-    start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
-    column = len(data[start:offset].decode("utf-8", "replace"))
-    return Position(display, line + 1, column + 1)
-
-
-def within(folder: Path, path: Path) -> bool:
-    """Whether `path`, its links followed, is inside `folder` (its links followed too).
-
-    A story's and a pack's files are read only from their own folders: an error about a file
-    quotes what is in it, and a pack listing `../.config/tool/hosts.yml` (or shipping a link to
-    it) would have us print a player's own secrets. Nothing outside is opened to find out.
-    """
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a loop of links: nothing to read there either
-        return False
-
-
-def _file_problem(mode: int, size: int) -> str | None:
-    """Why a file with this mode and size is not read as a story file, or None."""
-    if stat.S_ISDIR(mode):
-        return "a folder, not a file; name a YAML file here"
-    if not stat.S_ISREG(mode):
-        return "not a regular file (a named pipe, socket or device); name a YAML file here"
-    if size > MAX_FILE_BYTES:
-        return (
-            f"the file is {size / 1_000_000:,.1f} MB; a story file may be at most "
-            f"{MAX_FILE_BYTES // 1_000_000} MB: split it into several files"
-        )
-    return None

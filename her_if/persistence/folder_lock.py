@@ -25,12 +25,14 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from her_if.core.errors import StorageError
+
 LOCK_NAME = ".her-if.lock"
 """A dot file: listings of saves never show it, and no save can be named so."""
 POLL_SECONDS = 0.005
 
 
-class Busy(Exception):
+class Busy(StorageError):
     """Another process held the lock for the whole wait; `holder` is its process id, when it
     wrote one."""
 

@@ -32,8 +32,10 @@ as it is, and refused on read otherwise. Writes are atomic.
 else `~/.cache/her-if`. The newest `KEEP` entries are kept; pruning removes only files that
 prove to be ours (our name, our first bytes, our owner), since the folder may be shared.
 
-This module imports neither the loader nor the model: a `check` answered from the cache loads
-no more of her-if than it prints.
+This module finds, writes and prunes entries; an entry's layout and the proof that it is whole
+are `cache_entry`'s, what is trusted (folders, entries, the story's files) `cache_trust`'s.
+None of them imports the loader or the model: a `check` answered from the cache loads no more
+of her-if than it prints.
 """
 
 from __future__ import annotations
@@ -43,49 +45,46 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
-from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 from her_if import __version__
-from her_if.core.sanitize import clean
 from her_if.loading.gc_pause import collector_paused
 from her_if.persistence.atomic_file import replace_whole
+from her_if.persistence.cache_entry import FORMAT as FORMAT
+from her_if.persistence.cache_entry import (
+    MAGIC,
+    MAX_ENTRY_BYTES,
+    Entry,
+    Report,
+    dump,
+    entry_bytes,
+    printable,
+    read_entry,
+)
+from her_if.persistence.cache_entry import VERSION as VERSION
+from her_if.persistence.cache_trust import MAX_SOURCE_BYTES as MAX_SOURCE_BYTES
+from her_if.persistence.cache_trust import (
+    NO_FOLLOW,
+    built_from,
+    folder_files,
+    foreign,
+    open_regular,
+)
+from her_if.persistence.cache_trust import folder_problem as folder_problem
 
 if TYPE_CHECKING:
     from her_if.core.model import Story
 
-FORMAT = "her-if-story-cache"
-VERSION = 2
-"""The layout of an entry; bumped whenever it changes."""
 KEEP = 32
 """Entries kept; older ones are removed when a new one is written."""
-MAX_ENTRY_BYTES = 64_000_000
-"""An entry is never read past this size (a story of 5,000 scenes takes about 7 MB)."""
-MAX_SOURCE_BYTES = 4_000_000
-"""A story file is never hashed past this size: the loader's own limit
-(`yaml_source.MAX_FILE_BYTES`, not imported, as that would import the YAML library), so a file
-it refuses is a miss, refused by the loader with its position, not read whole to hash it."""
-MAX_SOURCES_BYTES = 64_000_000
-"""All the files hashed for one lookup, together; past it (a folder of huge unlisted YAML
-files, say) the story is not cached."""
-MAX_SOURCES = 10_000
-"""Files hashed for one lookup, at most."""
-
-Report = dict[str, Any]
-"""What `her-if check --json` prints about a story that loads (`check.report`)."""
-
-_MAGIC = FORMAT.encode() + b" "
-"""The first bytes of every entry we write, whatever its version: what proves a file ours."""
-_FIRST_LINE = re.compile(rb"her-if-story-cache (\d+) ([0-9a-f]{64}) ([0-9a-f]{64})\n\Z")
 _ENTRY_NAME = re.compile(r"her-if-[0-9a-f]{64}\.cache\Z")
 _LEGACY_NAME = re.compile(r"[0-9a-f]{64}\.json\Z")
 _LEGACY_MAGIC = b'{"format":"her-if-story-cache","key":["her-if-story-cache",1,'
 """How the entries of version 1 began: only a file that begins so is removed as one."""
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 """The her_if package folder, every module of which `_code` fingerprints."""
 
@@ -108,34 +107,6 @@ def _default_dir() -> Path:
     # the XDG spec says a relative path there is invalid and must be ignored
     base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
     return base / "her-if"
-
-
-def folder_problem(folder: Path) -> str | None:
-    """Why the cache may not use `folder`, in one line; None when it may (or when it does not
-    exist yet: it is made, ours alone, with the first entry). Entries in a folder that someone
-    else can write could be swapped for anything, so such a folder is neither read nor
-    written."""
-    try:
-        info = os.stat(folder)
-    except FileNotFoundError:
-        return None
-    except OSError as err:
-        return f"cannot look at it: {err.strerror or err}"
-    if not stat.S_ISDIR(info.st_mode):
-        return "it is not a folder"
-    return _foreign(info)
-
-
-def _foreign(info: os.stat_result) -> str | None:
-    """Why a file or folder with this status is not ours alone (None on systems without
-    POSIX owners, where the folder's place is all that can be trusted)."""
-    if not hasattr(os, "getuid"):
-        return None
-    if info.st_uid != os.getuid():
-        return f"it is owned by user {info.st_uid}, not by you (user {os.getuid()})"
-    if info.st_mode & 0o022:
-        return f"others can write to it (mode {stat.filemode(info.st_mode)}): chmod go-w"
-    return None
 
 
 def _usable_dir() -> Path | None:
@@ -177,23 +148,6 @@ def cached_report(
 
 
 # -- lookup and write ------------------------------------------------------------------------
-#
-# An entry is three lines: the format, its version and the sha256 of the next two lines; a
-# header of JSON (what it answers, the digest of the files it was built from, the files named
-# outside the story's folders, and the check report once `check` has asked for it); then the
-# story. `check` reads only the first two.
-
-
-class _Entry(NamedTuple):  # not a dataclass: `check` answered from here imports none
-    sources: str
-    """The digest of the files the story was built from (`_digest`)."""
-    outside: list[str]
-    """The files read that lie outside the story and pack folders, in the order read."""
-    report: Report | None
-    story: Story | None
-    """None when it was not asked for (the report was enough)."""
-    body: bytes
-    """The story line as stored, to write again without encoding it anew."""
 
 
 def _compiled(
@@ -210,11 +164,11 @@ def _compiled_now(
     folder = _usable_dir()
     try:
         key = _key(root, packs) if folder is not None else None
-        inside = _inside(root, packs) if key is not None else None
+        inside = folder_files(root, packs) if key is not None else None
     except OSError:  # the working folder is gone, or a story folder cannot be listed
         key = inside = None
     if folder is None or key is None or inside is None:
-        story = _load(root, packs, None)
+        story = _load(root, packs)
         return story, _report(story) if want_report else None
     path = folder / f"her-if-{hashlib.sha256(json.dumps(key).encode()).hexdigest()}.cache"
     entry = _lookup(path, key, inside, want_report=want_report)
@@ -227,11 +181,10 @@ def _compiled_now(
     if entry is not None and entry.story is not None:  # played, never checked: add the report
         story, built, body = entry.story, (entry.outside, entry.sources), entry.body
     else:
-        reads: list[tuple[Path, bytes]] = []
-        story = _load(root, packs, reads)
-        built, body = _built_from(inside, reads), None
+        story = _load(root, packs)
+        built, body = built_from(inside, story.files), None
     report = _report(story) if want_report else None
-    kept = report if report is not None and _printable(report) else None
+    kept = report if report is not None and printable(report) else None
     if built is not None and not (body is not None and kept is None):  # else nothing new
         _store(path, key, built, kept, story, body)
     return story, report
@@ -257,24 +210,17 @@ def _store(
         from her_if.persistence.story_codec import encode
 
         try:
-            body = _dump(encode(story))
+            body = dump(encode(story))
         except TypeError:  # pragma: no cover - a model field of a type the codec cannot hold
             return  # (the tests' round trips of the stories would show it)
-    head = _dump(header)
-    first = b"%s%d %s %s\n" % (_MAGIC, VERSION, _sha(head).encode(), _sha(body).encode())
-    _write(path, first + head + b"\n" + body + b"\n")
+    _write(path, entry_bytes(header, body))
 
 
-def _load(root: Path, packs: list[Path], reads: list[tuple[Path, bytes]] | None) -> Story:
+def _load(root: Path, packs: list[Path]) -> Story:
     # Imported here, not above: a story answered from the cache never loads the YAML library.
     from her_if.loading.loader import load_story
-    from her_if.loading.yaml_source import READS
 
-    token = READS.set(reads)
-    try:
-        return load_story(root, packs)
-    finally:
-        READS.reset(token)
+    return load_story(root, packs)
 
 
 def _report(story: Story) -> Report:
@@ -302,115 +248,17 @@ def _code() -> list[list[object]]:
     return sorted(found)
 
 
-# -- what the story was built from -------------------------------------------------------------
-
-
-def _inside(root: Path, packs: list[Path]) -> list[str]:
-    """Every YAML file in the story folder and each pack folder, as `check` finds them (the
-    files the loader reads, and those whose presence is a warning). Listed before loading, so
-    that a file added while the story loads makes the entry stale rather than wrong."""
-    return [
-        str(folder / name)
-        for folder in (root, *packs)
-        for name in sorted(os.listdir(folder))
-        if fnmatchcase(name, "*.y*ml")
-    ]
-
-
-def _built_from(inside: list[str], reads: list[tuple[Path, bytes]]) -> tuple[list[str], str] | None:
-    """The files read outside the folders, and the digest of everything the story depends on,
-    hashed from the very bytes the loader parsed; None when the story cannot be cached (a
-    file changed while it loaded, or one of the folders' files cannot be hashed)."""
-    read: dict[str, tuple[str, int]] = {}
-    outside: list[str] = []
-    listed = {os.path.realpath(p) for p in inside}
-    for path, data in reads:
-        real, digest = os.path.realpath(path), (_sha(data), len(data))
-        if read.setdefault(real, digest) != digest:
-            return None
-        if real not in listed and str(path) not in outside:
-            outside.append(str(path))
-    sources = _digest([*inside, *outside], read)
-    return None if sources is None else (outside, sources)
-
-
-def _digest(paths: list[str], known: dict[str, tuple[str, int]] | None = None) -> str | None:
-    """One sha256 over each path and the sha256 of its bytes (those `known` by real path with
-    their size, else read now); None if any is not a regular file within the limits."""
-    if len(paths) > MAX_SOURCES:
-        return None
-    budget = MAX_SOURCES_BYTES
-    each: list[list[str]] = []
-    for path in paths:
-        found = known.get(os.path.realpath(path)) if known else None
-        if found is None:
-            data = _source_bytes(path, min(budget, MAX_SOURCE_BYTES))
-            if data is None:
-                return None
-            found = _sha(data), len(data)
-        budget -= found[1]
-        if budget < 0:
-            return None
-        each.append([path, found[0]])
-    return _sha(json.dumps(each).encode())
-
-
-def _source_bytes(path: str, limit: int) -> bytes | None:
-    """The bytes of `path` if it is a regular file of at most `limit` bytes; None for anything
-    else. Opened without blocking, so a story file since replaced by a named pipe is a miss,
-    not a hang, and its size is looked at before a byte is read (the loader then refuses the
-    pipe, or the huge file, with its position)."""
-    opened = _open_regular(path)
-    if opened is None:
-        return None
-    file, info = opened
-    with file:
-        if info.st_size > limit:
-            return None
-        try:
-            data = file.read(limit + 1)  # a file growing as we read is cut off all the same
-        except OSError:
-            return None
-    return data if len(data) <= limit else None
-
-
-def _open_regular(path: str | Path, flags: int = 0) -> tuple[IO[bytes], os.stat_result] | None:
-    """`path` opened for reading, with its status, if it is a regular file; None for anything
-    else, found without blocking (a named pipe is opened and let go, never waited on)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NO_BLOCK | flags)
-    except (OSError, ValueError):  # ValueError: a NUL in a path that an entry names
-        return None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISREG(info.st_mode):
-            return os.fdopen(fd, "rb"), info
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-# -- reading an entry ----------------------------------------------------------------------------
-
-
-def _lookup(
-    path: Path, key: list[object], inside: list[str], *, want_report: bool
-) -> _Entry | None:
+def _lookup(path: Path, key: list[object], inside: list[str], *, want_report: bool) -> Entry | None:
     """The entry at `path` if it proves itself (see the module's docstring) and answers `key`,
     with what was asked for: the report, or the story (decoded also when a report is wanted
     and the entry has none yet, to make one); None for anything else, whatever is wrong."""
-    opened = _open_regular(path, _NO_FOLLOW)  # an entry is never a link: we write none
+    opened = open_regular(path, NO_FOLLOW)  # an entry is never a link: we write none
     if opened is None:
         return None
     file, info = opened
     with file:
         try:
-            found = _read_entry(file, info, key, inside, want_report=want_report)
+            found = read_entry(file, info, key, inside, want_report=want_report)
         except OSError:
             return None
     if found is None:
@@ -424,130 +272,10 @@ def _lookup(
             story = decode(json.loads(body))
         except (ValueError, RecursionError):  # not JSON, or not a story we would have written
             return None
-    return _Entry(header["sources"], header["outside"], header["report"], story, body or b"")
-
-
-def _read_entry(
-    file: IO[bytes],
-    info: os.stat_result,
-    key: list[object],
-    inside: list[str],
-    *,
-    want_report: bool,
-) -> tuple[dict[str, Any], bytes | None] | None:
-    """The header, and the story's line unless the report it holds is all that was asked for;
-    None unless the file is ours, whole, and built from the files as they are now."""
-    if info.st_size > MAX_ENTRY_BYTES or _foreign(info):
-        return None
-    first = _FIRST_LINE.match(file.readline(200))
-    if first is None or int(first[1]) != VERSION:
-        return None
-    room = info.st_size + 1  # a read of MAX_ENTRY_BYTES would allocate all of it
-    head = file.readline(room).rstrip(b"\n")
-    if _sha(head).encode() != first[2]:
-        return None
-    header = _header(head, key, inside)
-    if header is None:
-        return None
-    if want_report and header["report"] is not None:
-        return header, None
-    body = file.read(room).rstrip(b"\n")
-    if _sha(body).encode() != first[3]:
-        return None
-    return header, body
-
-
-def _header(head: bytes, key: list[object], inside: list[str]) -> dict[str, Any] | None:
-    try:
-        header = json.loads(head)
-    except (ValueError, RecursionError):
-        return None
-    if (
-        type(header) is not dict
-        or header.keys() != {"format", "key", "outside", "sources", "report"}
-        or header["format"] != FORMAT
-        or header["key"] != key
-        or not _strings(header["outside"])
-        or not (header["report"] is None or _is_report(header["report"]))
-    ):
-        return None
-    # the digest last: it reads every file of the story, and is the one check that must
-    # be made again whatever the entry says
-    if _digest([*inside, *header["outside"]]) != header["sources"]:
-        return None
-    return header
-
-
-def _strings(value: object) -> bool:
-    return type(value) is list and all(type(x) is str for x in value)
-
-
-_REPORT: dict[str, type] = {
-    "story": str,
-    "title": str,
-    "full_title": str,
-    "packs": list,
-    "acts": int,
-    "scenes": int,
-    "choices": int,
-    "pauses": int,
-    "endings": int,
-    "words": int,
-    "variables": int,
-    "beats": int,
-    "errors": list,
-    "warnings": list,
-}
-_PACK: dict[str, type] = {"id": str, "title": str, "version": str, "folder": str}
-_WARNING: dict[str, type] = {"file": str, "line": int, "column": int, "message": str}
-
-
-def _is_report(report: object) -> bool:
-    """Whether `report` has exactly the shape of `check.report` for a story that loads, and
-    nothing in it that would print otherwise than it reads (we never keep such a report)."""
-    if not (isinstance(report, dict) and _shaped(report, _REPORT)):
-        return False
-    return (
-        all(_shaped(pack, _PACK) for pack in report["packs"])
-        and report["errors"] == []
-        and all(_shaped(warning, _WARNING) for warning in report["warnings"])
-        and _printable(report)
-    )
-
-
-def _shaped(value: object, shape: dict[str, type]) -> bool:
-    return (
-        type(value) is dict
-        and value.keys() == shape.keys()
-        and all(type(value[k]) is t for k, t in shape.items())
-    )
-
-
-def _printable(report: Report) -> bool:
-    """Whether every string in the report prints as it is (`sanitize.clean` would leave it
-    alone): a report holding an escape sequence (a title written with YAML's `\\e`, a file
-    named with one) is made afresh each time, never kept, so that nothing in an entry can
-    reach the terminal by itself."""
-    return all(clean(text) == text for text in _texts(report))
-
-
-def _texts(value: object) -> Iterator[str]:
-    if type(value) is str:
-        yield value
-    elif type(value) is dict:
-        for item in value.values():
-            yield from _texts(item)
-    elif type(value) is list:
-        for item in value:
-            yield from _texts(item)
+    return Entry(header["sources"], header["outside"], header["report"], story, body or b"")
 
 
 # -- writing and pruning ---------------------------------------------------------------------------
-
-
-def _dump(value: object) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    return text.encode("utf-8")
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -576,7 +304,7 @@ def _prune(folder: Path) -> None:
         ours.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
     except OSError:
         return
-    stale = [(e, _MAGIC) for e in ours[KEEP:]]
+    stale = [(e, MAGIC) for e in ours[KEEP:]]
     stale += [(e, _LEGACY_MAGIC) for e in found if _LEGACY_NAME.match(e.name)]
     for entry, magic in stale:
         if _begins_with(entry.path, magic):
@@ -586,12 +314,12 @@ def _prune(folder: Path) -> None:
 
 def _begins_with(path: str, magic: bytes) -> bool:
     """Whether `path` is a regular file of ours alone whose first bytes are `magic`."""
-    opened = _open_regular(path, _NO_FOLLOW)
+    opened = open_regular(path, NO_FOLLOW)
     if opened is None:
         return False
     file, info = opened
     with file:
         try:
-            return _foreign(info) is None and file.read(len(magic)) == magic
+            return foreign(info) is None and file.read(len(magic)) == magic
         except OSError:
             return False

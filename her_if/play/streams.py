@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TextIO, cast
 
+from her_if.core.errors import HerIfError
 from her_if.core.sanitize import encodable
 
 STAND_INS = "her-if-stand-ins"
@@ -83,7 +84,7 @@ def use_stand_ins(stream: TextIO) -> None:
 STDIN, STDOUT = "standard input", "standard output"
 
 
-class StreamLost(OSError):
+class StreamLost(OSError, HerIfError):
     """Reading or writing one of the command's own streams failed: standard input, or a
     transcript (standard output needs no wrapping: any other OSError that reaches the guard
     without a file name is its). An OSError, so that every `except OSError` on the way (a

@@ -5,6 +5,8 @@ second costs microseconds and works the same on every platform and file system (
 and containers included, where change notifications often never arrive); no watcher library is
 needed. A folder stands for every YAML file in it and its subfolders, so a new act file counts
 as a change, and editors' swap, backup and lock files (`.x.swp`, `x~`, `.#x.yaml`) do not.
+What a story's play watches is `watched`: its files, as the loader recorded them, and its
+folders.
 """
 
 from __future__ import annotations
@@ -13,11 +15,21 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from her_if.core.model import Story
+
 Stamp = frozenset[tuple[str, int, int, int]]
 """Each watched file's path, modification time (ns), size and inode: a rename over the file,
 as many editors save, changes the inode even when time and size happen to match."""
 
 _SUFFIXES = (".yaml", ".yml")
+
+
+def watched(story: Story) -> tuple[Path, ...]:
+    """What --watch looks at while `story` is played: every file it was built from
+    (`Story.files`, a beat sheet kept outside its folder and a file of any name included), and
+    the story's folder and each pack's, where a new file counts too."""
+    folders = [Path(story.root), *(Path(pack.root) for pack in story.packs)]
+    return (*folders, *(Path(file.path) for file in story.files))
 
 
 def stamp(paths: Iterable[Path]) -> Stamp:

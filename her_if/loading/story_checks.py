@@ -1,0 +1,116 @@
+"""What only the whole story can show: the limits on a story with its packs (after the first
+pass, before the work they bound), and after the second, rings of pauses and beats no scene
+stages. Each is reported where it shows, in the file of the thing at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import chain
+
+from her_if.core.model import Beat, Position, Scene
+from her_if.loading.diagnostics import Diagnostic
+from her_if.loading.pack_loader import Defined, RawPack
+from her_if.loading.scene_loader import RawScene
+from her_if.loading.story_limits import (
+    MAX_CHOICES,
+    MAX_SCENES,
+    MAX_VARIABLES,
+    authored_choices,
+    past_limit,
+)
+from her_if.loading.story_reads import StoryBytes
+
+
+def within_limits(
+    defined: Defined, packs: list[RawPack], tally: StoryBytes, errors: list[Diagnostic]
+) -> bool:
+    """Whether the story with its packs keeps within the limits on a whole story
+    (`story_limits`), each counted from what the first pass found, in the order it was
+    read; a limit passed is reported where it is passed (the first thing over it)."""
+    crossed = tally.crossed is not None  # reported where it was read
+    var = past_limit(defined.variables.values(), MAX_VARIABLES)
+    if var is not None and var.pos is not None:
+        errors.append(
+            Diagnostic(
+                var.pos,
+                f"state '{var.name}' is past the {MAX_VARIABLES:,} state variables a story "
+                "and its packs may declare together (every step of play copies them all): "
+                "keep the state small",
+            )
+        )
+    scene = past_limit(defined.scenes.values(), MAX_SCENES)
+    if scene is not None:
+        crossed = True
+        scene.source.error(
+            scene.key,
+            f"scene '{scene.id}' is past the {MAX_SCENES:,} scenes a story and its packs "
+            "may have together: shorten the story, or load fewer packs",
+        )
+    written = chain(
+        (
+            (raw.source, item)
+            for raw in defined.scenes.values()
+            for item in authored_choices(raw.node)
+        ),
+        (
+            (ext.source, item)
+            for pack in packs
+            for ext in pack.extensions
+            for item in authored_choices(ext.node)
+        ),
+    )
+    choice = past_limit(written, MAX_CHOICES)
+    if choice is not None:
+        crossed = True
+        src, node = choice
+        src.error(
+            node,
+            f"this choice is past the {MAX_CHOICES:,} choices a story and its packs may "
+            "have together: shorten the story, or load fewer packs",
+        )
+    return not crossed
+
+
+def check_pauses(scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
+    """A ring of pauses would hold the player forever with no way out.
+
+    Each scene is walked once (`done`): a long chain of pauses must not cost its square.
+    """
+    done: set[str] = set()
+    for sid in scenes:
+        seen: dict[str, None] = {}  # this walk, in order
+        current: str | None = sid
+        while current is not None and current not in seen and current not in done:
+            seen[current] = None
+            scene = scenes.get(current)
+            current = scene.next if scene else None
+        done.update(seen)
+        if current is not None and current in seen:
+            walked = list(seen)
+            ring = walked[walked.index(current) :]
+            raw = raws[current]
+            raw.source.error(
+                raw.key,
+                "these scenes continue into each other forever with no choice: "
+                + " -> ".join([*ring, current]),
+            )
+
+
+def check_beats_staged(
+    beats: Mapping[str, Beat],
+    scenes: Mapping[str, Scene],
+    broken_acts: Mapping[str, Position],
+    errors: list[Diagnostic],
+) -> None:
+    staged = {beat for scene in scenes.values() for beat in scene.beats}
+    for beat in beats.values():
+        # An act whose scenes could not be read has already been reported; that its beats
+        # are unstaged only follows from it, or one YAML slip would bury its own error.
+        if beat.id not in staged:
+            errors.append(
+                Diagnostic(
+                    beat.pos,
+                    f"beat '{beat.id}' is staged by no scene; add it to a scene's beats",
+                    follows=broken_acts.get(beat.act),
+                )
+            )
