@@ -1,4 +1,5 @@
-"""Tiny inline stories, written to a temporary folder, for tests that need a story file."""
+"""Tiny inline stories, written to a temporary folder, for tests that need a story file; and the
+fixtures more than two test modules use (helpers they share live in tests/support/)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from her_if.core.model import Story
+from her_if.loading.loader import load_story
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "story"
@@ -108,3 +112,22 @@ def write_story(tmp_path: Path) -> WriteStory:
         return root
 
     return write
+
+
+@pytest.fixture
+def tiny(write_story: WriteStory) -> Story:
+    """The tiny story above (MANIFEST and ACT), loaded."""
+    return load_story(write_story())
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Story:
+    """The story we ship, loaded once for the whole run: a loaded story is immutable (frozen
+    dataclasses, read-only mappings), so no test can change what another one sees."""
+    return load_story(STORY)
+
+
+@pytest.fixture(scope="session")
+def story(shipped: Story) -> Story:
+    """The shipped story, under the name the tests of the story itself give it."""
+    return shipped

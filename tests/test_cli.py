@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -24,24 +23,10 @@ from her_if.cli import main
 from her_if.persistence.saves import read_save
 from her_if.play.session import Game, save_game
 from tests.conftest import ACT, ROOT, STORY, WALKTHROUGHS, WriteStory
+from tests.support.cli import ASCII_LOCALES, her_if
+from tests.support.saves import WHEN
 
 FILM = WALKTHROUGHS / "installation-film.yaml"
-WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
-
-
-def her_if(
-    *args: str | Path, stdin: str = "", cwd: Path = ROOT
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "72"}
-    return subprocess.run(
-        [sys.executable, "-m", "her_if", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-    )
 
 
 def test_script_with_transcript_to_a_file(tmp_path: Path) -> None:
@@ -134,7 +119,7 @@ def test_piped_input_plays_numbers_and_ids() -> None:
 
 def test_piped_input_explains_a_bad_line_and_quits_on_q() -> None:
     result = her_if("play", stdin="7\nq\n")
-    assert result.returncode == 1  # a refused line fails a piped run (tests/test_piped.py)
+    assert result.returncode == 1  # a refused line fails a piped run (tests/play/test_piped.py)
     assert "'7' is not a choice here: type a number from 1 to 3 or a choice id." in result.stdout
     assert result.stdout.rstrip().endswith("Goodbye.")
 
@@ -533,12 +518,6 @@ def test_a_saves_folder_no_one_may_write_in_is_refused(
         "folder you can write in"
     )
     assert main(["saves", *story, "--saves", "/proc/1"]) == 0  # listing it is fine
-
-
-ASCII_LOCALES = {
-    "PYTHONIOENCODING=ascii": {"PYTHONIOENCODING": "ascii"},
-    "LC_ALL=C": {"LC_ALL": "C"},
-}
 
 
 @pytest.mark.parametrize("setting", ASCII_LOCALES)

@@ -59,7 +59,7 @@ from her_if.loading.diagnostics import StoryError
 from her_if.loading.loader import load_story
 from her_if.loading.scene_loader import SceneBuilder
 from tests.conftest import ROOT
-from tests.test_schema import _declared_keys, _walk, documents, validator
+from tests.support.schema import declared_keys, documents, mark_used_keys, validator
 
 DOC = ROOT / "docs" / "authoring.md"
 HER_IF = ".venv/bin/her-if"
@@ -509,7 +509,7 @@ def test_the_reference_shows_every_key_of_every_schema(
     declared = {
         (id(properties), key): f"{name}: {key}"
         for name, doc in documents().items()
-        for properties, key in _declared_keys(doc)
+        for properties, key in declared_keys(doc)
     }
     used: set[tuple[int, str]] = set()
     h = harness()
@@ -523,7 +523,7 @@ def test_the_reference_shows_every_key_of_every_schema(
             shown.update(stage(example, tmp_path / str(index), EXAMPLES).written)
     for path, schema in shown.items():
         instance = yaml.safe_load(path.read_text(encoding="utf-8"))
-        _walk(documents()[schema], instance, schema, used)
+        mark_used_keys(documents()[schema], instance, schema, used)
     assert sorted(declared[k] for k in declared.keys() - used) == []
 
 

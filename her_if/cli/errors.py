@@ -93,7 +93,7 @@ def _wrapped(message: str, keep: str) -> str:
     spaces, never inside `keep`."""
     import shutil
 
-    from her_if.play.layout import wrap_message
+    from her_if.play.wrapping import wrap_message
 
     width = min(shutil.get_terminal_size((80, 24)).columns, 80)
     return "\n".join(wrap_message(message, width, [keep]))

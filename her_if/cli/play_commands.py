@@ -27,9 +27,9 @@ from her_if.play.streams import lines_read, named
 if TYPE_CHECKING:
     from her_if.analysis.script import Script
     from her_if.core.model import Story
-    from her_if.play.layout import Transcript
     from her_if.play.reload import Reloading
     from her_if.play.session import Saving
+    from her_if.play.transcript import Transcript
 
 TRANSCRIPT_WIDTH = 80
 PLAIN_WIDTH = 100
@@ -38,7 +38,7 @@ PLAIN_WIDTH = 100
 
 def saves(args: argparse.Namespace, load: Load) -> int:
     from her_if.persistence.saves import list_saves
-    from her_if.play.layout import render_listing
+    from her_if.play.listings import render_listing
 
     story = load(args.story)
     listing = list_saves(default_saves_dir(args.saves), story)
@@ -64,8 +64,8 @@ def play(args: argparse.Namespace, load: Load) -> int:
 
 def _play(args: argparse.Namespace, load: Load) -> int:
     from her_if.persistence.saves import AUTOSAVE
-    from her_if.play.layout import Transcript
     from her_if.play.session import Saving
+    from her_if.play.transcript import Transcript
 
     _check_slot(args.slot)
     story = load(args.story)
@@ -173,7 +173,8 @@ def _replay(
     """A walkthrough played without asking: 1 when an expectation failed; saved only when
     `--slot` asks for it."""
     from her_if.analysis.script import run_script
-    from her_if.play.session import progress_line, save_state
+    from her_if.play.commands import progress_line
+    from her_if.play.session import save_state
 
     outcome = run_script(story, script, transcript.record if transcript else None)
     for failure in outcome.failures:

@@ -26,7 +26,7 @@ that no `except Exception` on the way swallows it):
 An error keeps the standard base a caller already relies on beside ours (`except ValueError`
 around `choose`, `except OSError` around a stream), so deriving from `HerIfError` changed no
 handler. A message may quote a stranger's file: the command line cleans whatever it prints
-(`her_if.cli.errors`), so a new error needs no cleaning of its own. tests/test_errors.py
+(`her_if.cli.errors`), so a new error needs no cleaning of its own. tests/core/test_errors.py
 holds every public exception class of the package to this tree: a new one goes in it.
 """
 

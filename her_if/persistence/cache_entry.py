@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
-from her_if.analysis.check_report import PACK_SHAPE, REPORT_SHAPE, WARNING_SHAPE
 from her_if.core.sanitize import clean
 from her_if.persistence.cache_trust import foreign, sha, sources_digest
 
@@ -105,7 +104,11 @@ def _strings(value: object) -> bool:
 
 def _is_report(report: object) -> bool:
     """Whether `report` has exactly the shape of `check.report` for a story that loads, and
-    nothing in it that would print otherwise than it reads (we never keep such a report)."""
+    nothing in it that would print otherwise than it reads (we never keep such a report).
+    The shapes are imported here, not with the module: play reads stories from the cache on
+    every start and never a report, and their dataclasses cost it 2 ms."""
+    from her_if.analysis.check_report import PACK_SHAPE, REPORT_SHAPE, WARNING_SHAPE
+
     if not (isinstance(report, dict) and _shaped(report, REPORT_SHAPE)):
         return False
     return (

@@ -2,7 +2,7 @@
 the model's own frozen dataclasses, and checks what it builds as the loader would have.
 
 The shapes come from the dataclasses' own type hints (`typed_json`), so a field added to the
-model is cached with no change here, and `tests/test_story_codec.py` fails until every field
+model is cached with no change here, and `tests/persistence/test_story_codec.py` fails until every field
 round-trips. A condition's compiled test is not stored: it is compiled again from its tree.
 
 `decode` checks every value against its field's declared type, then the story as a whole

@@ -2,15 +2,17 @@
 prompt. For screen readers, dumb terminals and anyone who wants no colour or cursor movement
 (`NO_COLOR` set, or `TERM=dumb`, means the same).
 
-Nothing here writes an escape sequence: text is wrapped by `her_if.play.layout` and lines are read
+Nothing here writes an escape sequence: text is wrapped by `her_if.play.wrapping`, cleaned on its
+way out (`her_if.play.output.cleaned`), and lines are read
 with the file's own `readline` (Python's `input` could bring GNU readline in, which may not
 keep to that). Play itself is `her_if.play.piped.play_lines`, the one line-at-a-time loop, given a
-prompt before each line. Ctrl-D and Ctrl-C at the prompt quit, which saves the game and says
+prompt before each line; the title screen's options and what each leads to are
+`her_if.play.title`'s, as the terminal front end's are. Ctrl-D and Ctrl-C at the prompt quit, which saves the game and says
 where, as `quit` does.
 
 What it writes is read aloud as often as it is read, so scene text comes without its emphasis
-asterisks (`her_if.play.layout.as_prose`), and a line too long for the terminal is broken at a space
-(`her_if.play.layout.terminal_lines`), never where the edge happens to fall.
+asterisks (`her_if.play.wrapping.as_prose`), and a line too long for the terminal is broken at a space
+(`her_if.play.wrapping.terminal_lines`), never where the edge happens to fall.
 """
 
 from __future__ import annotations
@@ -18,39 +20,32 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import TextIO, cast
+from typing import TextIO
 
 from her_if.core.model import Story
-from her_if.core.sanitize import clean
-from her_if.persistence.saves import Entry, SaveError, list_saves
-from her_if.play.layout import (
-    CONTINUE,
-    HELP,
-    LOAD,
-    NEW,
-    QUIT,
-    Transcript,
-    describe_save,
-    paths_of,
-    render_title,
-    terminal_lines,
-    title_options,
-)
+from her_if.persistence.saves import Entry, list_saves
+from her_if.play.commands import GOODBYE
+from her_if.play.listings import describe_save
+from her_if.play.output import cleaned, tee
 from her_if.play.piped import play_lines
 from her_if.play.reload import Reloading
-from her_if.play.session import Loaded, Saving, load_game, resume_slot
+from her_if.play.session import Loaded, Saving
 from her_if.play.streams import read_line
+from her_if.play.title import (
+    TITLE_CONTINUE,
+    TITLE_HELP,
+    TITLE_NEW,
+    TITLE_QUIT,
+    open_save,
+    picked_line,
+    resume,
+    title_help,
+    title_options,
+)
+from her_if.play.transcript import Transcript, render_title
+from her_if.play.wrapping import paths_of, terminal_lines
 
 PROMPT = "> "
-TITLE_HELP = {
-    CONTINUE: "go on with the newest save",
-    NEW: "start a new game",
-    LOAD: "choose a saved game to go on with",
-    HELP: "this list",
-    QUIT: "leave (so do Ctrl-D and Ctrl-C)",
-}
-"""What each title option does, as `help` at the title says (in the game, `help` lists the
-game's own commands)."""
 _CAN_HOLD_BACK = hasattr(signal, "pthread_sigmask")
 
 
@@ -73,89 +68,87 @@ def play_plain(
     title screen's choice.
     """
     with _interrupts_held_back():
-        return _play(story, stdin, out, err, width, saving, slot, new, reloading, transcript)
-
-
-def _play(
-    story: Story,
-    stdin: TextIO,
-    out: TextIO,
-    err: TextIO,
-    width: int,
-    saving: Saving,
-    slot: str | None,
-    new: bool,
-    reloading: Reloading | None,
-    transcript: Transcript | None,
-) -> int:
-    apart = transcript is not None and transcript.out not in (out, err)
-    keep = paths_of(story, saving.folder)
-    out, err = terminal_lines(out, width, keep), terminal_lines(err, width, keep)
-    lines = _Prompted(stdin, out)  # the prompt is not part of the record
-    if transcript is not None and apart:
-        out, err = _tee(out, transcript.out), _tee(err, transcript.out)
-    resumed: Loaded | None = None
-    if not new:
-        if slot is not None:
-            try:
-                resumed = resume_slot(story, saving.folder, slot)
-            except SaveError as problem:
-                err.write(f"{clean(str(problem))}\n")
-                slot = None
-        if slot is None:
-            opened = _title(story, saving, lines, out, width, transcript)
-            if opened == QUIT:
-                out.write("Goodbye.\n")
-                return 0
-            resumed = opened if isinstance(opened, Loaded) else None
-    return play_lines(
-        story,
-        lines,
-        out,
-        width,
-        saving=saving,
-        resumed=resumed,
-        reloading=reloading,
-        err=err,
-        prose=True,
-        ended=lines.ended,
-    )
-
-
-def _title(
-    story: Story,
-    saving: Saving,
-    lines: Iterator[str],
-    out: TextIO,
-    width: int,
-    transcript: Transcript | None,
-) -> Loaded | str:
-    """The title screen: a save to go on with, or NEW, or QUIT."""
-    out.write(render_title(story, width, prose=True) + "\n")
-    while True:
-        listing = list_saves(saving.folder, story)
-        options = title_options(listing)
-        out.write("".join(f"  {n}. {label}\n" for n, (_key, label) in enumerate(options, 1)))
-        picked = _pick(options, lines, out)
-        if picked is None or picked == QUIT:
-            return QUIT
-        label = dict(options)[picked]
-        if picked == HELP:
-            out.write(_title_help(options))
-            continue
-        if picked == NEW:
-            _record(transcript, label)
-            return NEW
-        entry = (
-            listing.entries[0] if picked == CONTINUE else _pick_save(listing.entries, lines, out)
+        apart = transcript is not None and transcript.out not in (out, err)
+        keep = paths_of(story, saving.folder)
+        out, err = terminal_lines(out, width, keep), terminal_lines(err, width, keep)
+        lines = _Prompted(stdin, out)  # the prompt is not part of the record
+        if transcript is not None and apart:
+            out, err = tee(out, transcript.out), tee(err, transcript.out)
+        out, err = cleaned(out), cleaned(err)
+        title = _Title(story, saving, lines, out, width, transcript)
+        opened = None if new else title.open(slot, err)
+        if opened == TITLE_QUIT:
+            out.write(GOODBYE + "\n")
+            return 0
+        return play_lines(
+            story,
+            lines,
+            out,
+            width,
+            saving=saving,
+            resumed=opened if isinstance(opened, Loaded) else None,
+            reloading=reloading,
+            err=err,
+            prose=True,
+            ended=lines.ended,
         )
-        if entry is None:
-            continue
-        _record(transcript, label if picked == CONTINUE else f"Load {entry.slot}")
-        try:
-            return load_game(story, saving.folder, entry.slot)
-        except SaveError as problem:
-            out.write(f"Not loaded: {clean(str(problem))}\n\n")
+
+
+class _Title:
+    """The title screen as numbered lines: the options, typed as a number or a first word."""
+
+    def __init__(
+        self,
+        story: Story,
+        saving: Saving,
+        lines: Iterator[str],
+        out: TextIO,
+        width: int,
+        transcript: Transcript | None,
+    ) -> None:
+        self.story, self.saving, self.lines = story, saving, lines
+        self.out, self.width, self.transcript = out, width, transcript
+
+    def open(self, slot: str | None, err: TextIO) -> Loaded | str | None:
+        """The game `--slot` names (None: a new one goes there), or else the title's pick."""
+        if slot is not None:
+            opened = resume(self.story, self.saving, slot)
+            if opened is None or opened.loaded is not None:
+                return None if opened is None else opened.loaded
+            err.write("".join(line + "\n" for line in opened.said))
+        return self.pick()
+
+    def pick(self) -> Loaded | str:
+        """The title screen: a save to go on with, or TITLE_NEW, or TITLE_QUIT."""
+        out = self.out
+        out.write(render_title(self.story, self.width, prose=True) + "\n")
+        while True:
+            listing = list_saves(self.saving.folder, self.story)
+            options = title_options(listing)
+            out.write("".join(f"  {n}. {label}\n" for n, (_key, label) in enumerate(options, 1)))
+            picked = _pick(options, self.lines, out)
+            if picked is None or picked == TITLE_QUIT:
+                return TITLE_QUIT
+            if picked == TITLE_HELP:
+                out.write(title_help(options))
+                continue
+            if picked == TITLE_NEW:
+                self._record(dict(options)[picked])
+                return TITLE_NEW
+            entries = listing.entries
+            entry = entries[0] if picked == TITLE_CONTINUE else _pick_save(entries, self.lines, out)
+            if entry is None:
+                continue
+            self._record(picked_line(picked, entry))
+            opened = open_save(self.story, self.saving, entry.slot)
+            if opened.loaded is not None:
+                return opened.loaded
+            out.write("".join(line + "\n" for line in opened.said) + "\n")
+
+    def _record(self, label: str) -> None:
+        """The title screen's choice, in the transcript (the player typed only its number)."""
+        if self.transcript is not None:
+            self.transcript.chosen(label)
 
 
 def _pick(options: list[tuple[str, str]], lines: Iterator[str], out: TextIO) -> str | None:
@@ -189,22 +182,6 @@ def _pick_save(entries: tuple[Entry, ...], lines: Iterator[str], out: TextIO) ->
         out.write(f"Type a number from 1 to {len(entries) + 1}, or a slot's name.\n")
     out.write("\n")
     return None
-
-
-def _record(transcript: Transcript | None, label: str) -> None:
-    """The title screen's choice, in the transcript (the player typed only its number)."""
-    if transcript is not None:
-        transcript.chosen(label)
-
-
-def _title_help(options: list[tuple[str, str]]) -> str:
-    """The title's own options, as they can be typed: a number or the first word."""
-    rows = [f"  {key:<9} {TITLE_HELP[key]}" for key, _label in options if key in TITLE_HELP]
-    return (
-        "Type an option's number or its first word:\n"
-        + "".join(row + "\n" for row in rows)
-        + "In the game, type 'help' for its commands.\n\n"
-    )
 
 
 class _Prompted:
@@ -269,23 +246,3 @@ def _interrupts_held_back() -> Iterator[None]:
     finally:
         with suppress(KeyboardInterrupt):
             _hear_interrupts(True)
-
-
-def _tee(screen: TextIO, record: TextIO) -> TextIO:
-    return cast(TextIO, _Tee(screen, record))
-
-
-class _Tee:
-    """A text stream writing to the terminal and to the transcript at once."""
-
-    def __init__(self, screen: TextIO, record: TextIO) -> None:
-        self.screen = screen
-        self.record = record
-
-    def write(self, text: str) -> int:
-        self.record.write(text)
-        return self.screen.write(text)
-
-    def flush(self) -> None:
-        self.record.flush()
-        self.screen.flush()

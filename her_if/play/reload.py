@@ -20,7 +20,6 @@ from pathlib import Path
 from her_if.core.engine import GameState
 from her_if.core.model import Story
 from her_if.core.replay import Resumed, resume
-from her_if.core.sanitize import clean
 from her_if.core.wording import count
 from her_if.loading.diagnostics import Diagnostic, StoryError
 
@@ -71,13 +70,13 @@ def reloaded_lines(reloaded: Reloaded) -> list[str]:
     lines = [f"Reloaded: {count(len(reloaded.story.scenes), 'scene')}."]
     if reloaded.change is not None:
         lines.append(reloaded.change[0].upper() + reloaded.change[1:] + ".")
-    return [clean(line) for line in lines]
+    return lines
 
 
 def broken_lines(broken: Broken) -> list[str]:
     """The errors as `file:line:col: message` (the first MAX_ERRORS_SHOWN of them), then what
     happens now, safe to print."""
-    lines = [clean(str(error)) for error in broken.errors[:MAX_ERRORS_SHOWN]]
+    lines = [str(error) for error in broken.errors[:MAX_ERRORS_SHOWN]]
     more = len(broken.errors) - len(lines)
     if more > 0:
         lines.append(f"... and {more} more ('her-if check' lists them all)")

@@ -34,7 +34,7 @@ A game that finds its own slot holding another game it has not read there (anoth
 saved there since: a second window's new game, or the same save loaded twice and played two
 ways) does not take the slot back, which would push that game into the backups and, as two
 windows went on in turn, soon push out the oldest ones: it moves to the first free `save-N`
-and goes on living there, and the player is told so once (`moved_line`). A rotation, which a
+and goes on living there, and the player is told so once (`commands.moved_line`). A rotation, which a
 game makes only when it first takes a slot, never drops a game another process just put
 there, since it reads every backup under the lock. A save that cannot have the lock within
 `Saving.lock_wait` (another process stuck mid-save) writes nothing and says so; the game goes
@@ -349,7 +349,8 @@ def load_game(story: Story, folder: Path, slot: str) -> Loaded:
     if packs:
         said = f"This save was made with other packs: {'; '.join(packs)}."
         change = f"{said} {change}" if change else said
-    # it quotes the save (a choice id, a scene, a pack's title): made safe to print here, once
+    # it quotes the save (a choice id, a scene, a pack's title): cleaned here, where it is made,
+    # since the change is data a front end keeps and shows again (the recap), not only output
     change = clean(change) if change is not None else None
     return Loaded(game, path, change, resumed.stop, recap(story, resumed.state))
 
@@ -375,33 +376,6 @@ def suggest_slot(game: Game, taken: Collection[str]) -> str:
     if game.slot is not None and game.slot != AUTOSAVE:
         return game.slot
     return next(f"save-{n}" for n in range(1, len(taken) + 2) if f"save-{n}" not in taken)
-
-
-def progress_line(path: Path) -> str:
-    return f"Progress saved to {clean(display_path(path))}."
-
-
-def saved_line(path: Path) -> str:
-    return f"Saved to {clean(display_path(path))}."
-
-
-def kept_line(slot: str, kept: Path) -> str:
-    return f"The game that was in {slot} before this one is kept in {clean(display_path(kept))}."
-
-
-def moved_line(saved: Saved) -> str:
-    """Said once, when the game moves (`Saved.moved_from`): where it lives from now on."""
-    return (
-        f"Another game has been saved in {saved.moved_from} since this one last was (another "
-        f"her-if is playing there): both are kept, and this game now lives in "
-        f"{clean(display_path(saved.path))}."
-    )
-
-
-def saved_notes(saved: Saved) -> list[str]:
-    """What to tell the player about a save beyond where it went: a game kept, or moved."""
-    notes = [] if saved.kept is None else [kept_line(saved.slot, saved.kept)]
-    return notes + ([] if saved.moved_from is None else [moved_line(saved)])
 
 
 def _now() -> datetime:

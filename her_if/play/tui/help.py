@@ -1,14 +1,15 @@
 """The help screen: every key, and the commands typed instead in `--plain` or piped play.
 
 Shown in the pager (`?` during play, Help on the title screen), so it never buries the story
-in the scrollback. The typed commands are piped play's own help text, so the two cannot drift.
+in the scrollback. The keys and the typed commands both come from the table of commands
+(`her_if.play.command_table`), as piped play's `help` and the bar do, so none can drift.
 """
 
 from __future__ import annotations
 
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 
-from her_if.play.piped import HELP as TYPED_HELP
+from her_if.play.command_table import help_rows, keyed
 from her_if.play.tui.markup import wrap_fragments
 from her_if.play.tui.render import NEWLINE
 
@@ -21,18 +22,11 @@ def help_fragments(width: int, *, saves: bool = True, reload: bool = False) -> S
         ("1 to 9", "take that choice at once"),
         ("Enter  Space", "take the highlighted choice (at a pause: go on)"),
     ]
-    if saves:
-        keys += [
-            ("s", "save to a slot you name (Tab completes a name, Enter takes the one offered)"),
-            ("l", "load a saved game"),
-        ]
-    keys.append(("u", "undo the last choice, again and again, back to the start"))
-    if reload:
-        keys.append(("r", "read the story again from disk, keeping your place"))
     keys += [
-        ("h", "history: this game's story from its start, to scroll back through"),
-        ("?", "this help"),
-        ("q", "quit" + (", saving your progress" if saves else "")),
+        (str(c.key), c.key_help + (c.saving_adds if saves else ""))
+        for c in keyed(saves=saves, reload=reload)
+    ]
+    keys += [
         ("Ctrl-C  Ctrl-D", "quit from anywhere" + (", saving your progress" if saves else "")),
         ("Ctrl-Z", "suspend the game (the shell's fg brings it back), where the system can"),
         (
@@ -59,9 +53,8 @@ def help_fragments(width: int, *, saves: bool = True, reload: bool = False) -> S
         width,
     )
     out.append(NEWLINE)
-    for line in TYPED_HELP.splitlines()[1:]:
-        command, _, what = line.strip().partition("  ")
-        out += _row(command, what.strip(), width)
+    for command, what in help_rows():
+        out += _row(command, what, width)
     out += [NEWLINE]
     out += _paragraph("--no-pace shows each scene at once instead of a paragraph at a time.", width)
     return out

@@ -1,6 +1,6 @@
 """Scenes as prompt_toolkit formatted text, wrapped to the terminal's width.
 
-The plain renderer (`her_if.play.layout`) lays out the same content for transcripts and pipes; this
+The plain renderer (`her_if.play.transcript`) lays out the same content for transcripts and pipes; this
 one adds colour and the markup of `her_if.play.tui.markup`. Every string passes through `clean`
 before it is shown. Each function takes the width to lay out for, so the same content can be
 printed at one width and shown again in the history pager (or after a resize) at another.
@@ -21,8 +21,8 @@ from her_if.core.model import Story
 from her_if.core.replay import Recap
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
-from her_if.play.layout import wrap, wrap_message
 from her_if.play.tui.markup import marked, wrap_fragments
+from her_if.play.wrapping import wrap, wrap_message
 
 MEASURE = 100
 """The widest text is laid out: longer lines are hard to read, however wide the terminal."""

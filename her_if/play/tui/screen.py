@@ -27,7 +27,7 @@ from prompt_toolkit.renderer import print_formatted_text
 from her_if.core.engine import GameState, View, view
 from her_if.core.model import Story
 from her_if.core.replay import Recap, steps
-from her_if.play.layout import Transcript
+from her_if.play.transcript import Transcript
 from her_if.play.tui.markup import speakers
 from her_if.play.tui.pace import Pace, reveal
 from her_if.play.tui.render import (

@@ -20,7 +20,6 @@ from prompt_toolkit.validation import Validator
 
 from her_if.core.engine import Offer
 from her_if.core.model import Story
-from her_if.core.sanitize import clean
 from her_if.persistence.saves import (
     SLOT_RULE,
     Entry,
@@ -30,7 +29,8 @@ from her_if.persistence.saves import (
     Unreadable,
     check_slot,
 )
-from her_if.play.layout import CONTINUE, HELP, QUIT, describe_save, title_options
+from her_if.play.listings import describe_save
+from her_if.play.title import TITLE_CONTINUE, TITLE_HELP, TITLE_QUIT, title_options
 from her_if.play.tui.keys import ends_on_error
 from her_if.play.tui.menu import ChoiceMenu, Command, Resized
 from her_if.play.tui.render import Laid
@@ -46,13 +46,15 @@ def title_menu(
     selected: int = 0,
     laid_out_at: Laid | None = None,
 ) -> str | Resized:
-    """One of CONTINUE, NEW, LOAD, HELP, QUIT (`?` is HELP, q is QUIT), or `Resized` when the
-    title card above wants laying out again; the options are `her_if.play.layout.title_options`, as
-    plain play has them, except that Continue says so when the newest game has ended."""
+    """One of the title options of `her_if.play.title` (`?` is TITLE_HELP, q is TITLE_QUIT), or
+    `Resized` when the title card above wants laying out again; the options are
+    `her_if.play.title.title_options`, as plain play has them, except that Continue says so when the newest game has ended."""
     options = title_options(listing)
     ending = ended(listing.entries[0].save, story) if listing.entries and story else None
     if ending is not None:
-        options = [(k, f"Continue (ended: {ending})" if k == CONTINUE else t) for k, t in options]
+        options = [
+            (k, f"Continue (ended: {ending})" if k == TITLE_CONTINUE else t) for k, t in options
+        ]
     offers = [Offer(key, text, n) for n, (key, text) in enumerate(options, 1)]
     keys = ("arrows/digits: choose  Enter: take  ?: help  q: quit", "?: help  q: quit")
     picked = ChoiceMenu(
@@ -64,8 +66,8 @@ def title_menu(
         laid_out_at=laid_out_at,
     ).run()
     if isinstance(picked, Command):
-        return HELP
-    return picked if isinstance(picked, str | Resized) else QUIT
+        return TITLE_HELP
+    return picked if isinstance(picked, str | Resized) else TITLE_QUIT
 
 
 def ended(save: Save, story: Story) -> str | None:
@@ -73,7 +75,7 @@ def ended(save: Save, story: Story) -> str | None:
     state it holds: no save records it)."""
     scene = story.scenes.get(save.scene)
     ending = None if scene is None else scene.ending  # what `view(...).ending` gives, unevaluated
-    return None if ending is None else clean(ending.title)
+    return None if ending is None else ending.title  # the menu cleans what it shows
 
 
 def pick_save(listing: Listing) -> Entry | Unreadable | None:
@@ -84,7 +86,7 @@ def pick_save(listing: Listing) -> Entry | Unreadable | None:
             str(index),
             f"{item.slot}: {describe_save(item.save)}"
             if isinstance(item, Entry)
-            else f"{clean(item.slot) or '(folder)'}: cannot be read",
+            else f"{item.slot or '(folder)'}: cannot be read",  # the menu cleans what it shows
         )
         for index, item in enumerate(found)
     ]

@@ -1,0 +1,13 @@
+"""The story folders kept for tests, beside conftest's ROOT, STORY and WALKTHROUGHS: named once,
+so that moving one is a change in one place."""
+
+from __future__ import annotations
+
+from tests.conftest import ROOT
+
+FLAWED = ROOT / "tests" / "fixtures" / "flawed"
+"""A story with one of each defect the checker and the playtester must find."""
+PACKS = ROOT / "tests" / "fixtures" / "packs"
+"""A tiny story (`story/`) with two packs: `lantern` adds to it, `rival` clashes with both."""
+EXAMPLE_PACK = ROOT / "examples" / "packs" / "amys-documentary"
+"""The example pack we ship, a side story on the shipped story."""
