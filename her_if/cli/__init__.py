@@ -16,29 +16,37 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from importlib import import_module
 
-from her_if.cli.analysis_commands import check, graph, playtest
-from her_if.cli.authoring_commands import new_scene
 from her_if.cli.errors import lost, tell
 from her_if.cli.parser import build_parser, unrecognized, with_default_command
-from her_if.cli.play_commands import play, saves
 from her_if.cli.stories import Load, check_folders
 from her_if.cli.stories import load as _load
 from her_if.core.errors import HerIfError
+from her_if.loading.gc_pause import start_up_over
 from her_if.play.streams import hold_closed_streams, take_any_bytes, use_stand_ins
 
 Handler = Callable[[argparse.Namespace, Load], int]
 
-HANDLERS: dict[str, Handler] = {
-    "play": play,
-    "check": check,
-    "playtest": playtest,
-    "graph": graph,
-    "saves": saves,
-    "new-scene": new_scene,
+HANDLERS: dict[str, tuple[str, str]] = {
+    "play": ("play_commands", "play"),
+    "check": ("analysis_commands", "check"),
+    "playtest": ("analysis_commands", "playtest"),
+    "graph": ("analysis_commands", "graph"),
+    "saves": ("play_commands", "saves"),
+    "new-scene": ("authoring_commands", "new_scene"),
 }
+"""Each command's handler, as the module of `her_if.cli` it is in and its name: imported when
+the command runs, so that `play` never loads what `check` or `new-scene` need."""
 
-__all__ = ["HANDLERS", "main"]
+
+def handler(command: str) -> Handler:
+    module, name = HANDLERS[command]
+    found: Handler = getattr(import_module(f"her_if.cli.{module}"), name)
+    return found
+
+
+__all__ = ["HANDLERS", "handler", "main"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +72,9 @@ def _command(argv: list[str] | None) -> int:
     args = _arguments(sys.argv[1:] if argv is None else argv)
     try:
         check_folders(args)
-        return HANDLERS[args.command](args, _load)  # _load looked up now: a test may swap it
+        run = handler(args.command)
+        start_up_over()  # the command's modules are in: the collector may run again
+        return run(args, _load)  # _load looked up now: a test may swap it
     except OSError:
         raise  # a stream's (StreamLost is one): told by the guard in `main`, after the flush
     except (KeyboardInterrupt, HerIfError) as err:

@@ -3,7 +3,8 @@
 `play` picks the front end: a walkthrough replayed (--script), piped play (input or output
 not a terminal), `--plain` (or TERM=dumb), else the full-screen game. prompt_toolkit is
 imported only for the last, so scripted and piped play start fast and work where no terminal
-exists.
+exists. What piped play needs is imported with this module, so that it is loaded during
+start-up, while the cycle collector waits (`her_if.__main__`).
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from her_if.cli.stories import Load
 from her_if.core.sanitize import clean
 from her_if.loading.diagnostics import display_path
 from her_if.loading.locate import default_saves_dir
+from her_if.persistence.saves import AUTOSAVE
+from her_if.play.hangup import Hangup, hangups_raised
+from her_if.play.piped import play_lines
+from her_if.play.session import Saving, resume_slot
 from her_if.play.streams import lines_read, named
+from her_if.play.transcript import Transcript
 
 if TYPE_CHECKING:
     from her_if.analysis.script import Script
     from her_if.core.model import Story
     from her_if.play.reload import Reloading
-    from her_if.play.session import Saving
-    from her_if.play.transcript import Transcript
 
 TRANSCRIPT_WIDTH = 80
 PLAIN_WIDTH = 100
@@ -52,7 +56,6 @@ def saves(args: argparse.Namespace, load: Load) -> int:
 def play(args: argparse.Namespace, load: Load) -> int:
     """`play`, with SIGTERM and SIGHUP raised as `Hangup`, which the front ends meet by saving
     the game (as they do Ctrl-C); then exit with the shell's status for the signal."""
-    from her_if.play.hangup import Hangup, hangups_raised
 
     with hangups_raised():
         try:
@@ -63,9 +66,6 @@ def play(args: argparse.Namespace, load: Load) -> int:
 
 
 def _play(args: argparse.Namespace, load: Load) -> int:
-    from her_if.persistence.saves import AUTOSAVE
-    from her_if.play.session import Saving
-    from her_if.play.transcript import Transcript
 
     _check_slot(args.slot)
     story = load(args.story)
@@ -200,9 +200,6 @@ def _play_piped(
 ) -> int:
     """Play from lines on standard input; a pipe has no title menu: a new game, unless --slot."""
     import shutil
-
-    from her_if.play.piped import play_lines
-    from her_if.play.session import resume_slot
 
     width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
     fresh = args.new or args.slot is None

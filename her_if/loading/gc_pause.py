@@ -23,3 +23,29 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+_PAUSED_FOR_START_UP = False
+
+
+def pause_for_start_up() -> None:
+    """Hold the cycle collector off while the command starts. Importing the modules a command
+    needs makes thousands of classes and functions, none of them garbage, and the collector
+    would walk them all again and again: about 6 ms of a piped game's 100 ms start."""
+    global _PAUSED_FOR_START_UP
+    if gc.isenabled():
+        gc.disable()
+        _PAUSED_FOR_START_UP = True
+
+
+def start_up_over() -> None:
+    """Let the collector run again, once the command's modules are in. What start-up made is
+    frozen first (kept out of every later collection: it lives as long as the process), so
+    a long game at the terminal does not walk it either. Does nothing unless
+    `pause_for_start_up` paused it, so that a test or a program calling `main` keeps its own
+    setting."""
+    global _PAUSED_FOR_START_UP
+    if _PAUSED_FOR_START_UP:
+        _PAUSED_FOR_START_UP = False
+        gc.freeze()
+        gc.enable()

@@ -34,7 +34,6 @@ from her_if.play.session import (
     save_to,
     suggest_slot,
 )
-from her_if.play.title import open_save
 from her_if.play.watch import Watch
 
 GOODBYE = "Goodbye."
@@ -152,6 +151,8 @@ def load(playing: Playing, slot: str) -> Outcome:
     """Another game, from a slot: what changed in the story since it was saved is news."""
     if not slot:
         return Outcome(playing, ("Load which slot? Type 'load NAME'; 'saves' lists them.",))
+    from her_if.play.title import open_save  # the title screen's own module, needed only here
+
     opened = open_save(playing.story, _saving(playing), slot)
     loaded = opened.loaded
     if loaded is None:

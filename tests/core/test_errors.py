@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import her_if
-from her_if.cli import HANDLERS
+from her_if.cli import HANDLERS, handler
 from her_if.cli.errors import CommandError, tell, told_for
 from her_if.cli.parser import COMMANDS
 from her_if.core import errors
@@ -136,6 +136,8 @@ def test_the_standard_bases_callers_catch_are_kept() -> None:
 
 def test_every_command_has_a_handler_in_the_table() -> None:
     assert sorted(HANDLERS) == sorted(COMMANDS)
+    for command in COMMANDS:  # each names a function that is there, as the table is read late
+        assert callable(handler(command)), command
 
 
 def test_each_error_is_told_with_its_message_and_status() -> None:
