@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from types import MappingProxyType
 from her_if.core.engine import GameState
 from her_if.core.model import Story
 from her_if.loading.diagnostics import display_path
+from her_if.loading.story_reads import MAX_FILE_BYTES, read_bytes
 from her_if.persistence.save_fields import (
     EARLIEST,
     LATEST,
@@ -91,9 +91,9 @@ __all__ = [
 ]
 
 AUTOSAVE = "autosave"
-STORY_FILE_BYTES = 4_000_000
-"""The loader's limit on a story file (`yaml_source.MAX_FILE_BYTES`, not imported, which would
-load YAML): the fingerprint reads no more of a file, since the loader reads no more either."""
+STORY_FILE_BYTES = MAX_FILE_BYTES
+"""The loader's limit on a story file: the fingerprint reads no more of a file, since it reads
+each one with the loader's own reader (`story_reads.read_bytes`)."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,8 @@ def fingerprint(story: Story) -> str:
     for file in story.files:
         if file.role == "beat sheet":
             continue
-        data = _story_file(Path(file.path))
-        if data is None:
+        data = read_bytes(Path(file.path))
+        if isinstance(data, str):  # why the loader would not read it now
             return ""
         digest.update(f"{len(data)}\0".encode())
         digest.update(data)
@@ -218,20 +218,6 @@ def fingerprint(story: Story) -> str:
 def same_story(saved: str, now: str) -> bool:
     """Whether two fingerprints say the story is unchanged; unknown ("") is never the same."""
     return bool(now) and saved == now
-
-
-def _story_file(path: Path) -> bytes | None:
-    """A story file's bytes, or None unless it is a regular file within STORY_FILE_BYTES."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > STORY_FILE_BYTES:
-                return None
-            data = file.read(STORY_FILE_BYTES + 1)  # a file that grows is read to the limit
-    except OSError:
-        return None
-    return data if len(data) <= STORY_FILE_BYTES else None
 
 
 def write_save(folder: Path, slot: str, save: Save) -> Path:
