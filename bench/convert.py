@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +80,23 @@ def act_id(index: int) -> str:
 
 
 def write_story(graph: Graph, out_dir: Path, scenes_per_act: int = SCENES_PER_ACT) -> Path:
-    """Write `graph` as a story folder in `out_dir` (created; files in it are replaced)."""
+    """Write `graph` as a story folder in `out_dir` (created; files in it are replaced).
+
+    Its scenes go `scenes_per_act` to an act file; a graph may also name acts of its own
+    (`extra_acts`: act id to scenes, as `bench/variant.py` adds its side scenes), written after
+    them. Beside gen_story's keys, a scene may `return` (a pause that returns) and hold
+    paragraphs that are mappings (`{"cycle": [...]}`); a choice may `call` (with `then`) or
+    `return` in place of `goto`, be a `fallback`, and set a value from a quoted expression."""
     out_dir.mkdir(parents=True, exist_ok=True)
     scenes: Sequence[Mapping[str, Any]] = graph["scenes"]
-    act_of = {sc["id"]: act_id(i // scenes_per_act) for i, sc in enumerate(scenes)}
-    chunks = [scenes[i : i + scenes_per_act] for i in range(0, len(scenes), scenes_per_act)]
+    chunks = [
+        (act_id(number), scenes[i : i + scenes_per_act])
+        for number, i in enumerate(range(0, len(scenes), scenes_per_act))
+    ]
+    chunks += list(graph.get("extra_acts", {}).items())
+    act_of = {sc["id"]: act for act, chunk in chunks for sc in chunk}
     files = []
-    for number, chunk in enumerate(chunks):
-        act = act_id(number)
+    for number, (act, chunk) in enumerate(chunks):
         name = f"{number:03d}-{act}.yaml"
         files.append((act, name))
         (out_dir / name).write_text(_act_yaml(act, chunk, act_of), encoding="utf-8")
@@ -97,14 +106,25 @@ def write_story(graph: Graph, out_dir: Path, scenes_per_act: int = SCENES_PER_AC
     return out_dir
 
 
-def story_folder(scenes: int, seed: int = 1, cache: Path | None = None) -> Path:
-    """The converted story for (scenes, seed), made once into the cache and reused."""
+def story_folder(
+    scenes: int,
+    seed: int = 1,
+    cache: Path | None = None,
+    *,
+    kind: str = "story",
+    weave: Callable[[Graph], Graph] | None = None,
+    version: str = str(FORMAT_VERSION),
+) -> Path:
+    """The converted story for (scenes, seed), made once into the cache and reused; with
+    `weave`, the graph it makes of gen_story's is written instead (`kind` and `version` name
+    that story's folder, so that a change to `weave` rebuilds it)."""
     generator = anchors_dir() / "gen_story.py"
     stamp = hashlib.sha256(generator.read_bytes()).hexdigest()[:12]
-    folder = (cache or cache_dir()) / f"story-{scenes}-s{seed}-{stamp}-v{FORMAT_VERSION}"
+    folder = (cache or cache_dir()) / f"{kind}-{scenes}-s{seed}-{stamp}-v{version}"
     if not (folder / "story.yaml").is_file():
         partial = folder.with_name(folder.name + f".tmp{os.getpid()}")
-        write_story(generate_graph(scenes, seed), partial)
+        graph: Graph = generate_graph(scenes, seed)
+        write_story(weave(graph) if weave else graph, partial)
         if folder.exists():  # another run made it meanwhile; theirs is the same story
             shutil.rmtree(partial)
         else:
@@ -151,28 +171,48 @@ def _act_yaml(act: str, scenes: Sequence[Mapping[str, Any]], act_of: Mapping[str
 def _scene_yaml(act: str, sc: Mapping[str, Any], act_of: Mapping[str, str]) -> list[str]:
     lines = [f"  {sc['id']}:", f"    title: {_q(sc['title'])}", "    text:"]
     first, *rest = sc["paragraphs"]
-    lines.append(f"      - {_q(first)}")
+    lines.append(_paragraph(first))
     cond = sc.get("conditional")
     if cond:
         lines.append(f"      - text: {_q(cond['then'])}")
         lines.append(f"        if: {_q(cond['if'])}")
         lines.append(f"      - text: {_q(cond['else'])}")
         lines.append(f"        if: {_q('not (' + cond['if'] + ')')}")
-    lines += [f"      - {_q(p)}" for p in rest]
+    lines += [_paragraph(p) for p in rest]
     if sc["ending"]:
         lines.append(f"    ending: {{id: end-{sc['id']}, title: {_q(sc['title'])}}}")
         return lines
+    if sc.get("return"):
+        lines.append("    return: true")
+        return lines
     lines.append("    choices:")
     for ch in sc["choices"]:
-        target = ch["goto"]
-        to = target if act_of[target] == act else f"{act_of[target]}.{target}"
-        lines += [f"      - id: {ch['id']}", f"        text: {_q(ch['text'])}", f"        to: {to}"]
+        lines += [f"      - id: {ch['id']}", f"        text: {_q(ch['text'])}"]
+        for key in ("goto", "call", "then"):
+            if ch.get(key):
+                lead = "to" if key == "goto" else key
+                lines.append(f"        {lead}: {_reference(act, ch[key], act_of)}")
+        if ch.get("return"):
+            lines.append("        return: true")
         if ch.get("if"):
             lines.append(f"        if: {_q(ch['if'])}")
+        if ch.get("fallback"):
+            lines.append("        fallback: true")
         for kind, amounts in _effects(ch["effects"]).items():
             body = ", ".join(f"{k}: {_scalar(v)}" for k, v in amounts.items())
             lines.append(f"        {kind}: {{{body}}}")
     return lines
+
+
+def _paragraph(paragraph: str | Mapping[str, Any]) -> str:
+    """A paragraph as a list item: a string, or a mapping (`{"seq": [...]}`) in JSON's flow
+    syntax, which YAML reads as its own."""
+    return f"      - {_q(paragraph) if isinstance(paragraph, str) else json.dumps(paragraph)}"
+
+
+def _reference(act: str, scene: str, act_of: Mapping[str, str]) -> str:
+    """A scene as a choice in `act` names it: bare within the act, else `act.scene`."""
+    return scene if act_of[scene] == act else f"{act_of[scene]}.{scene}"
 
 
 def _effects(effects: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, dict[str, Any]]:
@@ -188,16 +228,26 @@ def _effects(effects: Sequence[Mapping[str, Mapping[str, Any]]]) -> dict[str, di
 
 
 def _scalar(value: Any) -> str:
+    """A value as `set:` or `add:` writes it; a string is an expression (or a draw), quoted."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return _q(value)
     return str(int(value))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def story_arguments(doc: str, scenes: int) -> argparse.ArgumentParser:
+    """The arguments a command that writes a story of the graph takes: the folder, and the
+    graph's size and seed."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("out_dir", type=Path, help="the story folder to write")
-    parser.add_argument("--scenes", type=int, default=50)
+    parser.add_argument("--scenes", type=int, default=scenes)
     parser.add_argument("--seed", type=int, default=1)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = story_arguments(__doc__, 50)
     parser.add_argument(
         "--json", type=Path, metavar="FILE", help="convert this gen_story.py output instead"
     )

@@ -12,7 +12,8 @@ to the first rendered prompt); the in-process ones (exploration, random play, sa
 time the work itself, not loading the story, as the anchors' own scripts do. Peak memory is
 each child process's ru_maxrss (see `measure`). The exhaustive exploration of the 500-scene
 graph is also a correctness check: its counts must equal the anchors', or the run fails
-(exit status 1).
+(exit status 1). The same graph with subroutines, alternatives and visit counts woven in
+(`bench/variant.py`) is explored too, beside the plain graph, with no anchor to match.
 
 Run it with the project's Python, so that the her-if measured is the one installed there.
 """
@@ -44,6 +45,7 @@ from bench import anchors as anchor
 from bench.chain import write_chain
 from bench.convert import generate, story_folder
 from bench.measure import Run, RunError, run, run_to_marker
+from bench.variant import variant_folder
 from bench.widest import write_widest
 
 SEED = 1
@@ -53,6 +55,12 @@ GRAPH = 500
 CROSS_CHECK = (14_077, 587, 32_679)
 """States, terminal states and transitions of the 500-scene graph (seed 1), in the anchors'
 README: every explorer that keys a state on all the variables must find exactly these."""
+VARIANT = "the {size:,}-scene variant (bench/variant.py)"
+"""The same graph with subroutines, alternatives, visit counts, fallbacks and draws woven in:
+no anchor has its like, so it is measured against the plain graph's exploration."""
+VARIANT_CAP = 100_000
+"""Where the variant's exploration with every fact in the key stops: visits counted round
+the graph's loops, unfolded, have no bound, so that state space is infinite."""
 PLAYTHROUGHS = 10_000
 CHAINS = (5_000, 10_000, 20_000)
 """Straight-line stories explored to show that the explorer's cost grows with their length."""
@@ -101,6 +109,8 @@ class Bench:
     """Runs of a measurement that takes seconds."""
     stories: dict[int, Path]
     ink_json: dict[int, Path] = field(default_factory=dict)
+    variants: dict[int, Path] = field(default_factory=dict)
+    """`bench/variant.py`'s story of each size measured (the reference graph's, by default)."""
     failures: list[str] = field(default_factory=list)
     log: Callable[[str], None] = lambda line: None
 
@@ -220,6 +230,8 @@ def prepare(bench: Bench) -> None:
     """The stories: converted for us (cached), ink source and compiled JSON for the anchors."""
     for size in bench.stories:
         bench.stories[size] = story_folder(size, SEED)
+    if GRAPH in bench.stories:
+        bench.variants[GRAPH] = variant_folder(GRAPH, SEED)
     if bench.anchors.inkjs:
         for size in bench.stories:
             source = bench.work / f"story_{size}.ink"
@@ -475,6 +487,7 @@ def exploration(
             ),
             memory=anchor_memory(got["all"].rss_kb, got),
             data={
+                "mode": "all",
                 "seconds": seconds,
                 "counts": counts,
                 "rss_kb": got["all"].rss_kb,
@@ -488,9 +501,74 @@ def exploration(
             ms(reduced_s),
             ratio=", ".join(faster(s / reduced_s, k) for k, s in others.items()),
             memory=mb(got["reduced"].rss_kb),
-            data={"seconds": reduced_s, "counts": reduced_counts, "rss_kb": got["reduced"].rss_kb},
+            data={
+                "mode": "reduced",
+                "seconds": reduced_s,
+                "counts": reduced_counts,
+                "rss_kb": got["reduced"].rss_kb,
+            },
         ),
     ]
+
+
+def variant_exploration(
+    bench: Bench, size: int = GRAPH, plain: Sequence[Row] = (), cap: int = VARIANT_CAP
+) -> list[Row]:
+    """Exhaustive exploration of `bench/variant.py`'s story, reduced and with every fact in
+    the key (the latter stopped at `cap` states). ink has no equivalent story, so there is no
+    anchor: each row is read against the same mode's exploration of the plain graph in this
+    run (`plain`, the rows `exploration` made), which is what the constructs cost the
+    explorer. A reduced exploration that stops at the explorer's cap, or a dead end or
+    softlock in either (the variant has none), fails the run."""
+    bench.log(f"exhaustive exploration, {size}-scene variant")
+    story = str(bench.variants[size])
+    plan: dict[str, tuple[int, Once]] = {
+        "all": (
+            bench.slow,
+            lambda: bench.worker("explore", story, "--no-reduce", "--max-states", str(cap)),
+        ),
+        "reduced": (bench.slow, lambda: bench.worker("explore", story)),
+    }
+    got = interleaved(plan)
+    before = {row.data["mode"]: row.data for row in plain if "mode" in row.data}
+    rows = []
+    for mode, words in (("all", "every fact (--no-reduce)"), ("reduced", "reduced")):
+        seconds, found = got[mode].report("seconds")
+        counts = (found["states"], found["terminal"], found["transitions"])
+        flaws = {k: found[k] for k in ("dead_ends", "softlocks") if found[k]}
+        if flaws or (mode == "reduced" and not found["complete"]):
+            why = f"found {flaws}" if flaws else "stopped at the cap of states"
+            bench.failures.append(f"VARIANT EXPLORATION ({words}): {why}")
+        said = _counts(counts) if found["complete"] else f"stopped at the cap, {_counts(counts)}"
+        row = Row(
+            f"exhaustive exploration, {VARIANT.format(size=size)}, {words}: {said}",
+            ms(seconds),
+            memory=mb(got[mode].rss_kb),
+            data={
+                "mode": mode,
+                "seconds": seconds,
+                "counts": counts,
+                "complete": found["complete"],
+                "rss_kb": got[mode].rss_kb,
+                **flaws,
+            },
+        )
+        if mode in before:
+            row.ratio = _against_plain(seconds, counts[0], before[mode], found["complete"])
+        rows.append(row)
+    return rows
+
+
+def _against_plain(seconds: float, states: int, plain: Mapping[str, Any], complete: bool) -> str:
+    """A variant's exploration beside the plain graph's: its time and states as multiples,
+    or, stopped at a cap, the time each state took."""
+    if complete:
+        return (
+            f"{times(seconds / plain['seconds'])} the plain graph's time, "
+            f"{times(states / plain['counts'][0])} its states"
+        )
+    each, theirs = 1e6 * seconds / states, 1e6 * plain["seconds"] / plain["counts"][0]
+    return f"{each:,.0f} µs a state, the plain graph {theirs:,.0f}"
 
 
 def chain_exploration(bench: Bench, sizes: Sequence[int] = CHAINS) -> list[Row]:
@@ -711,7 +789,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = [
             *cold_start(bench, {"Her": None, f"{GRAPH}-scene graph": bench.stories[GRAPH]}),
             *check(bench),
-            *exploration(bench),
+        ]
+        explored = exploration(bench)
+        rows += [
+            *explored,
+            *variant_exploration(bench, plain=explored),
             *chain_exploration(bench),
             *random_play(bench),
             *save_and_load(bench),

@@ -1,7 +1,7 @@
 """One in-process measurement, run in a child process so each has a fresh interpreter and its
 own peak memory (the parent reads the child's ru_maxrss).
 
-    python bench/worker.py explore STORY [--no-reduce]
+    python bench/worker.py explore STORY [--no-reduce] [--max-states N]
     python bench/worker.py random STORY [-r 10000] [--seed 1]
     python bench/worker.py saveload STORY [--choices 500] [--repeat 5] [--widest]
 
@@ -28,12 +28,12 @@ from her_if.core.model import Story
 from her_if.loading.loader import load_story
 
 
-def run_explore(story: Story, reduce: bool) -> dict[str, Any]:
-    from her_if.analysis.explore import explore
+def run_explore(story: Story, reduce: bool, max_states: int | None = None) -> dict[str, Any]:
+    from her_if.analysis.explore import DEFAULT_MAX_STATES, explore
 
     loaded_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the story's, and Python's
     began = time.perf_counter()
-    found = explore(story, reduce=reduce)
+    found = explore(story, max_states or DEFAULT_MAX_STATES, reduce=reduce)
     seconds = time.perf_counter() - began
     return {
         "seconds": seconds,
@@ -44,6 +44,8 @@ def run_explore(story: Story, reduce: bool) -> dict[str, Any]:
         "at_ending": found.terminal,
         "transitions": found.transitions,
         "complete": found.complete,
+        "dead_ends": len(found.dead_ends),
+        "softlocks": len(found.softlocks),
     }
 
 
@@ -135,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=["explore", "random", "saveload"])
     parser.add_argument("story", type=Path)
     parser.add_argument("--no-reduce", dest="reduce", action="store_false")
+    parser.add_argument("--max-states", type=int, help="stop exploring there")
     parser.add_argument("-r", "--playthroughs", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--choices", type=int, default=500)
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     story = load_story(args.story)
     if args.mode == "explore":
-        result = run_explore(story, args.reduce)
+        result = run_explore(story, args.reduce, args.max_states)
     elif args.mode == "random":
         result = run_random(story, args.playthroughs, args.seed)
     else:

@@ -17,13 +17,15 @@ from typing import Any
 
 import pytest
 
-from bench import anchors, convert, run
+from bench import anchors, convert, run, variant
 from bench.measure import run as run_process
 from her_if.analysis.check import summarize
 from her_if.analysis.explore import explore
 from her_if.cli import main
 from her_if.core.engine import start, view
-from her_if.core.model import AddEffect
+from her_if.core.expr import Visits, walk
+from her_if.core.model import AddEffect, DrawEffect, Printed
+from her_if.core.text import alternatives_in
 from her_if.loading.loader import load_story
 
 needs_generator = pytest.mark.skipif(
@@ -144,7 +146,7 @@ def test_the_converted_graph_checks_clean_and_keeps_its_prose(
                 (
                     "add" if isinstance(e, AddEffect) else "set",
                     e.name,
-                    e.amount if isinstance(e, AddEffect) else e.value,
+                    e.amount if isinstance(e, AddEffect) else getattr(e, "value", None),
                 )
                 for e in choice.effects
             ]
@@ -176,6 +178,69 @@ def test_the_500_scene_cross_check(tmp_path: Path) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def variant_500(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    woven = variant.weave(anchor_graph(500))
+    return convert.write_story(woven, tmp_path_factory.mktemp("variant") / "story")
+
+
+def test_the_variant_keeps_the_graph_and_weaves_in_every_construct(variant_500: Path) -> None:
+    graph = anchor_graph(500)
+    variant.weave(graph)
+    assert graph == anchor_graph(500), "weave must leave gen_story's graph as it was"
+    story = load_story(variant_500)
+    for scene in graph["scenes"]:
+        [ours] = [s for s in story.scenes.values() if s.id.endswith("." + scene["id"])]
+        kept = ours.choices[: len(scene["choices"])]
+        assert [(c.id, c.target.split(".")[-1]) for c in kept] == [
+            (c["id"], c["goto"]) for c in scene["choices"]
+        ]
+    choices = [c for s in story.scenes.values() for c in s.choices]
+    texts = [p.text for s in story.scenes.values() for p in s.paragraphs]
+    kinds = {a.kind for t in texts for a in alternatives_in(t)}
+    conditions = [c.condition.tree for c in choices if c.condition]
+    printed = [p for t in texts for p in t.parts if isinstance(p, Printed)]
+    features = {
+        "calls": sum(c.call and c.then is None for c in choices),
+        "calls with then": sum(c.call and c.then is not None for c in choices),
+        "returns": sum(c.returns for c in choices) + sum(s.returns for s in story.scenes.values()),
+        "fallbacks": sum(c.fallback for c in choices),
+        "visit counts in conditions": sum(
+            any(isinstance(e, Visits) for e in walk(t)) for t in conditions
+        ),
+        "visit counts printed": sum(isinstance(p.expression.tree, Visits) for p in printed),
+        "draws": sum(isinstance(e, DrawEffect) for c in choices for e in c.effects),
+    }
+    assert all(features.values()), features
+    assert kinds == {"seq", "cycle", "once"}
+
+
+def test_the_variant_checks_clean_and_its_exploration_is_complete(
+    variant_500: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "--story", str(variant_500)]) == 0
+    assert " 0 errors" in capsys.readouterr().out
+    story = load_story(variant_500)
+    warnings = [w.message for w in summarize(story).warnings]
+    assert all("is unreachable" in w for w in warnings), warnings  # the graph's own, as above
+    # With every fact in the key, the visits counted round the loops have no bound (see
+    # run.VARIANT_CAP): the reduced exploration is the one that must finish.
+    reduced = explore(story)
+    assert reduced.complete
+    assert (reduced.dead_ends, reduced.softlocks, reduced.dead_states) == ((), (), 0)
+    # Each construct was followed: the hubs' fallbacks, the nested return, both draws' ways
+    # on, and the ways a visit count opens.
+    taken = {f"{scene.split('.')[-1]}/{choice}" for scene, choice in reduced.edges_taken}
+    assert {
+        "stranger/done",
+        "memory/continue",
+        "dice/prize",
+        "dice/again",
+        "watchman/decline",
+    } <= taken
+    assert {"onward", "directions", "toss"} <= {t.split("/")[1] for t in taken}
+
+
 @needs_generator
 def test_convert_runs_as_a_command(tmp_path: Path) -> None:
     script = Path(convert.__file__)
@@ -202,11 +267,14 @@ def test_the_harness_measures_her_if_alone(
         fast=1,
         slow=1,
         stories={50: story_50},
+        variants={50: convert.write_story(variant.weave(graph_50), tmp_path / "variant")},
     )
+    explored = run.exploration(bench, 50, (1, 2, 3))
     rows = [
         *run.cold_start(bench, {"50": story_50}, (run.PIPED, run.INTERACTIVE)),
         *run.check(bench),
-        *run.exploration(bench, 50, (1, 2, 3)),
+        *explored,
+        *run.variant_exploration(bench, 50, plain=explored, cap=2_000),
         *run.random_play(bench, 50, playthroughs=200),
         *run.save_and_load(bench, 50),
     ]
@@ -217,8 +285,12 @@ def test_the_harness_measures_her_if_alone(
         "cold start, 50: piped",
         "cold start, 50: interactive, to the first prompt",
     ]
-    explored = next(r for r in rows if "all variables" in r.what)
-    assert explored.data["counts"] == reference_counts(graph_50)
+    plain = next(r for r in rows if "all variables" in r.what)
+    assert plain.data["counts"] == reference_counts(graph_50)
+    every_fact, reduced = [r for r in rows if "variant" in r.what]
+    assert (every_fact.data["mode"], reduced.data["mode"]) == ("all", "reduced")
+    assert "stopped at the cap" in every_fact.what and "µs a state" in every_fact.ratio
+    assert reduced.data["complete"] and "the plain graph's time" in reduced.ratio
     [failure] = bench.failures
     assert failure.startswith("CROSS-CHECK FAILED") and "1 / 2 / 3" in failure
     assert "choices/s" in next(r for r in rows if "random" in r.what).ours

@@ -394,7 +394,7 @@ def test_a_broken_slot_in_piped_play_exits_2_and_is_left_alone(
     out, err = capsys.readouterr()
     assert out == "" and err == (
         f"her-if: {broken}: made by a newer her-if (save format version 9; this game reads "
-        "version 2); update her-if to load it\n"
+        "version 3); update her-if to load it\n"
     )
     assert (broken.read_bytes(), broken.stat().st_mtime_ns) == before
 

@@ -16,9 +16,11 @@ from typing import Any
 
 from her_if.analysis.check_report import PROBLEMS, PackFacts, StoryFacts
 from her_if.analysis.cycles import on_cycles as on_cycles  # `check` has always offered it
-from her_if.analysis.cycles import successors
+from her_if.analysis.features import features
+from her_if.analysis.flow import edges, successors
+from her_if.analysis.reads import every_part, scene_templates, story_trees, template_names
 from her_if.core.expr import names_read
-from her_if.core.model import Condition, Position, Scene, Slot, Story, Template
+from her_if.core.model import Choice, Position, Scene, Story
 from her_if.loading.diagnostics import Diagnostic, StoryError, display_path
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST
 
@@ -39,12 +41,14 @@ def summarize(story: Story) -> Summary:
     return Summary(
         scenes=len(story.scenes),
         choices=sum(len(s.choices) for s in scenes),
-        pauses=sum(1 for s in scenes if s.next is not None),
+        pauses=sum(1 for s in scenes if s.pause),
         endings=sum(1 for s in scenes if s.ending is not None),
         words=sum(_words(s) for s in scenes),
         warnings=tuple(
             [
                 *_unreachable(story),
+                *_returns_unreached(story),
+                *_fallbacks_shut_out(story),
                 *_needless_once(story),
                 *_unused_state(story),
                 *_unlisted_files(story),
@@ -70,6 +74,7 @@ def report(story: Story) -> dict[str, Any]:
         words=summary.words,
         variables=len(story.variables),
         beats=len(story.beats),
+        features=features(story),
     )
     return _report(asdict(facts), [], [d.as_json() for d in summary.warnings])
 
@@ -90,14 +95,15 @@ def _report(
 def _words(scene: Scene) -> int:
     """Runs of non-space, as `\\S+` counts them (`str.split` agrees on every character)."""
     texts = [p.text for p in scene.paragraphs] + [c.text for c in scene.choices]
-    return sum(len(part.split()) for t in texts for part in t.parts if isinstance(part, str))
+    words = (p for t in texts for p in every_part(t) if isinstance(p, str))  # in every branch
+    return sum(len(part.split()) for part in words)
 
 
 def _unreachable(story: Story) -> list[Diagnostic]:
     seen = {story.start}
     queue = deque([story.start])
     while queue:
-        for target in successors(story.scenes[queue.popleft()]):
+        for target in successors(story, queue.popleft()):
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
@@ -111,24 +117,21 @@ def _unreachable(story: Story) -> list[Diagnostic]:
 
 
 def state_usage(story: Story) -> tuple[set[str], set[str]]:
-    """The declared state that something reads (condition or text), and that something sets."""
+    """The declared state that something reads (a condition, an expression, text), and that
+    something sets."""
     read: set[str] = set()
     written: set[str] = set()
     trees: set[int] = set()  # the loader shares one tree among conditions of the same text
-    conditions: list[Condition | None] = []
     for scene in story.scenes.values():
         written.update(e.name for e in scene.effects)
-        for paragraph in scene.paragraphs:
-            read.update(_template_reads(paragraph.text))
-            conditions.append(paragraph.condition)
         for choice in scene.choices:
             written.update(e.name for e in choice.effects)
-            read.update(_template_reads(choice.text))
-            conditions.append(choice.condition)
-    for condition in conditions:
-        if condition is not None and id(condition.tree) not in trees:
-            trees.add(id(condition.tree))
-            read.update(names_read(condition.tree))
+        for template in scene_templates(scene):
+            read.update(template_names(template))
+    for tree in story_trees(story):
+        if id(tree) not in trees:
+            trees.add(id(tree))
+            read.update(names_read(tree))
     return read, written
 
 
@@ -152,8 +155,53 @@ def _unused_state(story: Story) -> list[Diagnostic]:
     return warnings
 
 
-def _template_reads(template: Template) -> set[str]:
-    return {part.name for part in template.parts if isinstance(part, Slot)}
+def _returns_unreached(story: Story) -> list[Diagnostic]:
+    """A return that no call's subroutine reaches (`flow`): wherever it is offered, there is
+    no call to return to, so it is never on offer, and a scene with nothing else dead-ends."""
+    out = edges(story)
+    found = []
+    for sid, scene in story.scenes.items():
+        if any(e.kind == "return" for e in out[sid]):
+            continue
+        returning = [c.pos for c in scene.choices if c.returns]
+        for pos in [scene.pos] if scene.returns else returning:
+            found.append(
+                Diagnostic(
+                    pos,
+                    f"scene '{sid}' returns, but no called scene leads to it, so there is never a call "
+                    f"to return to: call it ('call: {sid}') rather than go to it, or go on "
+                    "from it with 'to:'",
+                    "warning",
+                )
+            )
+    return found
+
+
+def _fallbacks_shut_out(story: Story) -> list[Diagnostic]:
+    """A fallback is offered only when nothing else is; beside a choice that is always on
+    offer (no `if:`, `once`, `open_if:`, call or return), it never is."""
+    found = []
+    for sid, scene in story.scenes.items():
+        always = next((c for c in scene.choices if not c.fallback and _always_on_offer(c)), None)
+        if always is None:
+            continue
+        for choice in scene.choices:
+            if choice.fallback:
+                found.append(
+                    Diagnostic(
+                        choice.pos,
+                        f"fallback '{choice.id}' of scene '{sid}' is never offered: choice "
+                        f"'{always.id}' is always on offer there, and a fallback is offered "
+                        "only when no other choice is; give that choice an 'if:' or "
+                        "'once: true', or make this one an ordinary choice",
+                        "warning",
+                    )
+                )
+    return found
+
+
+def _always_on_offer(choice: Choice) -> bool:
+    return not (choice.condition or choice.once or choice.open_if or choice.call or choice.returns)
 
 
 def _unlisted_files(story: Story) -> list[Diagnostic]:

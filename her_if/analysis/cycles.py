@@ -1,4 +1,5 @@
-"""Which scenes can come round again: the strongly connected components of the scene graph.
+"""Which scenes can come round again: the strongly connected components of the scene graph
+(`flow.edges`: a call leads to the scene it calls, a return back to where it may return).
 
 `check` warns of `once` on a choice no path leads back to; the explorer's liveness uses the
 components' order to drop facts that cannot yet have changed (a visit to a scene that cannot
@@ -8,14 +9,11 @@ every scene of a long story.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
-from her_if.core.model import Scene, Story
-
-
-def successors(scene: Scene) -> list[str]:
-    """Scenes a scene can lead to, whatever the conditions say."""
-    return [scene.next] if scene.next else [c.target for c in scene.choices]
+from her_if.analysis.flow import successors
+from her_if.core.model import Story
 
 
 def components(story: Story) -> dict[str, int]:
@@ -23,21 +21,28 @@ def components(story: Story) -> dict[str, int]:
     completes them: a scene can only lead to scenes whose number is at most its own, so a
     scene numbered below another can never lead to it. Without recursion, so a chain of ten
     thousand scenes is no deeper than one."""
+    if _LAST and _LAST[0][0] is story:
+        return _LAST[0][1]
     number: dict[str, int] = {}
     for count, component in enumerate(_tarjan(story)):
         number.update(dict.fromkeys(component, count))
+    _LAST[:] = [(story, number)]
     return number
+
+
+_LAST: list[tuple[Story, dict[str, int]]] = []
+"""The last story's components: liveness asks for them once per flow (a story never
+changes, and is kept beside them so that its id() is never reused)."""
 
 
 def on_cycles(story: Story) -> set[str]:
     """The scenes that lie on a cycle of the scene graph (whatever the conditions say): the
     only ones a player can be shown twice."""
-    cyclic: set[str] = set()
-    for component in _tarjan(story):
-        first = component[0]
-        if len(component) > 1 or first in successors(story.scenes[first]):
-            cyclic.update(component)
-    return cyclic
+    order = components(story)
+    sizes = Counter(order.values())
+    return {
+        sid for sid, number in order.items() if sizes[number] > 1 or sid in successors(story, sid)
+    }
 
 
 def _tarjan(story: Story) -> Iterator[list[str]]:
@@ -48,7 +53,7 @@ def _tarjan(story: Story) -> Iterator[list[str]]:
     for root in story.scenes:
         if root in index:
             continue
-        work = [(root, iter(successors(story.scenes[root])))]
+        work = [(root, iter(successors(story, root)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -60,7 +65,7 @@ def _tarjan(story: Story) -> Iterator[list[str]]:
                     index[target] = low[target] = len(index)
                     stack.append(target)
                     on_stack.add(target)
-                    work.append((target, iter(successors(story.scenes[target]))))
+                    work.append((target, iter(successors(story, target))))
                 elif target in on_stack:
                     low[sid] = min(low[sid], index[target])
                 continue

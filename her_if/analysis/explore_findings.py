@@ -3,8 +3,10 @@ shortest way to see it.
 
 `explore` walks the states; this module judges the `Walk` it leaves: dead ends and softlocks
 (states from which no ending can be reached), scenes and choices never reached, conditions
-that never change, counters held at a bound. Each finding keeps a `Witness`, a place in the
-walk's tree, and its path is rebuilt only when it is shown. Findings that need the whole
+that never change (a closed choice's `open_if:` among them: one that never opens), text that
+never shows (alternatives and their options too), counters held at a bound. Each finding keeps
+a `Witness`, a place in the walk's tree, and its path is rebuilt only when it is shown; one
+whose path needs the game's draws to fall a certain way says so, with a seed that does it. Findings that need the whole
 state space (what is never reached, what is always so) are made only by a complete walk.
 """
 
@@ -16,8 +18,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from her_if.analysis.explore_tree import FirstPaths, Path, Walk, Witness
-from her_if.analysis.text_verdicts import text_judged, value_sets
-from her_if.core.model import Condition, Story
+from her_if.analysis.text_coverage import unshown
+from her_if.analysis.text_verdicts import Judged, text_judged, value_sets
+from her_if.core.model import Choice, Story
 
 DEAD_END = "no choice is on offer here and it is not an ending"
 SOFTLOCK = "no ending can be reached from here (a loop with no way out)"
@@ -43,6 +46,8 @@ class Finding:
         if self.choice is not None:
             out["choice"] = self.choice
         out["path"] = list(self.path)
+        if self.witness.draws:
+            out["seed"] = self.witness.seed
         return out
 
 
@@ -81,6 +86,9 @@ class Exploration:
     scenes_reached: frozenset[str] = field(default_factory=frozenset)
     edges_taken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     """(scene, choice id) pairs taken somewhere; a pause is (scene, 'continue')."""
+    returns_taken: frozenset[tuple[str, str, str, bool]] = field(default_factory=frozenset)
+    """The returns made, each as its own edge: (scene, move, scene returned to, whether it
+    came back to that scene's choices)."""
     paths: Mapping[str, Path] = field(default_factory=dict)
     """The shortest path (choice ids) to each scene reached: how an author gets there. Each is
     rebuilt when looked up (see `Tree`)."""
@@ -119,18 +127,18 @@ def findings(story: Story, walk: Walk, max_states: int) -> Exploration:
         max_states=max_states,
         endings=_endings(story, walk, terminal),
         dead_ends=tuple(
-            Finding(scenes[i], DEAD_END + walk.why_nothing[scenes[i]], Witness(tree, i))
+            _drawing(scenes[i], DEAD_END + walk.why_nothing[scenes[i]], Witness(tree, i))
             for i in _first_per_scene(scenes, dead)
         ),
         softlocks=tuple(
-            Finding(scenes[i], SOFTLOCK, Witness(tree, i)) for i in _first_per_scene(scenes, stuck)
+            _drawing(scenes[i], SOFTLOCK, Witness(tree, i)) for i in _first_per_scene(scenes, stuck)
         ),
         unreachable_scenes=whole.unreachable_scenes,
         unreachable_choices=whole.unreachable_choices,
         always_true=whole.always_true,
         always_false=whole.always_false,
         clamps=tuple(
-            Finding(
+            _drawing(
                 scene,
                 f"{name} would go {side} its {bound}; it is held there",
                 Witness(tree, i),
@@ -141,8 +149,15 @@ def findings(story: Story, walk: Walk, max_states: int) -> Exploration:
         scenes_reached=frozenset(first_at),
         paths=FirstPaths(tree, first_at),
         edges_taken=frozenset(walk.edges_taken),
+        returns_taken=frozenset(walk.returns_taken),
         dead_states=len(dead),
     )
+
+
+def _drawing(scene: str, message: str, witness: Witness, choice: str | None = None) -> Finding:
+    """A finding whose state the path reaches only if the game's draws fall its way: it says
+    which way, and the seed to replay it with (`Witness.said`)."""
+    return Finding(scene, message + witness.said(), witness, choice)
 
 
 def _stops(story: Story, walk: Walk, terminal: list[int]) -> tuple[list[int], list[int]]:
@@ -172,13 +187,16 @@ def _whole_space(story: Story, walk: Walk, first_at: Mapping[str, int]) -> _Whol
     if not walk.complete:
         return _WholeSpace()
     first = {scene: Witness(walk.tree, index) for scene, index in first_at.items()}
-    text = text_judged(story, value_sets(story, walk.edges_taken))
-    verdicts = walk.verdicts
+    sets = value_sets(story, walk.edges_taken, walk.returns_taken)
+    text = text_judged(story, sets)
+    never_shown = tuple(
+        Finding(u.scene, u.message, first[u.scene]) for u in unshown(story, walk, sets)
+    )
     return _WholeSpace(
         unreachable_scenes=tuple(sid for sid in story.scenes if sid not in first_at),
-        unreachable_choices=_never_offered(story, walk.edges_taken, first, verdicts),
-        always_true=_constant(story, verdicts, True, first, text),
-        always_false=_constant(story, verdicts, False, first, text),
+        unreachable_choices=_never_offered(story, walk, first),
+        always_true=_constant(story, walk, True, first, text),
+        always_false=_constant(story, walk, False, first, text) + never_shown,
     )
 
 
@@ -219,54 +237,77 @@ def _first_per_scene(scenes: list[str], indices: list[int]) -> list[int]:
     return list(first.values())
 
 
-def _never_offered(
-    story: Story,
-    taken: set[tuple[str, str]],
-    first: Mapping[str, Witness],
-    verdicts: dict[tuple[str, str], set[bool]],
-) -> tuple[Finding, ...]:
+def _never_offered(story: Story, walk: Walk, first: Mapping[str, Witness]) -> tuple[Finding, ...]:
     """Choices never taken at a scene reached (`first`), except those whose always-false
-    condition already explains it."""
+    condition (or `open_if:`, never opening) already explains it."""
     return tuple(
         Finding(sid, "this choice is never on offer", first[sid], choice.id)
         for sid, scene in story.scenes.items()
         if sid in first
         for choice in scene.choices
-        if (sid, choice.id) not in taken and verdicts.get((sid, choice.id)) != {False}
+        if (sid, choice.id) not in walk.edges_taken
+        and walk.verdicts.get((sid, choice.id)) != {False}
+        and walk.opens.get((sid, choice.id)) != {False}
     )
 
 
 def _constant(
     story: Story,
-    verdicts: dict[tuple[str, str], set[bool]],
+    walk: Walk,
     value: bool,
     first: Mapping[str, Witness],
-    text: list[tuple[str, Condition, set[bool] | None]],
+    text: list[Judged],
 ) -> tuple[Finding, ...]:
     word = "true" if value else "false"
     findings = []
-    for (sid, choice_id), seen in verdicts.items():
+    for (sid, choice_id), seen in walk.verdicts.items():
         if seen == {value}:
-            choice = next(c for c in story.scenes[sid].choices if c.id == choice_id)
-            assert choice.condition is not None
+            condition = _choice(story, sid, choice_id).condition
+            assert condition is not None
             findings.append(
                 Finding(
                     sid,
-                    f"condition '{choice.condition.source}' ({choice.condition.pos}) is always "
+                    f"condition '{condition.source}' ({condition.pos}) is always "
                     f"{word} wherever it is evaluated",
                     first[sid],
                     choice_id,
                 )
             )
-    for sid, condition, text_verdicts in text:
-        if text_verdicts == {value}:
-            shows = "it always shows" if value else "its paragraph never shows"
+    for (sid, choice_id), seen in walk.opens.items():
+        if seen == {value}:
+            opens = _choice(story, sid, choice_id).open_if
+            assert opens is not None
+            said = "never opens" if not value else "is never closed"
             findings.append(
                 Finding(
                     sid,
-                    f"text condition '{condition.source}' ({condition.pos}) is always "
-                    f"{word}: {shows}",
+                    f"closed choice '{choice_id}' {said}: its open_if '{opens.source}' "
+                    f"({opens.pos}) is always {word} wherever the choice is shown",
                     first[sid],
+                    choice_id,
+                )
+            )
+    for judged in text:
+        if judged.verdicts == {value}:
+            condition = judged.condition
+            findings.append(
+                Finding(
+                    judged.scene,
+                    f"text condition '{condition.source}' ({condition.pos}) is always "
+                    f"{word}: {_shows(judged, value)}",
+                    first[judged.scene],
                 )
             )
     return tuple(findings)
+
+
+def _shows(judged: Judged, value: bool) -> str:
+    if not judged.branch:
+        return "it always shows" if value else "its paragraph never shows"
+    if not value:
+        return "its text never shows"
+    return "its else text never shows" if judged.otherwise else "it always shows"
+
+
+def _choice(story: Story, sid: str, choice_id: str) -> Choice:
+    return next(c for c in story.scenes[sid].choices if c.id == choice_id)

@@ -1,9 +1,12 @@
 """The scene graph as Graphviz DOT or Mermaid text, for authors to see a story's shape.
 
 Scenes cluster by act; the start has an arrow from nowhere; endings are drawn double; each edge
-carries its choice id, dashed when a condition guards it. Given the scenes and moves the
-explorer reached, reached ones are filled and the rest left grey, which shows at a glance
-what no player can ever see.
+carries its choice id, dashed when a condition guards it. A call is dashed too, with a hollow
+head and `(call)` in its label; a return is dotted, drawn to every place it may return to
+(`flow.edges`), with `(return)` in its label, or `(back)` where it comes back to a caller's
+choices. A fallback says `(fallback)`, and a choice shown closed `(closed)`. Given the scenes
+and moves the explorer reached, reached ones are filled and the rest left grey, which shows at
+a glance what no player can ever see.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from her_if.analysis.liveness import edges
-from her_if.core.model import CONTINUE, Story
+from her_if.analysis.flow import Edge, edges
+from her_if.core.model import Story
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
 
@@ -21,6 +24,28 @@ from her_if.core.wording import roman
 class Reached:
     scenes: frozenset[str]
     moves: frozenset[tuple[str, str]]
+    returns: frozenset[tuple[str, str, str, bool]] | None = None
+    """The returns made (`Exploration.returns_taken`); None: a return counts as reached
+    wherever its move was taken."""
+
+    def took(self, sid: str, edge: Edge) -> bool:
+        if edge.kind == "return" and self.returns is not None:
+            return (sid, edge.move, edge.target, edge.back) in self.returns
+        return (sid, edge.move) in self.moves
+
+
+def _label(edge: Edge) -> str:
+    """The move's id, and what kind of move it is where that is not a plain one."""
+    marks = []
+    if edge.kind == "call":
+        marks.append("call")
+    elif edge.kind == "return":
+        marks.append("back" if edge.back else "return")
+    if edge.fallback:
+        marks.append("fallback")
+    if edge.closed:
+        marks.append("closed")
+    return edge.move + "".join(f" ({mark})" for mark in marks)
 
 
 def to_dot(story: Story, reached: Reached | None = None) -> str:
@@ -58,15 +83,20 @@ def _dot_lines(story: Story, reached: Reached | None) -> Iterator[str]:
             yield f"    {_dot(sid)} [{', '.join(attrs)}];"
         yield "  }"
     yield f'  "(start)" -> {_dot(story.start)};'
-    for sid, scene in story.scenes.items():
-        for edge in edges(scene):
-            choice_id = edge.choice.id if edge.choice else CONTINUE
-            attrs = [f"label={_dot(choice_id)}"]
-            if edge.choice is None:
+    for sid, out in edges(story).items():
+        for edge in out:
+            attrs = [f"label={_dot(_label(edge))}"]
+            if edge.kind == "call":
+                attrs.append("style=dashed")
+            elif edge.kind == "return" or edge.choice is None:
                 attrs.append("style=dotted")
             elif edge.choice.condition is not None:
                 attrs.append("style=dashed")
-            if reached is not None and (sid, choice_id) not in reached.moves:
+            if edge.kind == "call":
+                attrs.append("arrowhead=empty")
+            elif edge.kind == "return":
+                attrs.append("arrowhead=open")
+            if reached is not None and not reached.took(sid, edge):
                 attrs.append("color=grey")
             yield f"  {_dot(sid)} -> {_dot(edge.target)} [{', '.join(attrs)}];"
     yield "}"
@@ -90,10 +120,12 @@ def _mermaid_lines(story: Story, reached: Reached | None) -> Iterator[str]:
                     yield f"    {ids[sid]}[{_mermaid(scene.title)}]"
         yield "  end"
     yield f"  start --> {ids[story.start]}"
-    for sid, scene in story.scenes.items():
-        for edge in edges(scene):
-            label = _mermaid(edge.choice.id if edge.choice else CONTINUE)
-            dashed = edge.choice is not None and edge.choice.condition is not None
+    for sid, out in edges(story).items():
+        for edge in out:
+            label = _mermaid(_label(edge))
+            dashed = edge.kind != "go" or (
+                edge.choice is not None and edge.choice.condition is not None
+            )
             arrow = f"-. {label} .->" if dashed else f"-- {label} -->"
             yield f"  {ids[sid]} {arrow} {ids[edge.target]}"
     if reached is not None:

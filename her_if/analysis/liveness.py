@@ -2,36 +2,44 @@
 
 The explorer keys a game state on its scene plus only those facts, so state that text alone
 reads (a letter's chosen line, say) or that nothing reads any more cannot multiply the space.
-A fact is *live* at a scene when some choice condition reachable from there may read it before
-an effect overwrites it: the classic backwards data-flow of compilers, run to a fixpoint.
+A fact is *live* at a scene when something reachable from there may read it before an effect
+overwrites it: the classic backwards data-flow of compilers, run to a fixpoint over the scene
+graph (`flow.edges`, returns included). What reads: a choice's `if:` and `open_if:` and its
+`once` mark; an effect's expression (`set: {trust: "trust * 2"}` reads trust); and, on arrival
+at a scene that can come round again, whatever decides which of its text alternatives show,
+since their counts are kept (`tracked`). Text conditions decide only what is shown: they have
+their own flow (`text_live`), for `text_verdicts`.
 
-Facts are named by strings: a variable by its name, a visit as `visited:act.scene` and a used
-`once` choice as `used:act.scene/choice`, the same key the engine keeps in `GameState.used`.
+Facts are named as `reads` names them: a variable by its name, `visited:x` and `visits:x`,
+`used:scene/choice` (the key the engine keeps in `GameState.used`), `shown:` an alternative.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from her_if.analysis.cycles import components
-from her_if.core.expr import (
-    Arith,
-    Compare,
-    Expr,
-    Literal,
-    Logic,
-    Negate,
-    Not,
-    Var,
-    names_read,
-    scenes_read,
+from her_if.analysis.cycles import components, on_cycles
+from her_if.analysis.flow import Edge, edges
+from her_if.analysis.folding import key_trees, saturation, visit_caps
+from her_if.analysis.reads import (
+    SHOWN,
+    USED,
+    VISITED,
+    VISITS,
+    Shown,
+    choice_conditions,
+    effect_trees,
+    expr_facts,
+    shown_by_scene,
+    text_conditions,
+    text_switches,
 )
+from her_if.core.expr import Expr
 from her_if.core.model import (
-    AddEffect,
-    Choice,
-    Counter,
+    ComputeEffect,
+    DrawEffect,
     Effect,
     Scene,
     SetEffect,
@@ -39,8 +47,24 @@ from her_if.core.model import (
     once_key,
 )
 
-VISITED = "visited:"
-USED = "used:"
+__all__ = [
+    "SHOWN",
+    "USED",
+    "VISITED",
+    "VISITS",
+    "Edge",
+    "Live",
+    "edges",
+    "kept_visits",
+    "live_facts",
+    "reads",
+    "saturation",
+    "scenes_read_in_play",
+    "text_caps",
+    "text_live",
+    "tracked",
+    "visits_asked",
+]
 
 
 @dataclass(frozen=True)
@@ -49,45 +73,254 @@ class Live:
 
     vars: tuple[str, ...]
     visits: tuple[str, ...]
+    """Scenes whether visited matters."""
     used: tuple[str, ...]
+    counts: tuple[str, ...] = ()
+    """Scenes how many times visited matters."""
+    shown: tuple[str, ...] = ()
+    """Alternatives (by key) how many times shown matters."""
 
-
-@dataclass(frozen=True)
-class Edge:
-    """One way out of a scene: a choice (None for a pause) and where it leads."""
-
-    choice: Choice | None
-    target: str
-
-
-def edges(scene: Scene) -> Iterator[Edge]:
-    if scene.next is not None:
-        yield Edge(None, scene.next)
-    for choice in scene.choices:
-        yield Edge(choice, choice.target)
+    @property
+    def scenes(self) -> frozenset[str]:
+        """The scenes whose visits a state here must keep."""
+        return frozenset((*self.visits, *self.counts))
 
 
 def reads(scene: Scene) -> set[str]:
-    """The facts this scene's choice conditions (and `once` marks) read."""
+    """The facts this scene's choices read: their conditions and their `once` marks."""
     facts: set[str] = set()
+    for condition in choice_conditions(scene):
+        facts |= expr_facts(condition.tree)
     for choice in scene.choices:
-        if choice.condition is not None:
-            facts |= _facts_read(choice.condition.tree)
         if choice.once:
             facts.add(USED + once_key(scene.id, choice.id))
     return facts
 
 
-def visits_asked(story: Story) -> frozenset[str]:
-    """The scenes whose visits some choice condition reads: the only visits that can change
-    which choices are offered, so the only ones the explorer and random play need keep."""
-    return frozenset(
-        scene
-        for s in story.scenes.values()
-        for c in s.choices
-        if c.condition
-        for scene in scenes_read(c.condition.tree)
+def tracked(story: Story, everywhere: bool = False) -> dict[str, tuple[Shown, ...]]:
+    """The text alternatives whose counts the explorer keeps, by scene: those of scenes that
+    can come round again (`everywhere`: of every scene). Elsewhere each is shown at most once
+    a game, and `text_verdicts` judges it without counts. Never a shuffle, nor what is within
+    one: which they show hangs on the seed, which the explorer leaves out."""
+    alternatives = shown_by_scene(story)
+    if not alternatives:
+        return {}
+    cyclic = set(story.scenes) if everywhere else on_cycles(story)
+    found = {}
+    for sid, shown in alternatives.items():
+        if sid in cyclic:
+            kept = tuple(s for s in shown if s.alternatives.kind != "shuffle" and not s.in_shuffle)
+            if kept:
+                found[sid] = kept
+    return found
+
+
+def live_facts(story: Story) -> dict[str, Live]:
+    """For every scene, the facts that can still decide which choices are offered, what an
+    effect computes, or how a kept alternative counts."""
+    arrival = {sid: set().union(*(s.facts for s in shown)) for sid, shown in tracked(story).items()}
+    return {sid: _split(facts) for sid, facts in _live(story, reads, arrival).items()}
+
+
+def text_reads(scene: Scene, unjudged: frozenset[str] = frozenset()) -> set[str]:
+    """The facts this scene's text conditions and switches read (but `unjudged` ones)."""
+    facts: set[str] = set()
+    for condition in text_conditions(scene):
+        facts |= expr_facts(condition.tree)
+    for paragraph in scene.paragraphs:
+        facts.update(text_switches(paragraph.text))
+    return facts - unjudged
+
+
+def text_caps(story: Story) -> dict[str, int | None]:
+    """For each `visits:` fact a text condition reads, the count from which every text
+    condition (and every effect's expression) agrees; None: read other than by comparison,
+    so not carried, and what reads it is not judged."""
+    if _CAPS and _CAPS[0][0] is story:
+        return _CAPS[0][1]
+    trees = [c.tree for s in story.scenes.values() for c in text_conditions(s)]
+    trees += [t for s in story.scenes.values() for t in _effect_trees(s)]
+    caps = {VISITS + scene: cap for scene, cap in visit_caps(trees).items()}
+    _CAPS[:] = [(story, caps)]
+    return caps
+
+
+_CAPS: list[tuple[Story, dict[str, int | None]]] = []
+"""The last story's text caps, asked for by `text_live` and `value_sets` alike."""
+
+
+def _effect_trees(scene: Scene) -> list[Expr]:
+    found = list(effect_trees(scene.effects))
+    for choice in scene.choices:
+        found += effect_trees(choice.effects)
+    return found
+
+
+def text_live(story: Story) -> dict[str, frozenset[str]]:
+    """For every scene, the facts a text condition there or further on may read before they
+    change: all that the explorer's judging of text conditions need carry to that scene."""
+    unjudged = unjudged_counts(story)
+    live = _live(story, lambda scene: text_reads(scene, unjudged), {}, unjudged)
+    return {sid: frozenset(facts) for sid, facts in live.items()}
+
+
+def unjudged_counts(story: Story) -> frozenset[str]:
+    """The `visits:` facts text verdicts cannot carry (see `text_caps`)."""
+    return frozenset(f for f, cap in text_caps(story).items() if cap is None)
+
+
+def _live(
+    story: Story,
+    read: Callable[[Scene], set[str]],
+    arrival: Mapping[str, set[str]],
+    dropped: frozenset[str] = frozenset(),
+) -> dict[str, set[str]]:
+    """The backwards fixpoint: facts `read` at a scene are live there and before it, back
+    to where they are set; `arrival` are read as a scene is arrived at (entered, not come
+    back to), before the state there. `dropped` are never carried."""
+    varies = _may_vary(story, dropped)
+    out = edges(story)
+    live = {sid: varies(sid, read(scene)) for sid, scene in story.scenes.items()}
+    preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
+    for sid in story.scenes:
+        for edge in out[sid]:
+            preds[edge.target].add(sid)
+    work = list(story.scenes)
+    while work:
+        sid = work.pop()
+        scene = story.scenes[sid]
+        before = live[sid]
+        grown = set(before)
+        for edge in out[sid]:
+            grown |= _backwards(story, scene, edge, live[edge.target], arrival)
+        grown = varies(sid, grown)
+        if grown != before:
+            live[sid] = grown
+            work.extend(preds[sid])
+    return live
+
+
+def _may_vary(story: Story, dropped: frozenset[str]) -> Callable[[str, set[str]], set[str]]:
+    """The facts that may differ between states at a scene, by where they are set: a visit to
+    a scene that cannot lead here is false (and its count 0) in every state here, and so is an
+    alternative's count there; a `once` mark matters only in the strongly connected component
+    of its scene, and only if its choice leads back into it (else, once set, it is never read
+    again; `check` warns of such a `once`).
+
+    Dropping the rest changes no state's choices, only what keys and states carry: without
+    it, a long story of `once` choices would carry every later choice's mark through every
+    scene before it, and the explorer's keys would grow with the story's length.
+    """
+    order = components(story)
+    out = edges(story)
+    marks: dict[str, tuple[int, bool]] = {}
+    for sid, scene in story.scenes.items():
+        for choice in scene.choices:
+            if choice.once:
+                back = any(order[e.target] == order[sid] for e in out[sid] if e.choice is choice)
+                marks[USED + once_key(sid, choice.id)] = (order[sid], back)
+    shown_at = {
+        SHOWN + s.alternatives.key: order[sid]
+        for sid, shown in shown_by_scene(story).items()
+        for s in shown
+    }
+
+    def kept(fact: str, here: int) -> bool:
+        kind, colon, name = fact.partition(":")
+        if not colon:
+            return True  # a variable
+        if kind == "used":
+            return marks[fact] == (here, True)
+        if kind == "shown":
+            return shown_at[fact] >= here
+        return order[name] >= here  # a visit: else it cannot lead here
+
+    def varies(scene: str, facts: set[str]) -> set[str]:
+        here = order[scene]
+        return {fact for fact in facts if fact not in dropped and kept(fact, here)}
+
+    return varies
+
+
+def _backwards(
+    story: Story, scene: Scene, edge: Edge, after: set[str], arrival: Mapping[str, set[str]]
+) -> set[str]:
+    """The facts live before taking `edge`, given those live in the state it leads to. In
+    play's order, backwards: the target's alternatives counted (reading `arrival`), its
+    visit counted, its entry effects, the move's own effects. A return to the caller's
+    choices enters nothing."""
+    facts = set(after)
+    if not edge.back:
+        if arrival:
+            facts |= arrival.get(edge.target, set())
+        facts.discard(VISITED + edge.target)  # arriving sets it; a count goes on from before
+        effects = story.scenes[edge.target].effects
+        if effects:
+            _through(facts, effects)
+    if edge.choice is not None:
+        if edge.choice.effects:
+            _through(facts, edge.choice.effects)
+        if edge.choice.once:
+            facts.discard(USED + once_key(scene.id, edge.choice.id))
+    return facts
+
+
+def _through(facts: set[str], effects: tuple[Effect, ...]) -> None:
+    """`facts`, live after `effects`, as they are live before them. A `set:` or a draw
+    overwrites; an `add:` keeps the old value live; an expression reads what it reads if its
+    value matters, and the visits it reads always (a state keeps visits only where something
+    reads them, and whatever computes a value must read true ones)."""
+    for effect in reversed(effects):
+        name = effect.name
+        if isinstance(effect, ComputeEffect):
+            read = expr_facts(effect.expression.tree)
+            if name in facts:
+                if not effect.add:
+                    facts.discard(name)
+                facts |= read
+            else:
+                facts |= {f for f in read if f.startswith((VISITED, VISITS))}
+        elif isinstance(effect, SetEffect | DrawEffect):
+            facts.discard(name)
+
+
+def _split(facts: set[str]) -> Live:
+    def named(prefix: str) -> tuple[str, ...]:
+        return tuple(sorted(f.removeprefix(prefix) for f in facts if f.startswith(prefix)))
+
+    return Live(
+        vars=tuple(sorted(f for f in facts if not f.startswith((VISITED, VISITS, USED, SHOWN)))),
+        visits=named(VISITED),
+        used=named(USED),
+        counts=named(VISITS),
+        shown=named(SHOWN),
     )
+
+
+def scenes_read_in_play(story: Story) -> tuple[frozenset[str], frozenset[str]]:
+    """The scenes whose visits play reads, as whether (`visited()`) and as how many
+    (`visits()`): choices' conditions, effects' expressions, and the conditions around text
+    alternatives, which decide their counts. Text that only shows a count reads it too, but
+    changes nothing a later step depends on."""
+    trees = list(key_trees(story))
+    for shown in shown_by_scene(story).values():
+        trees += [condition.tree for s in shown for condition, _ in s.conditions]
+    whether: set[str] = set()
+    counts: set[str] = set()
+    for tree in trees:
+        for fact in expr_facts(tree):
+            if fact.startswith(VISITED):
+                whether.add(fact.removeprefix(VISITED))
+            elif fact.startswith(VISITS):
+                counts.add(fact.removeprefix(VISITS))
+    return frozenset(whether), frozenset(counts)
+
+
+def visits_asked(story: Story) -> frozenset[str]:
+    """The scenes whose visits play reads (`scenes_read_in_play`): random play keeps only
+    those, since no later step can ask about the rest."""
+    whether, counts = scenes_read_in_play(story)
+    return whether | counts
 
 
 def kept_visits(visits: Mapping[str, int], asked: frozenset[str]) -> Mapping[str, int]:
@@ -101,200 +334,3 @@ def kept_visits(visits: Mapping[str, int], asked: frozenset[str]) -> Mapping[str
 
 
 NO_VISITS: Mapping[str, int] = MappingProxyType({})
-
-
-def _facts_read(tree: Expr) -> set[str]:
-    """The variables a condition reads, and the scenes whose visits it asks about as facts."""
-    return names_read(tree) | {VISITED + s for s in scenes_read(tree)}
-
-
-def text_reads(scene: Scene) -> set[str]:
-    """The variables and visits this scene's text conditions read."""
-    facts: set[str] = set()
-    for paragraph in scene.paragraphs:
-        if paragraph.condition is not None:
-            facts |= _facts_read(paragraph.condition.tree)
-    return facts
-
-
-def live_facts(story: Story) -> dict[str, Live]:
-    """For every scene, the facts that can still decide which choices are offered."""
-    return {sid: _split(facts) for sid, facts in _live(story, reads).items()}
-
-
-def text_live(story: Story) -> dict[str, frozenset[str]]:
-    """For every scene, the facts a text condition there or further on may read before they
-    change: all that the explorer's judging of text conditions need carry to that scene."""
-    return {sid: frozenset(facts) for sid, facts in _live(story, text_reads).items()}
-
-
-def _live(story: Story, read: Callable[[Scene], set[str]]) -> dict[str, set[str]]:
-    """The backwards fixpoint: facts `read` at a scene are live there and before it, back
-    to where they are set."""
-    varies = _may_vary(story)
-    live = {sid: varies(sid, read(scene)) for sid, scene in story.scenes.items()}
-    preds: dict[str, set[str]] = {sid: set() for sid in story.scenes}
-    for sid, scene in story.scenes.items():
-        for edge in edges(scene):
-            preds[edge.target].add(sid)
-    work = list(story.scenes)
-    while work:
-        sid = work.pop()
-        scene = story.scenes[sid]
-        before = live[sid]
-        grown = set(before)
-        for edge in edges(scene):
-            grown |= _backwards(scene, edge, story.scenes[edge.target], live[edge.target])
-        grown = varies(sid, grown)
-        if grown != before:
-            live[sid] = grown
-            work.extend(preds[sid])
-    return live
-
-
-def _may_vary(story: Story) -> Callable[[str, set[str]], set[str]]:
-    """The facts that may differ between states at a scene, by where they are set: a visit to
-    a scene that cannot lead here is false in every state here, and a `once` mark matters
-    only in the strongly connected component of its scene, and only if its choice leads back
-    into it (else, once set, it is never read again; `check` warns of such a `once`).
-
-    Dropping the rest changes no state's choices, only what keys and states carry: without
-    it, a long story of `once` choices would carry every later choice's mark through every
-    scene before it, and the explorer's keys would grow with the story's length.
-    """
-    order = components(story)
-    marks = {
-        USED + once_key(sid, choice.id): (order[sid], order[choice.target])
-        for sid, scene in story.scenes.items()
-        for choice in scene.choices
-        if choice.once
-    }
-
-    def kept(fact: str, here: int) -> bool:
-        if fact.startswith(VISITED):
-            return order[fact.removeprefix(VISITED)] >= here  # else it cannot lead here
-        if fact.startswith(USED):
-            return marks[fact] == (here, here)
-        return True
-
-    def varies(scene: str, facts: set[str]) -> set[str]:
-        here = order[scene]
-        return {fact for fact in facts if kept(fact, here)}
-
-    return varies
-
-
-def _backwards(scene: Scene, edge: Edge, target: Scene, after: set[str]) -> set[str]:
-    """The facts live before taking `edge`, given those live on arrival at `target`."""
-    facts = set(after)
-    facts.discard(VISITED + target.id)  # arriving sets it
-    _kill(facts, target.effects)
-    if edge.choice is not None:
-        _kill(facts, edge.choice.effects)
-        if edge.choice.once:
-            facts.discard(USED + once_key(scene.id, edge.choice.id))
-    return facts
-
-
-def _kill(facts: set[str], effects: tuple[Effect, ...]) -> None:
-    # `set` overwrites whatever came before; `add` keeps the old value live.
-    for effect in reversed(effects):
-        if isinstance(effect, SetEffect):
-            facts.discard(effect.name)
-
-
-def _split(facts: set[str]) -> Live:
-    return Live(
-        vars=tuple(sorted(f for f in facts if not f.startswith((VISITED, USED)))),
-        visits=tuple(sorted(f.removeprefix(VISITED) for f in facts if f.startswith(VISITED))),
-        used=tuple(sorted(f.removeprefix(USED) for f in facts if f.startswith(USED))),
-    )
-
-
-def saturation(story: Story) -> dict[str, int]:
-    """Counters that only ever go up and are only compared with numbers: the value from which
-    on no choice condition can tell values apart (amy_bond read only as `>= 2` needs 0, 1
-    and "2 or more"). The explorer keys such a counter on min(value, cap), since a counter
-    that never falls cannot come back below the cap.
-    """
-    caps: dict[str, int] = {}
-    for name, var in story.variables.items():
-        if not isinstance(var, Counter) or not _only_rises(story, name):
-            continue
-        cap = _cap(story, name)
-        if cap is not None and cap < var.maximum:
-            caps[name] = cap
-    return caps
-
-
-def _only_rises(story: Story, name: str) -> bool:
-    effects = [e for scene in story.scenes.values() for e in _all_effects(scene)]
-    return all(e.amount >= 0 for e in effects if isinstance(e, AddEffect) and e.name == name)
-
-
-def _all_effects(scene: Scene) -> Iterator[Effect]:
-    yield from scene.effects
-    for choice in scene.choices:
-        yield from choice.effects
-
-
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-
-
-def _cap(story: Story, name: str) -> int | None:
-    """The least value from which every comparison of `name` in a choice condition agrees;
-    None when some read is not a plain comparison with a number (then nothing is folded)."""
-    cap = 0
-    for scene in story.scenes.values():
-        for choice in scene.choices:
-            if choice.condition is None:
-                continue
-            bounds = _bounds(choice.condition.tree, name)
-            if bounds is None:
-                return None
-            cap = max([cap, *bounds])
-    return cap
-
-
-def _bounds(expr: Expr, name: str) -> list[int] | None:
-    """The thresholds at which `expr`'s comparisons of `name` change; None if it reads `name`
-    any other way (in arithmetic, say)."""
-    match expr:
-        case Compare() if _mentions(expr, name):
-            bound = _threshold(expr, name)
-            return None if bound is None else [bound]
-        case Var(var) if var == name:
-            return None
-        case Not(operand) | Negate(operand):
-            return _bounds(operand, name)
-        case Logic(_, operands) | Compare(_, operands):
-            found: list[int] = []
-            for operand in operands:
-                inner = _bounds(operand, name)
-                if inner is None:
-                    return None
-                found += inner
-            return found
-        case Arith(_, left, right):
-            a, b = _bounds(left, name), _bounds(right, name)
-            return None if a is None or b is None else a + b
-    return []
-
-
-def _mentions(node: Compare, name: str) -> bool:
-    return any(isinstance(o, Var) and o.name == name for o in node.operands)
-
-
-def _threshold(node: Compare, name: str) -> int | None:
-    """For `name OP k` (either way round), the value from which the answer no longer changes."""
-    if len(node.ops) != 1:
-        return None
-    left, right = node.operands
-    op = node.ops[0]
-    if isinstance(right, Var) and right.name == name:
-        left, right, op = right, left, _FLIP[op]
-    if not isinstance(left, Var) or not isinstance(right, Literal):
-        return None
-    if isinstance(right.value, bool) or not isinstance(right.value, int):
-        return None
-    return right.value if op in (">=", "<") else right.value + 1

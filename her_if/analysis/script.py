@@ -2,7 +2,8 @@
 
 A script is how authors and testers pin a path through the story: `her-if play --script`
 replays it and the test suite runs every script, so a story edit that breaks a known route
-fails loudly, naming the step.
+fails loudly, naming the step. A script's game has a fixed seed (`seed:`, 0 unless it says),
+so its draws and shuffles come out the same on every run.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
+from her_if.core.draws import MAX_SEED
 from her_if.core.engine import GameState, View, choose, start, view
-from her_if.core.model import CONTINUE, Position, Story, Value
+from her_if.core.model import CONTINUE, MAX_CALL_DEPTH, Position, Story, Value
 from her_if.core.typing_rules import fits
 from her_if.loading.diagnostics import (
     Diagnostic,
@@ -55,6 +57,8 @@ class Script:
     steps: tuple[Step, ...]
     expect: Expectations
     origin: Origin | None = None
+    seed: int = 0
+    """The game's seed: what its draws come from."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ def _load_script(path: Path, story: Story) -> Script:
     src = Source(Path(path), display_path(Path(path)), errors)
     node = src.load()
     fields = (
-        src.mapping(node, "a walkthrough", required=("choices",), optional=("from", "expect"))
+        src.mapping(
+            node, "a walkthrough", required=("choices",), optional=("seed", "from", "expect")
+        )
         if node
         else None
     )
@@ -95,9 +101,22 @@ def _load_script(path: Path, story: Story) -> Script:
     if fields and "expect" in fields:
         expect = _read_expectations(src, fields["expect"][1], story)
     origin = _read_origin(src, fields["from"][1], story) if fields and "from" in fields else None
+    seed = _read_seed(src, fields["seed"][1]) if fields and "seed" in fields else 0
     if errors:
         raise StoryError(errors)
-    return Script(src.display, tuple(steps), expect, origin)
+    return Script(src.display, tuple(steps), expect, origin, seed)
+
+
+def _read_seed(src: Source, node: yaml.Node) -> int:
+    """The seed a script's game draws from: a whole number of 32 bits, as a game's is."""
+    seed = src.integer(node, "seed")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        src.error(
+            node,
+            f"seed {seed} is out of range: a seed is a whole number from 0 to {MAX_SEED:,} "
+            f"(e.g. seed: 42)",
+        )
+    return seed if seed is not None and 0 <= seed <= MAX_SEED else 0
 
 
 def _read_origin(src: Source, node: yaml.Node, story: Story) -> Origin | None:
@@ -162,16 +181,23 @@ def run_script(story: Story, script: Script, listener: Listener | None = None) -
     stops: a pause is a scene the player reads (and can save in), so a tester may pin it.
     """
     origin = script.origin
-    state = start(story, origin.scene, origin.state) if origin else start(story)
+    if origin is not None:
+        state = start(story, origin.scene, origin.state, seed=script.seed)
+    else:
+        state = start(story, seed=script.seed)
     failures: list[str] = []
     steps = list(script.steps)
     while True:
         shown = view(story, state)
         stops_here = not steps and state.scene == script.expect.scene
-        if shown.pause and not stops_here:
+        if shown.pause and not stops_here and shown.choices:
             _tell(listener, shown, shown.choices[0].text)
             state = choose(story, state, CONTINUE)
             continue
+        if shown.pause and not stops_here:  # a return with no call to return to: stuck
+            _tell(listener, shown, None)
+            failures.append(f"{script.path}: {_stuck(story, state)}")
+            return Outcome(state, tuple(failures))
         if not steps:
             _tell(listener, shown, None)
             break
@@ -181,7 +207,7 @@ def run_script(story: Story, script: Script, listener: Listener | None = None) -
             _tell(listener, shown, None)
             failures.append(f"{step.pos}: {_unavailable(story, state, shown, step.choice)}")
             return Outcome(state, tuple(failures))
-        _tell(listener, shown, offer.text)
+        _tell(listener, shown, offer.echoed)
         state = choose(story, state, offer.id)
     failures.extend(check_expectations(story, script, state))
     return Outcome(state, tuple(failures))
@@ -190,6 +216,21 @@ def run_script(story: Story, script: Script, listener: Listener | None = None) -
 def _tell(listener: Listener | None, shown: View, chosen: str | None) -> None:
     if listener is not None:
         listener(shown, chosen)
+
+
+def _stuck(story: Story, state: GameState) -> str:
+    """Why a pause offers no Continue: a return with no call to return to, or a call with the
+    calls already nested as deep as they go."""
+    where = f"the pause at scene '{state.scene}'"
+    if story.scenes[state.scene].returns:
+        return (
+            f"{where} returns, and no call is left to return to, so it cannot be continued "
+            "(reach it by a call:, or lead on from it with continue:)"
+        )
+    return (
+        f"{where} calls, and calls are already nested {MAX_CALL_DEPTH} deep, so it cannot be "
+        "continued (return from some of them first)"
+    )
 
 
 def _unavailable(story: Story, state: GameState, shown: View, wanted: str) -> str:
@@ -233,7 +274,7 @@ def check_expectations(story: Story, script: Script, state: GameState) -> list[s
 
 def _pause_hint(story: Story, scene: str, state: GameState) -> str:
     """Why a walkthrough went past the pause it expected: it still had choices there."""
-    if story.scenes[scene].next is None or scene not in state.visits:
+    if not story.scenes[scene].pause or scene not in state.visits:
         return ""
     return (
         f" ('{scene}' is a pause, passed on the way; a walkthrough stops at a pause only when "

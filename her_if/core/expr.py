@@ -38,6 +38,13 @@ class Visited:
 
 
 @dataclass(frozen=True)
+class Visits:
+    """How many times the player has arrived at a scene: `visits("act.scene")`, a number."""
+
+    scene: str
+
+
+@dataclass(frozen=True)
 class Not:
     """`not x`."""
 
@@ -62,12 +69,22 @@ class Logic:
 
 @dataclass(frozen=True)
 class Arith:
-    """`a + b` or `a - b`, on counters and whole numbers."""
+    """`a + b`, `a - b`, `a * b`, `a // b` or `a % b`, on counters and whole numbers; dividing
+    by zero gives 0, since a story cannot be stopped mid-step to be told."""
 
     op: str
-    """`+` or `-`."""
+    """One of `ARITH_OPS`."""
     left: Expr
     right: Expr
+
+
+@dataclass(frozen=True)
+class Extreme:
+    """`min(a, b, ...)` or `max(a, b, ...)` of whole numbers."""
+
+    op: str
+    """`min` or `max`."""
+    operands: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,25 @@ class Compare:
     operands: tuple[Expr, ...]
 
 
-Expr = Literal | Var | Visited | Not | Negate | Logic | Arith | Compare
+Expr = Literal | Var | Visited | Visits | Not | Negate | Logic | Arith | Extreme | Compare
+
+
+def _floordiv(a: int, b: int) -> int:
+    return a // b if b else 0
+
+
+def _mod(a: int, b: int) -> int:
+    return a % b if b else 0
+
+
+_ARITH: dict[str, Callable[[int, int], int]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "//": _floordiv,
+    "%": _mod,
+}
+ARITH_OPS = frozenset(_ARITH)
 
 _COMPARE: dict[str, Callable[[Value, Value], bool]] = {
     "==": operator.eq,
@@ -100,6 +135,8 @@ def compile_expr(expr: Expr) -> Evaluator:
             return lambda vars, _visits: vars[name]
         case Visited(scene):
             return lambda _vars, visits: scene in visits
+        case Visits(scene):
+            return lambda _vars, visits: visits.get(scene, 0)
         case Not(operand):
             inner = compile_expr(operand)
             return lambda vars, visits: not inner(vars, visits)
@@ -112,7 +149,14 @@ def compile_expr(expr: Expr) -> Evaluator:
             lf, rf = compile_expr(left), compile_expr(right)
             if op == "+":
                 return lambda vars, visits: _int(lf(vars, visits)) + _int(rf(vars, visits))
-            return lambda vars, visits: _int(lf(vars, visits)) - _int(rf(vars, visits))
+            if op == "-":
+                return lambda vars, visits: _int(lf(vars, visits)) - _int(rf(vars, visits))
+            apply = _ARITH[op]
+            return lambda vars, visits: apply(_int(lf(vars, visits)), _int(rf(vars, visits)))
+        case Extreme(op, operands):
+            pick = min if op == "min" else max
+            funcs = tuple(compile_expr(o) for o in operands)
+            return lambda vars, visits: pick(_int(f(vars, visits)) for f in funcs)
         case Compare(ops, operands):
             return _compile_chain(ops, operands)
     raise TypeError(f"not a condition node: {expr!r}")
@@ -163,7 +207,7 @@ def walk(expr: Expr) -> Iterator[Expr]:
     match expr:
         case Not(operand) | Negate(operand):
             yield from walk(operand)
-        case Logic(_, operands) | Compare(_, operands):
+        case Logic(_, operands) | Compare(_, operands) | Extreme(_, operands):
             for operand in operands:
                 yield from walk(operand)
         case Arith(_, left, right):
@@ -177,5 +221,10 @@ def names_read(expr: Expr) -> set[str]:
 
 
 def scenes_read(expr: Expr) -> set[str]:
-    """The scenes whose visits a condition reads."""
-    return {node.scene for node in walk(expr) if isinstance(node, Visited)}
+    """The scenes whose visits a condition reads, as `visited()` or as `visits()`."""
+    return {node.scene for node in walk(expr) if isinstance(node, Visited | Visits)}
+
+
+def counts_read(expr: Expr) -> set[str]:
+    """The scenes whose number of visits (`visits()`), not only whether, a condition reads."""
+    return {node.scene for node in walk(expr) if isinstance(node, Visits)}

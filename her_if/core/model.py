@@ -19,6 +19,18 @@ Value = bool | int | str
 CONTINUE = "continue"
 """The id of the one choice a pause (a scene with `continue:`) offers."""
 
+RETURN = "return"
+"""The id a returning choice (`return: true`) has unless the author gives it another."""
+
+MAX_CALL_DEPTH = 8
+"""How deep calls (`call:`) may nest. The return stack is part of every game state, so the
+explorer's space stays finite only if it is bounded: a call at this depth is not on offer."""
+
+ALTERNATIVE_KINDS = ("seq", "cycle", "once", "shuffle")
+"""How text alternatives pick an option from the number of times they have been shown:
+`seq` stays on its last, `cycle` starts again, `once` shows nothing after its last,
+`shuffle` draws one from the game's seed."""
+
 Vars = Mapping[str, Value]
 Visits = Mapping[str, int]
 
@@ -92,7 +104,37 @@ class AddEffect:
     amount: int
 
 
-Effect = SetEffect | AddEffect
+@dataclass(frozen=True)
+class Expression:
+    """An expression over state that gives a value (a printed slot's, or an effect's), parsed
+    and type-checked by the loader like a condition; `evaluate` is compiled from `tree`."""
+
+    source: str
+    tree: Expr
+    pos: Position
+    evaluate: Callable[[Vars, Visits], Value] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ComputeEffect:
+    """`set: {name: "expr"}` or `add: {name: "expr"}` (`add`): the value of an expression.
+    A counter stays within its bounds, as with `add:`."""
+
+    name: str
+    expression: Expression
+    add: bool = False
+
+
+@dataclass(frozen=True)
+class DrawEffect:
+    """`set: {name: "random(1, 6)"}` or `pick(...)`: one of `outcomes`, drawn from the game's
+    seed, so that a replay draws the same; the explorer follows every outcome."""
+
+    name: str
+    outcomes: tuple[Value, ...]
+
+
+Effect = SetEffect | AddEffect | ComputeEffect | DrawEffect
 
 
 @dataclass(frozen=True)
@@ -107,9 +149,10 @@ class Condition:
 
 @dataclass(frozen=True)
 class Template:
-    """Text with `{name}` slots; parts alternate literal text and `Slot`s."""
+    """Text with parts that react to state: literal text, `{name}` slots, printed expressions,
+    conditional text, switches on a value and alternatives."""
 
-    parts: tuple[str | Slot, ...]
+    parts: tuple[Part, ...]
 
 
 @dataclass(frozen=True)
@@ -117,6 +160,55 @@ class Slot:
     """`{name}` in text: where the variable's value is shown."""
 
     name: str
+
+
+@dataclass(frozen=True)
+class Printed:
+    """`{= expr}` in text: where an expression's value (`visits("act.scene")`) is shown."""
+
+    expression: Expression
+
+
+@dataclass(frozen=True)
+class Branch:
+    """`{if cond: then | otherwise}`: one text or the other, as the condition holds."""
+
+    condition: Condition
+    then: Template
+    otherwise: Template
+
+
+@dataclass(frozen=True)
+class Case:
+    """One arm of a `Switch`: the text for one value."""
+
+    value: Value
+    text: Template
+
+
+@dataclass(frozen=True)
+class Switch:
+    """`{case name | value: text | ... | else: text}`: the text for the variable's value.
+    The loader sees that every value has an arm or `otherwise` is given."""
+
+    name: str
+    cases: tuple[Case, ...]
+    otherwise: Template | None = None
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """`{seq: a | b}`, `{cycle: ...}`, `{once: ...}`, `{shuffle: ...}`: one option, picked by
+    how many times this text has been shown (see `ALTERNATIVE_KINDS`). `key` names its count
+    in the game state (`GameState.shown`), unique in the story."""
+
+    key: str
+    kind: Literal["seq", "cycle", "once", "shuffle"]
+    options: tuple[Template, ...]
+    pos: Position | None = field(default=None, compare=False)
+
+
+Part = str | Slot | Printed | Branch | Switch | Alternatives
 
 
 @dataclass(frozen=True)
@@ -138,6 +230,21 @@ class Choice:
     condition: Condition | None = None
     effects: tuple[Effect, ...] = ()
     once: bool = False
+    call: bool = False
+    """`call:` in place of `to:`: `target` is called, and a return comes back (see `then`)."""
+    then: str | None = None
+    """Where a call's return leads; None: back to this scene's choices, its text not shown
+    again."""
+    returns: bool = False
+    """`return: true` in place of `to:`: back to where the innermost call was made; `target`
+    is empty."""
+    fallback: bool = False
+    """Offered only when no other choice of the scene is on offer."""
+    open_if: Condition | None = None
+    """While this is false the choice is shown closed, with `closed` saying why."""
+    closed: Template | None = None
+    echo: Template | None = None
+    """What the transcript and history say was chosen, where it differs from `text`."""
 
 
 def once_key(scene: str, choice: str) -> str:
@@ -157,7 +264,8 @@ class Ending:
 
 @dataclass(frozen=True)
 class Scene:
-    """One scene. Exactly one of `choices`, `next` (a pause) or `ending` carries it on."""
+    """One scene. Exactly one of `choices`, `next` (a pause, which may call), `returns` or
+    `ending` carries it on."""
 
     id: str
     act: str
@@ -169,6 +277,17 @@ class Scene:
     next: str | None = None
     ending: Ending | None = None
     beats: tuple[str, ...] = ()
+    calls: bool = False
+    """A pause that calls `next` (`continue: {call: ..., then: ...}`); the return leads to
+    `then`."""
+    then: str | None = None
+    returns: bool = False
+    """`return: true`: a pause whose Continue returns to where the innermost call was made."""
+
+    @property
+    def pause(self) -> bool:
+        """Whether the scene offers one Continue: a `continue:` or a `return: true`."""
+        return self.next is not None or self.returns
 
 
 @dataclass(frozen=True)

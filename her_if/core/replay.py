@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TypeVar
 
-from her_if.core.engine import GameState, Moving, move, on_offer, start, view
+from her_if.core.engine import (
+    GameState,
+    Moving,
+    move,
+    offered_alone,
+    pause_open,
+    start,
+    view,
+)
 from her_if.core.model import CONTINUE, Choice, Scene, Story, once_key
 from her_if.core.wording import short
 
@@ -69,9 +77,10 @@ class Resumed:
     stop: Stop | None = None
 
 
-def replay(story: Story, history: Sequence[str]) -> Replay:
-    """Play `history` from the start; stop at the first choice that is not on offer."""
-    applied, moving = _last(_walk(story, history))
+def replay(story: Story, history: Sequence[str], seed: int = 0) -> Replay:
+    """Play `history` from the start of the game seeded `seed`; stop at the first choice that
+    is not on offer."""
+    applied, moving = _last(_walk(story, history, seed))
     state = moving.frozen()
     if applied == len(history):
         return Replay(state, applied)
@@ -87,20 +96,20 @@ def undo(story: Story, state: GameState) -> GameState | None:
     """
     decision: int | None = None
     before: int | None = None  # the step before this one, when the player chose there
-    for step, moving in enumerate(_walk(story, state.history)):
+    for step, moving in enumerate(_walk(story, state.history, state.seed)):
         if before is not None:
             decision = before
-        before = step if story.scenes[moving.scene].next is None else None
+        before = step if not story.scenes[moving.scene].pause else None
     if decision is None:
         return None
-    return _last(_walk(story, state.history[:decision]))[1].frozen()
+    return _last(_walk(story, state.history[:decision], state.seed))[1].frozen()
 
 
 def recap(story: Story, state: GameState) -> Recap | None:
     """The end of the scene before this one and the choice that led here; None at the start."""
     if not state.history:
         return None
-    applied, moving = _last(_walk(story, state.history[:-1]))
+    applied, moving = _last(_walk(story, state.history[:-1], state.seed))
     if applied != len(state.history) - 1:  # the history does not replay: nothing to tell
         return None
     before = moving.frozen()
@@ -111,7 +120,7 @@ def recap(story: Story, state: GameState) -> Recap | None:
     return Recap(
         title=shown.title,
         paragraph=shown.paragraphs[-1] if shown.paragraphs else "",
-        chosen=None if shown.pause else offer.text,
+        chosen=None if shown.pause else offer.echoed,
     )
 
 
@@ -123,7 +132,7 @@ def resume(story: Story, saved: GameState, *, same_story: bool) -> Resumed:
     an edit it gives the state the same choices lead to now, so state that was removed is
     dropped and new state takes the value the replay gives it.
     """
-    result = replay(story, saved.history)
+    result = replay(story, saved.history, saved.seed)
     # the same files and a different outcome means the save itself was edited
     changed = (
         "This save does not match the story"
@@ -165,37 +174,38 @@ def resume(story: Story, saved: GameState, *, same_story: bool) -> Resumed:
     )
 
 
-def steps(story: Story, history: Sequence[str]) -> Iterator[tuple[GameState, str]]:
+def steps(story: Story, history: Sequence[str], seed: int = 0) -> Iterator[tuple[GameState, str]]:
     """Each step of `history` that applies, as the state it was taken in and the choice taken:
     the game told again from the start (a front end's history of a resumed game). One at a
     time, as `_trail` gives them, so a caller that keeps only what it shows stays small."""
-    for (before, _after), choice in zip(pairwise(_trail(story, history)), history, strict=False):
+    trail = _trail(story, history, seed)
+    for (before, _after), choice in zip(pairwise(trail), history, strict=False):
         yield before, choice
 
 
-def _trail(story: Story, history: Sequence[str]) -> Iterator[GameState]:
+def _trail(story: Story, history: Sequence[str], seed: int = 0) -> Iterator[GameState]:
     """The start state and the state after each step, as far as the history applies.
 
     One at a time, so a caller keeps only the states it needs: each state holds its whole
     history, and keeping them all would take memory growing with the square of its length (a
     save may hold thousands of choices, in a story that loops).
     """
-    return (moving.frozen() for moving in _walk(story, history))
+    return (moving.frozen() for moving in _walk(story, history, seed))
 
 
-def _walk(story: Story, history: Sequence[str]) -> Iterator[Moving]:
+def _walk(story: Story, history: Sequence[str], seed: int = 0) -> Iterator[Moving]:
     """The start and each step of `history`, as far as it applies, as one `Moving` state
     moved on in place (a caller that keeps a step freezes it): a replay that wants only its
     end costs the length of the history, not its square."""
-    moving = Moving.at(start(story))
+    moving = Moving.at(start(story, seed=seed))
     yield moving
     by_id: dict[str, Mapping[str, Choice]] = {}  # each scene's choices, indexed when first met
     for choice in history:
         scene = story.scenes[moving.scene]
         if scene.ending is not None:
             return
-        if scene.next is not None:
-            if choice != CONTINUE:
+        if scene.pause:
+            if choice != CONTINUE or not pause_open(scene, moving):
                 return
             move(story, moving, None)
         else:
@@ -205,7 +215,7 @@ def _walk(story: Story, history: Sequence[str]) -> Iterator[Moving]:
             if choices is None:
                 choices = by_id[scene.id] = _index(scene)
             offered = choices.get(choice)
-            if offered is None or not on_offer(scene, moving, offered):
+            if offered is None or not offered_alone(story, moving, offered):
                 return
             move(story, moving, offered)
         yield moving
@@ -231,7 +241,9 @@ def _why_not(story: Story, state: GameState, wanted: str) -> str:
     where = f"the scene '{scene.title}'"
     if scene.ending is not None:
         return f"the story now ends at {where}, before the choice '{choice}'"
-    if scene.next is not None:
+    if scene.pause:
+        if wanted == CONTINUE:
+            return f"{where} can no longer be continued from at that point"
         return f"{where} is now a pause, with no choice '{choice}'"
     authored = next((c for c in scene.choices if c.id == wanted), None)
     if authored is None:

@@ -15,18 +15,31 @@ from typing import Literal as Kind
 
 from her_if.core.errors import HerIfError
 from her_if.core.expr import (
+    ARITH_OPS,
     COMPARE_OPS,
     Arith,
     Compare,
     Expr,
+    Extreme,
     Literal,
     Logic,
     Negate,
     Not,
     Var,
     Visited,
+    Visits,
 )
-from her_if.core.model import AddEffect, Counter, Effect, Enum, Flag, Variable
+from her_if.core.model import (
+    AddEffect,
+    ComputeEffect,
+    Counter,
+    DrawEffect,
+    Effect,
+    Enum,
+    Flag,
+    SetEffect,
+    Variable,
+)
 
 Type = Kind["bool", "int", "str"]
 """The three types of the language: a flag's, a counter's (whole numbers) and an enum's."""
@@ -34,7 +47,13 @@ Type = Kind["bool", "int", "str"]
 CONDITION: Type = "bool"
 """What a whole condition must be: true or false."""
 
-OPERATES_ON: Mapping[type[Expr], Type] = {Not: "bool", Negate: "int", Logic: "bool", Arith: "int"}
+OPERATES_ON: Mapping[type[Expr], Type] = {
+    Not: "bool",
+    Negate: "int",
+    Logic: "bool",
+    Arith: "int",
+    Extreme: "int",
+}
 """The type every operand of these nodes must have, which is also the type of the node."""
 
 EQUALITY = frozenset({"==", "!="})
@@ -80,14 +99,42 @@ def adds_to(var: Variable) -> bool:
     return isinstance(var, Counter)
 
 
-def effect_fits(effect: Effect, variables: Mapping[str, Variable]) -> bool:
-    """Whether `effect` names a declared variable and gives it what it may hold."""
+def effect_fits(
+    effect: Effect, variables: Mapping[str, Variable], scenes: Container[str] = ()
+) -> bool:
+    """Whether `effect` names a declared variable and gives it what it may hold (an
+    expression: of its type, reading only `scenes`' visits)."""
     var = variables.get(effect.name)
     if var is None:
         return False
     if isinstance(effect, AddEffect):
         return adds_to(var) and type(effect.amount) is int
+    if isinstance(effect, DrawEffect):
+        return bool(effect.outcomes) and all(fits(var, v) for v in effect.outcomes)
+    if isinstance(effect, ComputeEffect):
+        if effect.add and not adds_to(var):
+            return False
+        try:
+            found = condition_type(effect.expression.tree, variables, scenes)
+        except Mistyped:
+            return False
+        return found == variable_type(var) and expression_fits(
+            var, effect.expression.tree, variables
+        )
+    assert isinstance(effect, SetEffect)
     return fits(var, effect.value)
+
+
+def expression_fits(var: Variable, tree: Expr, variables: Mapping[str, Variable]) -> bool:
+    """Whether an expression of `var`'s type can only give values `var` may hold: always for
+    flags and counters (counters are clamped), and for an enum only a literal it has or an
+    enum whose values are all its own."""
+    if not isinstance(var, Enum):
+        return True
+    if isinstance(tree, Literal):
+        return fits(var, tree.value)
+    source = enum_read(tree, variables)
+    return source is not None and set(source.values) <= set(var.values)
 
 
 def compare_fault(op: str, left: Type, right: Type) -> Fault | None:
@@ -129,13 +176,19 @@ def condition_type(expr: Expr, variables: Mapping[str, Variable], scenes: Contai
         case Visited(scene):
             _require(scene in scenes)
             return "bool"
+        case Visits(scene):
+            _require(scene in scenes)
+            return "int"
+        case Extreme(op, operands):
+            _require(op in ("min", "max") and len(operands) >= 1)
+            return _operands(expr, operands, variables, scenes)
         case Not(operand) | Negate(operand):
             return _operands(expr, (operand,), variables, scenes)
         case Logic(op, operands):
             _require(op in ("and", "or") and len(operands) >= 2)
             return _operands(expr, operands, variables, scenes)
         case Arith(op, left, right):
-            _require(op in ("+", "-"))
+            _require(op in ARITH_OPS)
             return _operands(expr, (left, right), variables, scenes)
         case Compare(ops, operands):
             _require(len(operands) == len(ops) + 1 >= 2 and set(ops) <= COMPARE_OPS)

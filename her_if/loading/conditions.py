@@ -15,7 +15,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from her_if.core.errors import SourceError
-from her_if.core.expr import Arith, Compare, Expr, Literal, Logic, Negate, Not, Var, Visited
+from her_if.core.expr import (
+    Arith,
+    Compare,
+    Expr,
+    Extreme,
+    Literal,
+    Logic,
+    Negate,
+    Not,
+    Var,
+    Visited,
+    Visits,
+)
 from her_if.core.model import Enum, Position, Variable
 from her_if.core.typing_rules import (
     CONDITION,
@@ -27,6 +39,8 @@ from her_if.core.typing_rules import (
     value_type,
     variable_type,
 )
+from her_if.loading.condition_hints import DESCRIBE, character, counted, drawn, habit
+from her_if.loading.condition_hints import one_of as one_of
 from her_if.loading.diagnostics import did_you_mean
 
 MAX_LENGTH = 500
@@ -41,6 +55,7 @@ _SCENE_LIKE = re.compile(r"[a-z][a-z0-9_]*(?:[-.][a-z][a-z0-9_]*)+")
 """Lower-case words joined by '-' or '.' (`paul-desk`, `act.scene`): how scene ids look, and
 not how arithmetic on state (`trust-1`) does."""
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
 _CMP = {
     ast.Eq: "==",
     ast.NotEq: "!=",
@@ -75,17 +90,31 @@ def parse_condition(
     source: str, variables: Mapping[str, Variable], resolve_scene: SceneResolver
 ) -> Expr:
     """Parse and type-check one condition; raise ConditionError on anything outside the language."""
+    tree, found = parse_expression(source, variables, resolve_scene, what="condition")
+    if found != CONDITION:
+        hint = f"; compare it, e.g. `{source.strip()} > 0`" if found == "int" else ""
+        raise ConditionError(f"condition must be true or false, but this is a {_NOUN[found]}{hint}")
+    return tree
+
+
+def parse_expression(
+    source: str,
+    variables: Mapping[str, Variable],
+    resolve_scene: SceneResolver,
+    what: str = "expression",
+) -> tuple[Expr, Type]:
+    """Parse and type-check an expression of any type (a condition, a printed `{= ...}`, an
+    effect's value), with its type; raise ConditionError on anything outside the language.
+    `what` names it in messages."""
     if len(source) > MAX_LENGTH:
-        raise ConditionError(
-            f"condition is {len(source)} characters long; the limit is {MAX_LENGTH}"
-        )
+        raise ConditionError(f"{what} is {len(source)} characters long; the limit is {MAX_LENGTH}")
     if not source.strip():
-        raise ConditionError("condition is empty")
+        raise ConditionError(f"{what} is empty")
     foreign = _NOT_ASCII.search(source)
     if foreign is not None:
         raise ConditionError(
-            f"condition holds {_character(foreign.group())}; conditions are plain ASCII "
-            "(state names, numbers, quoted ids): retype it",
+            f"{what} holds {character(foreign.group())}; conditions and expressions are plain "
+            "ASCII (state names, numbers, quoted ids): retype it",
             foreign.start(),
         )
     try:
@@ -95,19 +124,12 @@ def parse_condition(
         stripped = source.strip()
         column = err.offset - 1 if err.offset else len(stripped)
         offset = min(column, len(stripped)) + (len(source) - len(source.lstrip()))
-        raise ConditionError(
-            f"cannot parse condition: {err.msg}{_habit(stripped)}", offset
-        ) from None
+        raise ConditionError(f"cannot parse {what}: {err.msg}{habit(stripped)}", offset) from None
     except (RecursionError, MemoryError, ValueError):
-        raise ConditionError("condition is nested too deeply") from None
+        raise ConditionError(f"{what} is nested too deeply") from None
     shift = len(source) - len(source.lstrip())
-    typed = _Checker(variables, resolve_scene, shift, source.strip()).check(tree.body, 0)
-    if typed.type != CONDITION:
-        hint = f"; compare it, e.g. `{source.strip()} > 0`" if typed.type == "int" else ""
-        raise ConditionError(
-            f"condition must be true or false, but this is a {_NOUN[typed.type]}{hint}"
-        )
-    return typed.expr
+    typed = _Checker(variables, resolve_scene, shift, source.strip(), what).check(tree.body, 0)
+    return typed.expr, typed.type
 
 
 _NOUN: dict[Type, str] = {"bool": "flag", "int": "number", "str": "string"}
@@ -115,20 +137,28 @@ _NOUN: dict[Type, str] = {"bool": "flag", "int": "number", "str": "string"}
 
 class _Checker:
     def __init__(
-        self, variables: Mapping[str, Variable], resolve: SceneResolver, shift: int, text: str
+        self,
+        variables: Mapping[str, Variable],
+        resolve: SceneResolver,
+        shift: int,
+        text: str,
+        what: str = "condition",
     ) -> None:
         self.variables = variables
         self.resolve = resolve
         self.shift = shift
         self.text = text
         """The condition as parsed, which the nodes' offsets count in."""
+        self.what = what
+        self.where = "conditions" if what == "condition" else "expressions"
+        """Where a refused construct is not allowed, as a message says it."""
 
     def fail(self, node: ast.AST, message: str) -> ConditionError:
         return ConditionError(message, getattr(node, "col_offset", 0) + self.shift)
 
     def check(self, node: ast.expr, depth: int) -> _Typed:
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"condition is nested more than {MAX_DEPTH} levels deep")
+            raise self.fail(node, f"{self.what} is nested more than {MAX_DEPTH} levels deep")
         match node:
             case ast.Constant(value=value):
                 return self.constant(node, value)
@@ -142,34 +172,64 @@ class _Checker:
                 if isinstance(inner.expr, Literal) and isinstance(inner.expr.value, int):
                     return self.literal(-inner.expr.value)
                 return _Typed(Negate(inner.expr), OPERATES_ON[Negate])
+            case ast.UnaryOp(op=ast.UAdd()):
+                raise self.fail(
+                    node, "a leading `+` is not in the language: write the number alone"
+                )
             case ast.BoolOp(op=op, values=values):
                 word = "and" if isinstance(op, ast.And) else "or"
                 why = f"`{word}` joins flags and comparisons"
                 parts = tuple(self.want(v, Logic, depth, why).expr for v in values)
                 return _Typed(Logic(word, parts), OPERATES_ON[Logic])
-            case ast.BinOp(op=ast.Add() | ast.Sub() as op, left=left, right=right):
-                sign = "+" if isinstance(op, ast.Add) else "-"
+            case ast.BinOp(op=op, left=left, right=right) if type(op) in _ARITH:
+                sign = _ARITH[type(op)]
                 why = f"`{sign}` works on counters and numbers"
                 lt, rt = self.want(left, Arith, depth, why), self.want(right, Arith, depth, why)
                 return _Typed(Arith(sign, lt.expr, rt.expr), OPERATES_ON[Arith])
+            case ast.BinOp(op=ast.Div()):
+                raise self.fail(
+                    node, "`/` would make fractions, and state holds whole numbers: write `//`"
+                )
             case ast.BinOp():
-                raise self.fail(node, "only `+` and `-` are allowed in conditions")
+                raise self.fail(node, "only `+`, `-`, `*`, `//` and `%` work on numbers")
             case ast.Compare(left=left, ops=ops, comparators=rights):
                 return self.compare(node, [left, *rights], ops, depth)
-            case ast.Call(func=ast.Name(id="visited"), args=args, keywords=keywords):
-                return self.visited(node, args, keywords)
             case ast.Call():
-                raise self.fail(
-                    node, 'the only function allowed in conditions is visited("act.scene")'
-                )
+                return self.call(node, depth)
             case ast.Attribute():
                 raise self.scene_named(node) or self.fail(
-                    node, "attribute access (`.`) is not allowed in conditions"
+                    node, f"attribute access (`.`) is not allowed in {self.where}"
                 )
             case ast.Subscript():
-                raise self.fail(node, "indexing (`[...]`) is not allowed in conditions")
+                raise self.fail(node, f"indexing (`[...]`) is not allowed in {self.where}")
         kind = type(node).__name__.lower()
-        raise self.fail(node, f"{_DESCRIBE.get(kind, kind)} is not allowed in conditions")
+        raise self.fail(node, f"{DESCRIBE.get(kind, kind)} is not allowed in {self.where}")
+
+    def call(self, node: ast.Call, depth: int) -> _Typed:
+        """A call of one of the language's functions; any other is refused, naming them."""
+        match node:
+            case ast.Call(func=ast.Name(id="visited" | "visits" as fn), args=args, keywords=kw):
+                return self.visited(node, args, kw, fn)
+            case ast.Call(func=ast.Name(id="min" | "max" as fn), args=args, keywords=kw):
+                if kw or not args:
+                    raise self.fail(node, f"{fn}() takes one or more numbers, e.g. {fn}(trust, 3)")
+                why = f"{fn}() works on counters and numbers"
+                parts = tuple(self.want(a, Extreme, depth, why).expr for a in args)
+                return _Typed(Extreme(fn, parts), OPERATES_ON[Extreme])
+            case ast.Call(func=ast.Name(id="random" | "pick" as fn)):
+                raise self.fail(node, drawn(fn, self.where == "conditions"))
+            case ast.Call(func=ast.Name(id="turns_since" | "TURNS_SINCE" | "turns")):
+                raise self.fail(
+                    node,
+                    "turns_since() is not in the language: keep a counter the scenes add to, "
+                    'or ask visits("act.scene")',
+                )
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        lead = f"there is no function {name}(): " if name else ""
+        raise self.fail(
+            node,
+            f'{lead}the functions are visited("act.scene"), visits("act.scene"), min() and max()',
+        )
 
     def want(self, node: ast.expr, parent: type[Expr], depth: int, why: str) -> _Typed:
         """The operand `node` of a `parent` node, of the type such operands must have."""
@@ -200,7 +260,8 @@ class _Checker:
 
     def scene_named(self, node: ast.expr) -> ConditionError | None:
         """A scene id written bare, which Python reads as arithmetic (`paul-desk` is paul minus
-        desk) or attribute access (`act.scene`): say it goes inside visited("...")."""
+        desk) or attribute access (`act.scene`): say it goes inside visited("..."), or inside
+        visits("...") where a number is compared with it."""
         start, end = node.col_offset, getattr(node, "end_col_offset", None) or node.col_offset
         while start > 0 and _ID_CHAR.match(self.text[start - 1]):
             start -= 1
@@ -209,7 +270,14 @@ class _Checker:
             return None
         written = word.group()
         offset = start + self.shift
+        count = counted(self.text, start, word.end(), written)
         if self.resolve(written) is not None:
+            if count is not None:
+                return ConditionError(
+                    f"'{written}' is a scene, not state: to count the player's visits there, "
+                    f"write {count}",
+                    offset,
+                )
             return ConditionError(
                 f"'{written}' is a scene, not state: to ask whether the player has been there, "
                 f'write visited("{written}")',
@@ -224,21 +292,28 @@ class _Checker:
         if first in self.variables:  # arithmetic, or a method, on state: said as such
             return None
         reading = f"{first} minus {rest}" if sign == "-" else "attribute access"
+        inside = (
+            f'visits("..."), as {count}' if count else f'visited("..."), as visited("{written}")'
+        )
         return ConditionError(
             f"unknown state '{written}': '-' and '.' are not part of state names, so it reads as "
-            f'{reading}; a scene id goes inside visited("..."), as visited("{written}")',
+            f"{reading}; a scene id goes inside {inside}",
             offset,
         )
 
-    def visited(self, node: ast.Call, args: list[ast.expr], keywords: list[ast.keyword]) -> _Typed:
+    def visited(
+        self, node: ast.Call, args: list[ast.expr], keywords: list[ast.keyword], fn: str
+    ) -> _Typed:
         if keywords or len(args) != 1:
-            raise self.fail(node, 'visited() takes one scene id, e.g. visited("act.scene")')
+            raise self.fail(node, f'{fn}() takes one scene id, e.g. {fn}("act.scene")')
         arg = args[0]
         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-            raise self.fail(arg, 'visited() takes a quoted scene id, e.g. visited("act.scene")')
+            raise self.fail(arg, f'{fn}() takes a quoted scene id, e.g. {fn}("act.scene")')
         scene = self.resolve(arg.value)
         if scene is None:
-            raise self.fail(arg, f"visited() names unknown scene '{arg.value}'")
+            raise self.fail(arg, f"{fn}() names unknown scene '{arg.value}'")
+        if fn == "visits":
+            return _Typed(Visits(scene), "int")
         return _Typed(Visited(scene), "bool")
 
     def compare(
@@ -248,7 +323,7 @@ class _Checker:
             if type(op) not in _CMP:
                 word = {ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
                 raise self.fail(
-                    node, f"`{word[type(op)]}` is not allowed in conditions; use `==` or `!=`"
+                    node, f"`{word[type(op)]}` is not allowed in {self.where}; use `==` or `!=`"
                 )
         typed = [self.check(n, depth + 1) for n in nodes]
         symbols = []
@@ -259,6 +334,9 @@ class _Checker:
             symbols.append(symbol)
             fault = compare_fault(symbol, left.type, right.type)
             if fault == "mismatch":
+                counting = self.count_hint(ln, left, rn, right)
+                if counting is not None:
+                    raise counting
                 raise self.fail(
                     rn,
                     f"cannot compare a {_NOUN[left.type]} with a {_NOUN[right.type]}"
@@ -272,6 +350,27 @@ class _Checker:
                     raise self.not_a_value(other_node, enum, other.expr)
         return _Typed(Compare(tuple(symbols), tuple(t.expr for t in typed)), "bool")
 
+    def count_hint(
+        self, ln: ast.expr, left: _Typed, rn: ast.expr, right: _Typed
+    ) -> ConditionError | None:
+        """`visited("x") >= 3`: a flag (whether) compared with a number, where the author meant
+        the count; said at `visited`, with the comparison rewritten to `visits("x") >= 3`."""
+        sides = ((ln, left), (rn, right))
+        found = next(((n, t) for n, t in sides if isinstance(t.expr, Visited)), None)
+        if found is None or {left.type, right.type} != {"bool", "int"}:
+            return None
+        call = found[0]
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+        written = 'visits("...")'
+        end, named = rn.end_col_offset, call.func.end_col_offset
+        if ln.lineno == rn.end_lineno == 1 and end is not None and named is not None:
+            written = self.text[ln.col_offset : call.col_offset] + "visits" + self.text[named:end]
+        return self.fail(
+            call,
+            "cannot compare a flag with a number: visited() says whether the player has been "
+            f"there; to count the visits, write {written}",
+        )
+
     def not_a_value(self, node: ast.expr, enum: Enum, literal: Expr) -> ConditionError:
         assert isinstance(literal, Literal)
         value = literal.value
@@ -284,51 +383,3 @@ class _Checker:
     def enum_hint(self, left: _Typed, right: _Typed) -> str:
         var = enum_read(left.expr, self.variables) or enum_read(right.expr, self.variables)
         return f" ({var.name} is one of {one_of(var.values)})" if var is not None else ""
-
-
-_HABITS = (
-    (re.compile(r"&&"), "write `and`, not `&&`"),
-    (re.compile(r"\|\|"), "write `or`, not `||`"),
-    (re.compile(r"(?<![=!<>])=(?!=)"), "to compare, write `==`; `=` is not allowed in a condition"),
-    (re.compile(r"!(?!=)"), "write `not`, not `!`"),
-)
-
-
-def _habit(source: str) -> str:
-    """A hint for the habits other languages teach, which Python's message does not name."""
-    for pattern, hint in _HABITS:
-        if pattern.search(source):
-            return f"; {hint}"
-    return ""
-
-
-def one_of(values: tuple[str, ...], limit: int = 12) -> str:
-    """The values as a message lists them: the first few, for an enum of hundreds."""
-    shown = ", ".join(f'"{v}"' for v in values[:limit])
-    return shown if len(values) <= limit else f"{shown}, ... ({len(values):,} in all)"
-
-
-def _character(char: str) -> str:
-    if char.isprintable():
-        return f"'{char}' (U+{ord(char):04X})"
-    return f"the invisible character U+{ord(char):04X}"
-
-
-_DESCRIBE = {
-    "lambda": "a lambda",
-    "listcomp": "a comprehension",
-    "setcomp": "a comprehension",
-    "dictcomp": "a comprehension",
-    "generatorexp": "a comprehension",
-    "ifexp": "`x if y else z`",
-    "list": "a list",
-    "tuple": "a tuple",
-    "dict": "a dict",
-    "set": "a set",
-    "namedexpr": "`:=`",
-    "joinedstr": "an f-string",
-    "await": "await",
-    "yield": "yield",
-    "starred": "`*`",
-    "slice": "a slice",
-}

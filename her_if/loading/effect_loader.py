@@ -2,7 +2,8 @@
 
 Whether a value fits a variable, and which variables `add:` may move, are the language's rules
 (`core.typing_rules`, which the walkthrough loader and the story cache hold values to too);
-this module says where a value breaks them, and how to mend it.
+this module says where a value breaks them, and how to mend it. A string that is not a value
+the variable holds is an expression or a draw (`effect_values`).
 """
 
 from __future__ import annotations
@@ -12,19 +13,46 @@ from typing import cast
 
 import yaml
 
-from her_if.core.model import AddEffect, Counter, Effect, Enum, Flag, SetEffect, Value, Variable
+from her_if.core.expr import compile_expr
+from her_if.core.model import (
+    AddEffect,
+    ComputeEffect,
+    Effect,
+    Expression,
+    SetEffect,
+    Value,
+    Variable,
+)
 from her_if.core.typing_rules import adds_to, fits
 from her_if.core.wording import short
-from her_if.loading.conditions import one_of
+from her_if.loading.conditions import ConditionError, SceneResolver, parse_expression
 from her_if.loading.diagnostics import a, did_you_mean
+from her_if.loading.draw_values import draw_call, read_draw
+from her_if.loading.effect_values import (
+    Reading,
+    added_draw,
+    fault,
+    kind,
+    misfit,
+    not_a_word,
+    set_habit,
+    stray_word,
+)
 from her_if.loading.story_limits import MAX_EFFECTS
 from her_if.loading.yaml_source import Fields, Source
 
+_STR = "tag:yaml.org,2002:str"
+
 
 def read_effects(
-    src: Source, fields: Fields, what: str, variables: Mapping[str, Variable]
+    src: Source,
+    fields: Fields,
+    what: str,
+    variables: Mapping[str, Variable],
+    resolve_scene: SceneResolver,
 ) -> tuple[Effect, ...]:
-    """The effects in `fields` (a scene's or a choice's, named `what`): sets, then adds."""
+    """The effects in `fields` (a scene's or a choice's, named `what`): sets, then adds.
+    `resolve_scene` finds the scenes an expression's `visits()` names, as its act sees them."""
     written = [
         key
         for kind in ("set", "add")
@@ -39,36 +67,48 @@ def read_effects(
             "keep the state it changes small",
         )
         return ()
+    reading = Reading(src, variables, resolve_scene)
     effects: list[Effect] = []
     if "set" in fields:
-        effects += _read_sets(src, fields["set"][1], what, variables)
+        effects += _read_sets(reading, fields["set"][1], what)
     if "add" in fields:
-        effects += _read_adds(src, fields["add"][1], what, variables)
+        effects += _read_adds(reading, fields["add"][1], what)
     return tuple(effects)
 
 
-def _read_sets(
-    src: Source, node: yaml.Node, what: str, variables: Mapping[str, Variable]
-) -> list[Effect]:
-    effects: list[Effect] = []
-    for name, _, value_node, var in _entries(src, node, "set", what, variables):
+def _read_sets(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
+    src, effects = reading.src, list[Effect]()
+    for name, _, value_node, var in _entries(reading, node, "set", what):
         value = src.value(value_node, f"set {name}")
         if value is None:
             continue
-        if fits(var, value):
+        if _plus_sign(value_node):  # `+1`, ChoiceScript's way to add, which YAML reads as 1
+            src.error(
+                value_node,
+                f"'{value_node.value}' reads as the number {value}, so this sets {name} to "
+                f"{value}; to add, write add: {{{name}: {value}}}, and to set, drop the '+'",
+            )
+        elif fits(var, value):
             effects.append(SetEffect(name, cast(Value, value)))
+        elif isinstance(value, str):
+            effect = _read_text(reading, value_node, value, var, add=False)
+            if effect is not None:
+                effects.append(effect)
         else:
-            src.error(value_node, _misfit(var, value))
+            src.error(value_node, misfit(var, value))
     return effects
 
 
-def _read_adds(
-    src: Source, node: yaml.Node, what: str, variables: Mapping[str, Variable]
-) -> list[Effect]:
-    effects: list[Effect] = []
-    for name, key, value_node, var in _entries(src, node, "add", what, variables):
+def _read_adds(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
+    src, effects = reading.src, list[Effect]()
+    for name, key, value_node, var in _entries(reading, node, "add", what):
         if not adds_to(var):
-            src.error(key, f"add works on counters, and '{name}' is {a(_kind(var))}; use set")
+            src.error(key, f"add works on counters, and '{name}' is {a(kind(var))}; use set")
+            continue
+        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == _STR:
+            effect = _read_text(reading, value_node, value_node.value, var, add=True)
+            if effect is not None:
+                effects.append(effect)
             continue
         amount = src.integer(value_node, f"add {name}")
         if amount is not None:
@@ -76,11 +116,59 @@ def _read_adds(
     return effects
 
 
+def _read_text(
+    reading: Reading, node: yaml.Node, text: str, var: Variable, add: bool
+) -> Effect | None:
+    """The effect of `set: {name: "text"}` (or `add:`, `add`) on `var`, or None once reported
+    why there is none, at the character of `text` that is wrong."""
+    src, name, lead = reading.src, var.name, len(text) - len(text.lstrip())
+    verb = "add" if add else "set"
+    if not text.strip():
+        src.error(node, f"{verb} {name} is empty; write a value")
+        return None
+    habit = set_habit(text, name, add)
+    if habit is not None:
+        src.error_at(src.pos_in(node, lead), habit)
+        return None
+    call = draw_call(text)
+    if call is not None:
+        if add:
+            src.error_at(src.pos_in(node, lead), added_draw(name, text))
+            return None
+        return read_draw(reading, node, call, var)
+    word = stray_word(text, reading.variables)
+    if word is not None:
+        src.error(node, not_a_word(var, word, reading.variables, add))
+        return None
+    try:
+        tree, found = parse_expression(text, reading.variables, reading.resolve, "expression")
+    except ConditionError as err:
+        src.error_at(src.pos_in(node, err.offset), err.message)
+        return None
+    wrong = fault(var, tree, found, reading.variables, text, add)
+    if wrong is not None:
+        src.error_at(src.pos_in(node, lead), wrong)
+        return None
+    expression = Expression(text, tree, src.pos(node), compile_expr(tree))
+    return ComputeEffect(name, expression, add=add)
+
+
+def _plus_sign(node: yaml.Node) -> bool:
+    """A plain number written with a leading '+', which YAML reads as the number alone."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and not node.style
+        and node.tag == "tag:yaml.org,2002:int"
+        and node.value.startswith("+")
+    )
+
+
 def _entries(
-    src: Source, node: yaml.Node, kind: str, what: str, variables: Mapping[str, Variable]
+    reading: Reading, node: yaml.Node, kind: str, what: str
 ) -> Iterator[tuple[str, yaml.Node, yaml.Node, Variable]]:
     """The entries of a `set:` or `add:` (`kind`) that name declared state: name, key, value
     and declaration, in order; an unknown name is reported as it is met."""
+    src, variables = reading.src, reading.variables
     entries = src.mapping(node, f"{what} {kind}", open_keys=True) or {}
     for name, (key, value_node) in _unsplit(src, node, kind, entries).items():
         var = variables.get(name)
@@ -93,19 +181,6 @@ def _entries(
             )
         else:
             yield name, key, value_node, var
-
-
-def _misfit(var: Variable, value: object) -> str:
-    """Why `var` cannot hold `value` (which `fits` refused), and what it can hold."""
-    if isinstance(var, Flag):
-        return f"'{var.name}' is a flag: set it to true or false, not {value!r}"
-    if isinstance(var, Counter):
-        if type(value) is not int:
-            return f"'{var.name}' is a counter: set it to a whole number, not {value!r}"
-        return f"{value} is outside {var.name}'s range {var.minimum}..{var.maximum}"
-    return f"'{value}' is not a value of {var.name} (one of {one_of(var.values)})" + did_you_mean(
-        str(value), var.values
-    )
 
 
 def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
@@ -138,16 +213,14 @@ def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
             index += 1
             continue
         whole = short(", ".join(parts), ascii=True)
+        draws = key == "add" and text.lstrip().startswith(("random(", "pick("))
         src.error(
             value_node,
             f"YAML split {{{name}: {whole}}} at the comma: in a {{...}} mapping a comma ends "
             f"an entry, so it read '{short(text, ascii=True)}' as the value of {name} and "
-            f"'{short(items[index + 1][0], ascii=True)}' as another key; quote the value to keep it whole: "
-            f'{key}: {{{name}: "{whole}"}}',
+            f"'{short(items[index + 1][0], ascii=True)}' as another key; quote the value to "
+            f'keep it whole: {key}: {{{name}: "{whole}"}}'
+            + ("; and a draw sets a value, so write it under set:" if draws else ""),
         )
         index = last + 1
     return kept
-
-
-def _kind(var: Variable) -> str:
-    return {Flag: "flag", Counter: "counter", Enum: "enum"}[type(var)]

@@ -112,10 +112,10 @@ def _extendable(
             "extend the scene before it, or add a scene with choices",
         )
         return None
-    if scene.next is not None:
+    if scene.pause:
         src.error(
             ext.key,
-            f"scene '{sid}' is a pause (continue:), which offers no choices to add to; "
+            f"scene '{sid}' is a pause (continue: or return:), which offers no choices to add to; "
             "extend a scene with choices, or add a scene with choices",
         )
         return None

@@ -17,6 +17,7 @@ import yaml
 from her_if.core.expr import Expr, compile_expr
 from her_if.core.model import (
     CONTINUE,
+    RETURN,
     Beat,
     Choice,
     Condition,
@@ -24,6 +25,7 @@ from her_if.core.model import (
     Paragraph,
     Position,
     Scene,
+    Template,
     Variable,
     Vars,
     Visits,
@@ -39,16 +41,32 @@ from her_if.loading.story_limits import (
     past_terms,
     terms_message,
 )
-from her_if.loading.text_loader import read_template, split_paragraphs
-from her_if.loading.yaml_source import Source
+from her_if.loading.text_loader import read_paragraph, read_template, split_paragraphs
+from her_if.loading.text_scope import TextScope
+from her_if.loading.yaml_source import Fields, Source
 
 Parsed = tuple[Expr, Callable[[Vars, Visits], bool]]
 """A condition's tree and its compiled test."""
 
 SCENE_REQUIRED = ("title", "text")
-SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending")
-CHOICE_REQUIRED = ("text", "to")
-CHOICE_OPTIONAL = ("id", "if", "set", "add", "once")
+SCENE_OPTIONAL = ("beats", "set", "add", "choices", "continue", "ending", "return")
+SCENE_LEADS = ("choices", "continue", "ending", "return")
+CHOICE_REQUIRED = ("text",)
+CHOICE_LEADS = ("to", "call", "return")
+"""How a choice goes on: to a scene, calling a scene, or back from a call."""
+CHOICE_OPTIONAL = (
+    *CHOICE_LEADS,
+    "then",
+    "id",
+    "if",
+    "set",
+    "add",
+    "once",
+    "fallback",
+    "open_if",
+    "closed",
+    "echo",
+)
 FOLLOW_UPS = 1_000
 """Errors that only follow from another, kept at most per builder (see `follow_up`)."""
 
@@ -123,10 +141,12 @@ class SceneBuilder:
         fields = src.mapping(raw.node, what, required=SCENE_REQUIRED, optional=SCENE_OPTIONAL) or {}
         title = src.string_field(fields, "title", f"{what} title") or ""
         paragraphs = self.read_text(src, fields["text"][1], act, what) if "text" in fields else ()
-        effects = read_effects(src, fields, what, self.variables)
-        leads = [key for key in ("choices", "continue", "ending") if key in fields]
+        effects = read_effects(
+            src, fields, what, self.variables, lambda name: self.lookup_scene(name, act)
+        )
+        leads = [key for key in SCENE_LEADS if key in fields]
         if not leads:
-            src.error(raw.node, f"{what} needs one of 'choices', 'continue' or 'ending'")
+            src.error(raw.node, f"{what} needs one of 'choices', 'continue', 'ending' or 'return'")
         elif len(leads) > 1:
             src.error(
                 fields[leads[1]][0], f"{what} has both '{leads[0]}' and '{leads[1]}'; keep one"
@@ -134,12 +154,10 @@ class SceneBuilder:
         choices: tuple[Choice, ...] = ()
         if "choices" in fields:
             choices = self.read_choices(src, fields["choices"][1], act, what)
-        next_scene = None
+        next_scene, calls, then = None, False, None
         if "continue" in fields:
-            node = fields["continue"][1]
-            name = src.string(node, f"{what} continue")
-            if name is not None:
-                next_scene = self.resolve_scene(src, node, name, act, f"{what} continues to")
+            next_scene, calls, then = self.read_continue(src, fields["continue"][1], act, what)
+        returns = "return" in fields and self.read_return(src, fields["return"][1], what)
         ending = self.read_ending(src, fields["ending"][1], what) if "ending" in fields else None
         if (crossing := past_terms(conditions(paragraphs, choices))) is not None:
             src.error_at(crossing.pos, terms_message(what))
@@ -155,7 +173,47 @@ class SceneBuilder:
             next=next_scene,
             ending=ending,
             beats=scene_beats,
+            calls=calls,
+            then=then,
+            returns=returns,
         )
+
+    def read_continue(
+        self, src: Source, node: yaml.Node, act: str, what: str
+    ) -> tuple[str | None, bool, str | None]:
+        """A pause's `continue:`: a scene, or `{call: scene, then: scene}`. A pause that calls
+        must say where its return leads: coming back to a pause would only call again."""
+        if not isinstance(node, yaml.MappingNode):
+            name = src.string(node, f"{what} continue")
+            if name is None:
+                return None, False, None
+            return self.resolve_scene(src, node, name, act, f"{what} continues to"), False, None
+        fields = src.mapping(node, f"{what} continue", required=("call", "then")) or {}
+        called = then = None
+        if "call" in fields:
+            name = src.string(fields["call"][1], f"{what} continue call")
+            if name is not None:
+                called = self.resolve_scene(src, fields["call"][1], name, act, f"{what} calls")
+        if "then" in fields:
+            name = src.string(fields["then"][1], f"{what} continue then")
+            if name is not None:
+                lead = f"{what} returns to"
+                then = self.resolve_scene(src, fields["then"][1], name, act, lead)
+        if called is None or then is None:
+            return None, False, None
+        return called, True, then
+
+    def read_return(self, src: Source, node: yaml.Node, what: str) -> bool:
+        """`return: true`, the one value it takes: anything else is an author's slip, and
+        `return: false` says nothing a scene could do."""
+        value = src.boolean(node, f"{what} return")
+        if value is False:
+            src.error(
+                node,
+                f"{what}: 'return' takes only true (go back to where the call was made); "
+                "to go to a scene, write 'to:' (in a choice) or 'continue:' (in a pause)",
+            )
+        return value is True
 
     def read_scene_beats(
         self,
@@ -235,36 +293,34 @@ class SceneBuilder:
         fields = src.mapping(node, what, required=CHOICE_REQUIRED, optional=CHOICE_OPTIONAL)
         if fields is None:
             return None
-        target = None
-        if "to" in fields:
-            name = src.string(fields["to"][1], f"{what} target")
-            if name is not None:
-                id_node = fields["id"][1] if "id" in fields else None
-                label = (
-                    f"choice '{short(id_node.value, ascii=True)}'"
-                    if isinstance(id_node, yaml.ScalarNode)
-                    else what
-                )
-                target = self.resolve_scene(src, fields["to"][1], name, act, f"{label} goes to")
+        lead = self.read_choice_lead(src, node, fields, act, what)
         text = (
             read_template(src, fields["text"][1], f"{what} text", self.variables)
             if "text" in fields
             else None
         )
-        if "id" in fields:
-            choice_id = src.identifier_field(fields, "id", "choice id")
-        elif target is not None:
-            choice_id = target.partition(".")[2]
-        else:
-            choice_id = None
-        if choice_id == CONTINUE:
-            src.error(node, f"'{CONTINUE}' is reserved for pauses; give this choice another id")
-            choice_id = None
+        choice_id = self.read_choice_id(src, node, fields, lead)
         condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
         once = src.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
-        effects = read_effects(src, fields, what, self.variables)
-        if target is None or text is None or choice_id is None:
+        fallback = self.flag(src, fields, "fallback", what)
+        open_if, closed = self.read_closed(src, node, fields, act, what)
+        echo = (
+            read_template(src, fields["echo"][1], f"{what} echo", self.variables)
+            if "echo" in fields
+            else None
+        )
+        if fallback and open_if is not None:
+            src.error(
+                fields["fallback"][0],
+                f"{what} is both a fallback and closed by open_if; a fallback is offered when "
+                "nothing else is, so it cannot be shut too: drop one of them",
+            )
+        effects = read_effects(
+            src, fields, what, self.variables, lambda name: self.lookup_scene(name, act)
+        )
+        if lead is None or text is None or choice_id is None:
             return None
+        target, call, then, returns = lead
         return Choice(
             id=choice_id,
             text=text,
@@ -273,42 +329,144 @@ class SceneBuilder:
             condition=condition,
             effects=effects,
             once=bool(once),
+            call=call,
+            then=then,
+            returns=returns,
+            fallback=fallback,
+            open_if=open_if,
+            closed=closed,
+            echo=echo,
         )
 
-    def read_text(self, src: Source, node: yaml.Node, act: str, what: str) -> tuple[Paragraph, ...]:
+    def read_choice_lead(
+        self, src: Source, node: yaml.Node, fields: Fields, act: str, what: str
+    ) -> tuple[str, bool, str | None, bool] | None:
+        """Where a choice goes: `to:` a scene, `call:` a scene (with `then:`, where its return
+        leads), or `return: true`. Exactly one of the three; as (target, call, then, returns),
+        the target empty for a return."""
+        leads = [key for key in CHOICE_LEADS if key in fields]
+        if not leads:
+            src.error(node, f"{what} needs one of 'to', 'call' or 'return: true'")
+            return None
+        if len(leads) > 1:
+            src.error(
+                fields[leads[1]][0], f"{what} has both '{leads[0]}' and '{leads[1]}'; keep one"
+            )
+            return None
+        lead = leads[0]
+        if "then" in fields and lead != "call":
+            src.error(
+                fields["then"][0],
+                f"{what}: 'then' says where a call's return leads, and this choice does not "
+                "call: write 'call:' in place of 'to:', or drop 'then'",
+            )
+        if lead == "return":
+            return ("", False, None, True) if self.read_return(src, fields[lead][1], what) else None
+        value = fields[lead][1]
+        name = src.string(value, f"{what} target")
+        if name is None:
+            return None
+        if name.replace(" ", "") == "->->":
+            src.error(value, f"{what}: ink's '->->' is written 'return: true' here")
+            return None
+        label = self.choice_label(fields, what)
+        verb = "goes to" if lead == "to" else "calls"
+        target = self.resolve_scene(src, value, name, act, f"{label} {verb}")
+        then = None
+        if lead == "call" and "then" in fields:
+            then_name = src.string(fields["then"][1], f"{what} then")
+            if then_name is not None:
+                then_lead = f"{label} returns to"
+                then = self.resolve_scene(src, fields["then"][1], then_name, act, then_lead)
+                if then is None:
+                    return None
+        return None if target is None else (target, lead == "call", then, False)
+
+    def choice_label(self, fields: Fields, what: str) -> str:
+        id_node = fields["id"][1] if "id" in fields else None
+        if isinstance(id_node, yaml.ScalarNode):
+            return f"choice '{short(id_node.value, ascii=True)}'"
+        return what
+
+    def read_choice_id(
+        self,
+        src: Source,
+        node: yaml.Node,
+        fields: Fields,
+        lead: tuple[str, bool, str | None, bool] | None,
+    ) -> str | None:
+        """The id written, else the target's own name (or `return` for a return)."""
+        if "id" in fields:
+            choice_id = src.identifier_field(fields, "id", "choice id")
+        elif lead is None:
+            choice_id = None
+        elif lead[3]:
+            choice_id = RETURN
+        else:
+            choice_id = lead[0].partition(".")[2]
+        if choice_id == CONTINUE:
+            src.error(node, f"'{CONTINUE}' is reserved for pauses; give this choice another id")
+            choice_id = None
+        return choice_id
+
+    def read_closed(
+        self, src: Source, node: yaml.Node, fields: Fields, act: str, what: str
+    ) -> tuple[Condition | None, Template | None]:
+        """`open_if:` and `closed:`, which come together: a choice shown shut must say why,
+        in words the player reads."""
+        open_if = (
+            self.read_condition(src, fields["open_if"][1], act) if "open_if" in fields else None
+        )
+        closed = (
+            read_template(src, fields["closed"][1], f"{what} closed", self.variables)
+            if "closed" in fields
+            else None
+        )
+        if "open_if" in fields and "closed" not in fields:
+            src.error(
+                fields["open_if"][0],
+                f"{what} has 'open_if' but no 'closed': say in 'closed:' why it is shut, "
+                'e.g. closed: "You have not met her yet"',
+            )
+        if "closed" in fields and "open_if" not in fields:
+            src.error(
+                fields["closed"][0],
+                f"{what} has 'closed' but no 'open_if': add the condition that opens it",
+            )
+        return open_if, closed
+
+    def flag(self, src: Source, fields: Fields, key: str, what: str) -> bool:
+        return key in fields and src.boolean(fields[key][1], f"{what} {key}") is True
+
+    def read_text(
+        self, src: Source, node: yaml.Node, act: str, what: str, scene: str | None = None
+    ) -> tuple[Paragraph, ...]:
+        """A scene's `text:`; `scene` (its id) keys its alternatives, and is read from `what`
+        (`scene 'name'`, as `build` words it) when not given."""
+        scene = scene or act + "." + what.removeprefix("scene '").removesuffix("'")
+        scope = TextScope(self.variables, self, act, scene)
         if isinstance(node, yaml.SequenceNode):
             items = src.sequence(node, f"{what} text")
             if items is not None and not items:
                 src.error(node, f"{what} text is an empty list")
             paragraphs: list[Paragraph] = []
             for item in items or []:
-                paragraphs.extend(self.read_paragraph_item(src, item, act, what))
+                paragraphs.extend(self.read_paragraph_item(src, item, act, what, scope))
             return tuple(paragraphs)
         raw = src.string(node, f"{what} text")
         if raw is None:
             return ()
-        return tuple(Paragraph(t) for t in split_paragraphs(src, node, raw, what, self.variables))
+        return tuple(Paragraph(t) for t in split_paragraphs(src, node, raw, what, scope))
 
     def read_paragraph_item(
-        self, src: Source, node: yaml.Node, act: str, what: str
+        self, src: Source, node: yaml.Node, act: str, what: str, scope: TextScope
     ) -> list[Paragraph]:
-        if isinstance(node, yaml.MappingNode):
-            fields = src.mapping(
-                node, f"a paragraph of {what}", required=("text",), optional=("if",)
-            )
-            if fields is None or "text" not in fields:
+        if not isinstance(node, yaml.MappingNode):  # most items: a string, one paragraph
+            raw = src.string(node, f"a paragraph of {what}")
+            if raw is None:
                 return []
-            condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
-            text_node = fields["text"][1]
-        else:
-            condition, text_node = None, node
-        raw = src.string(text_node, f"a paragraph of {what}")
-        if raw is None:
-            return []
-        return [
-            Paragraph(t, condition)
-            for t in split_paragraphs(src, text_node, raw, what, self.variables)
-        ]
+            return [Paragraph(t) for t in split_paragraphs(src, node, raw, what, scope)]
+        return read_paragraph(src, node, what, scope, lambda n: self.read_condition(src, n, act))
 
     def read_condition(self, src: Source, node: yaml.Node, act: str) -> Condition | None:
         source = src.string(node, "condition")

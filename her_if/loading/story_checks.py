@@ -1,13 +1,13 @@
 """What only the whole story can show: the limits on a story with its packs (after the first
-pass, before the work they bound), and after the second, rings of pauses and beats no scene
-stages. Each is reported where it shows, in the file of the thing at fault."""
+pass, before the work they bound), and after the second, rings of pauses (through calls and
+returns too) and beats no scene stages. Each is reported where it shows, in the file of the thing at fault."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from itertools import chain
 
-from her_if.core.model import Beat, Position, Scene
+from her_if.core.model import MAX_CALL_DEPTH, Beat, Position, Scene
 from her_if.loading.diagnostics import Diagnostic
 from her_if.loading.pack_loader import Defined, RawPack
 from her_if.loading.scene_loader import RawScene
@@ -74,26 +74,50 @@ def within_limits(
 def check_pauses(scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
     """A ring of pauses would hold the player forever with no way out.
 
-    Each scene is walked once (`done`): a long chain of pauses must not cost its square.
+    A pause goes on to its `continue:`; one that calls goes on to the scene it calls, and a
+    pause that returns, to where the call it returns from leads. So each pause is walked with
+    the calls made on the way (its own stack, empty where the walk begins: a return past
+    them leads wherever the game's own stack says, which the explorer follows). The ring is
+    a place met again with the same calls unreturned; calls that only ever nest deeper end
+    at the depth limit instead, a dead end the explorer reports. Each place is walked once
+    (`done`): a long chain of pauses must not cost its square.
     """
-    done: set[str] = set()
+    done: set[tuple[str, tuple[str, ...]]] = set()
     for sid in scenes:
-        seen: dict[str, None] = {}  # this walk, in order
-        current: str | None = sid
+        seen: dict[tuple[str, tuple[str, ...]], None] = {}  # this walk, in order
+        current: tuple[str, tuple[str, ...]] | None = (sid, ())
         while current is not None and current not in seen and current not in done:
             seen[current] = None
-            scene = scenes.get(current)
-            current = scene.next if scene else None
+            current = _continued(scenes, *current)
         done.update(seen)
         if current is not None and current in seen:
             walked = list(seen)
-            ring = walked[walked.index(current) :]
-            raw = raws[current]
+            ring = [place for place, _ in walked[walked.index(current) :]]
+            raw = raws[current[0]]
             raw.source.error(
                 raw.key,
                 "these scenes continue into each other forever with no choice: "
-                + " -> ".join([*ring, current]),
+                + " -> ".join([*ring, current[0]]),
             )
+
+
+def _continued(
+    scenes: Mapping[str, Scene], sid: str, calls: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]] | None:
+    """Where a pause's Continue leads, with the calls still unreturned (each by where its
+    return leads); None: not a pause, or where this walk cannot follow."""
+    scene = scenes.get(sid)
+    if scene is None or not scene.pause:
+        return None
+    if scene.returns:
+        return (calls[-1], calls[:-1]) if calls else None
+    if scene.next is None:
+        return None
+    if not scene.calls:
+        return scene.next, calls
+    if len(calls) >= MAX_CALL_DEPTH:
+        return None
+    return scene.next, (*calls, scene.then or sid)
 
 
 def check_beats_staged(

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from her_if.core.model import Story
 
 FORMAT = "her-if-story-cache"
-VERSION = 2
-"""The layout of an entry; bumped whenever it changes."""
+VERSION = 3
+"""The layout of an entry; bumped whenever it changes: 3 when the story's shapes grew the
+reactive scene format (issue 16) and the report its `features`."""
 MAX_ENTRY_BYTES = 64_000_000
 """An entry is never read past this size (a story of 5,000 scenes takes about 7 MB)."""
 Report = dict[str, Any]
@@ -107,12 +108,18 @@ def _is_report(report: object) -> bool:
     nothing in it that would print otherwise than it reads (we never keep such a report).
     The shapes are imported here, not with the module: play reads stories from the cache on
     every start and never a report, and their dataclasses cost it 2 ms."""
-    from her_if.analysis.check_report import PACK_SHAPE, REPORT_SHAPE, WARNING_SHAPE
+    from her_if.analysis.check_report import (
+        FEATURES_SHAPE,
+        PACK_SHAPE,
+        REPORT_SHAPE,
+        WARNING_SHAPE,
+    )
 
     if not (isinstance(report, dict) and _shaped(report, REPORT_SHAPE)):
         return False
     return (
         all(_shaped(pack, PACK_SHAPE) for pack in report["packs"])
+        and _shaped(report["features"], FEATURES_SHAPE)
         and report["errors"] == []
         and all(_shaped(warning, WARNING_SHAPE) for warning in report["warnings"])
         and printable(report)

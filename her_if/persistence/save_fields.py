@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from her_if.core.draws import MAX_SEED
 from her_if.core.errors import StorageError
 from her_if.core.wording import short
 
@@ -35,11 +36,17 @@ EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
 """The times a save holds: a year short of Python's limits, so that showing one in any time
 zone never overflows. A clock outside them is broken; the writer keeps a time within them."""
+MAX_DRAWS = 50 * (MAX_CHOICES + 1)
+"""A step draws at most once an effect, and a choice and the scene it leads to hold 40 effects
+between them (twice `story_limits.MAX_EFFECTS`): 50 a step is past any game."""
 RANGES: dict[str, tuple[int | float, int | float, str]] = {
     "play_time": (0, MAX_PLAY_SECONDS, "seconds of play"),
     "act_number": (1, MAX_ACTS, "an act's number"),
     "vars": (-MAX_WHOLE, MAX_WHOLE, "a number in the story's state"),
     "visits": (0, MAX_CHOICES + 1, "a count of visits (at most one a choice, and the start)"),
+    "shown": (0, MAX_CHOICES + 1, "a count of showings (at most one a visit)"),
+    "seed": (0, MAX_SEED, "a game's seed"),
+    "draws": (0, MAX_DRAWS, "a count of draws (a few a choice at most)"),
 }
 """Every number in a save, by field: lowest, highest, and what it is."""
 
@@ -151,6 +158,40 @@ def strings(data: Data, key: str) -> list[str]:
         if not isinstance(item, str):
             raise Problem(f'"{key}" should hold only texts; item {index} is {kind(item)}')
     return value
+
+
+def flag(data: Data, key: str) -> bool:
+    value = field(data, key, "true or false", lambda v: isinstance(v, bool))
+    assert isinstance(value, bool)
+    return value
+
+
+def frames(data: Data, key: str, most: int) -> list[tuple[str, str | None]]:
+    """The calls not yet returned from, outermost first: each a JSON object of the calling
+    "scene" and the "then" its return leads to (null: back to the caller's choices)."""
+    value = field(data, key, "a list", lambda v: isinstance(v, list))
+    assert isinstance(value, list)
+    if len(value) > most:
+        raise Problem(
+            f'"{key}" holds {len(value):,} calls, more than calls nest ({most}); '
+            "correct it, or move the file away"
+        )
+    found: list[tuple[str, str | None]] = []
+    for index, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            raise Problem(f'"{key}" item {index} should be a JSON object, not {kind(item)}')
+        scene, then = item.get("scene"), item.get("then", False)
+        if (
+            item.keys() != {"scene", "then"}
+            or not isinstance(scene, str)
+            or not (then is None or isinstance(then, str))
+        ):
+            raise Problem(
+                f'"{key}" item {index} should hold a text "scene" and a "then" that is a '
+                "text or null, and nothing else"
+            )
+        found.append((scene, then))
+    return found
 
 
 def history(data: Data) -> tuple[str, ...]:

@@ -1,15 +1,19 @@
 """The save file's format: a save as data, to JSON and back, and the versions of it.
 
-A save records where a game stands (scene, declared state, visits, once-used choices) and how it
-got there (the full choice history). The history is what counts: `replay.resume` rebuilds the
-state from it, which is how a save outlives edits to the story; the rest is there to check the
-replay against, and for listings.
+A save records where a game stands (scene, declared state, visits, once-used choices, the
+calls not yet returned from, the showings of text alternatives, the draws made) and how it got
+there (the full choice history, and the seed its draws come from). The history and the seed
+are what count: `replay.resume` rebuilds the state from them, which is how a save outlives
+edits to the story, and how its draws come out the same however often it is loaded; the rest
+is there to check the replay against, and for listings.
 
-    {"format": "her-if-save", "version": 2, "story": "her", "story_title": "Her",
+    {"format": "her-if-save", "version": 3, "story": "her", "story_title": "Her",
      "fingerprint": "sha256:...", "created": "2025-01-02T03:04:05.678Z", "updated": "...",
      "play_time": 754.2, "scene": "installation.desk", "act_number": 1,
      "act_title": "Installation", "scene_title": "The letter desk",
      "vars": {...}, "visits": {...}, "used": [...], "history": [...],
+     "seed": 2963107745, "draws": 2, "stack": [{"scene": "home.hall", "then": null}],
+     "shown": {"home.hall#1": 3}, "returned": false,
      "packs": [{"id": "amys-documentary", "title": "Amy's Documentary", "version": "1.0.0"}]}
 
 As ink keeps a current save version and a minimum compatible one, a game writes `VERSION` and
@@ -24,12 +28,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
 
-from her_if.core.engine import GameState
-from her_if.core.model import Value
+from her_if.core.engine import Frame, GameState
+from her_if.core.model import MAX_CALL_DEPTH, Value
 from her_if.core.wording import short
 from her_if.persistence import save_fields as read
 from her_if.persistence.save_fields import (
@@ -44,7 +48,7 @@ from her_if.persistence.save_fields import (
 )
 
 FORMAT = "her-if-save"
-VERSION = 2
+VERSION = 3
 """The version this game writes."""
 OLDEST_VERSION = 1
 """The oldest version this game still reads (upgraded on the way in, by `_upgraded`)."""
@@ -54,6 +58,11 @@ OLDEST_VERSION = 1
 #      made with no packs, and a pack's `title` is optional (the id stands in for it).
 #   2  `packs` is part of the format: always there (empty when no pack was loaded), and each
 #      pack has its id, version and title.
+#   3  `seed` (0 to 2**32 - 1, what the game's draws come from), `draws` (how many it has
+#      made), `stack` (the calls not yet returned from, outermost first), `shown` (the
+#      showings of each text alternative, by its key) and `returned` (the scene was come back
+#      to by a return). Older saves were made before games drew or called: seed 0, nothing
+#      drawn, called or shown.
 MAX_VERSION = 999_999
 """A save format version above `VERSION` and up to this is a newer her-if's; any other that
 this game does not read is unknown. Either way the save is refused, saying which."""
@@ -93,10 +102,26 @@ class Save:
     history: tuple[str, ...]
     packs: tuple[SavedPack, ...] = ()
     """The packs loaded when it was saved, in order."""
+    seed: int = 0
+    draws: int = 0
+    stack: tuple[Frame, ...] = ()
+    shown: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    returned: bool = False
 
     @property
     def state(self) -> GameState:
-        return GameState(self.scene, self.vars, self.visits, self.used, self.history)
+        return GameState(
+            self.scene,
+            self.vars,
+            self.visits,
+            self.used,
+            self.history,
+            self.shown,
+            self.stack,
+            self.returned,
+            self.seed,
+            self.draws,
+        )
 
 
 def encode(save: Save) -> bytes:
@@ -118,6 +143,11 @@ def encode(save: Save) -> bytes:
         "visits": dict(save.visits),
         "used": sorted(save.used),
         "history": list(save.history),
+        "seed": save.seed,
+        "draws": save.draws,
+        "stack": [{"scene": f.scene, "then": f.then} for f in save.stack],
+        "shown": dict(save.shown),
+        "returned": save.returned,
         "packs": [pack_json(p) for p in save.packs],
     }
     return (json.dumps(data, indent=1, allow_nan=False) + "\n").encode("ascii")
@@ -155,6 +185,11 @@ def decode(raw: bytes, story_id: str) -> Save:
         used=frozenset(read.strings(data, "used")),
         history=read.history(data),
         packs=_packs(data),
+        seed=read.whole(data, "seed"),
+        draws=read.whole(data, "draws"),
+        stack=tuple(Frame(s, t) for s, t in read.frames(data, "stack", MAX_CALL_DEPTH)),
+        shown=MappingProxyType(read.mapping(data, "shown", "a count", is_int)),
+        returned=read.flag(data, "returned"),
     )
 
 
@@ -210,6 +245,8 @@ def _upgraded(data: Data, version: int) -> Data:
         if isinstance(packs, list):
             packs = [_titled(item) for item in packs]
         data = {**data, "packs": packs}
+    if version < 3:  # made before games drew, called or showed alternatives
+        data = {"seed": 0, "draws": 0, "stack": [], "shown": {}, "returned": False, **data}
     return data
 
 

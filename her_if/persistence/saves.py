@@ -168,6 +168,11 @@ def snapshot(
         used=state.used,
         history=state.history,
         packs=packs_of(story),
+        seed=state.seed,
+        draws=state.draws,
+        stack=state.stack,
+        shown=MappingProxyType(dict(state.shown)),
+        returned=state.returned,
     )
 
 

@@ -14,11 +14,22 @@ loader would have refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container
 from typing import Any
 
 from her_if.core.expr import Evaluator, Expr, compile_expr
-from her_if.core.model import Condition, Effect, Slot, Story, Template, Variable
+from her_if.core.model import (
+    Alternatives,
+    Branch,
+    Condition,
+    Effect,
+    Expression,
+    Printed,
+    Slot,
+    Story,
+    Switch,
+    Template,
+)
 from her_if.core.typing_rules import CONDITION, condition_type, effect_fits, fits
 from her_if.persistence.typed_json import Bad, Codec
 
@@ -59,9 +70,10 @@ def _compile(fields: dict[str, Any]) -> Evaluator:
 _STORY = Codec(
     Story,
     trusted=frozenset({"her_if.core.model", "her_if.core.expr"}),
-    derived={(Condition, "test"): _compile},
+    derived={(Condition, "test"): _compile, (Expression, "evaluate"): _compile},
 )
-"""The only modules whose classes an entry may build, and the one field rebuilt, not kept."""
+"""The only modules whose classes an entry may build, and the fields rebuilt, not kept: the
+compiled form of each condition and expression."""
 
 
 # -- what the loader would have refused -------------------------------------------------------
@@ -73,20 +85,36 @@ def _sound(story: Story) -> None:
     scenes, variables = story.scenes, story.variables
     acts = {act.id for act in story.acts}
     beats = {beat.id for beat in story.beats}
+    keys: set[str] = set()
     _want(story.start in scenes)
     _want(all(name == var.name and fits(var, var.default) for name, var in variables.items()))
     for sid, scene in scenes.items():
         _want(sid == scene.id and scene.act in acts and set(scene.beats) <= beats)
-        _want(scene.next is None or scene.next in scenes)
-        _effects(scene.effects, variables)
+        _want(_way_on(scene.next, scene.calls, scene.then, scene.returns, scenes))
+        _want(not scene.calls or scene.then is not None)
+        _effects(scene.effects, story)
         for paragraph in scene.paragraphs:
-            _template(paragraph.text, variables)
+            _template(paragraph.text, story, keys)
             _condition(paragraph.condition, story)
         for choice in scene.choices:
-            _want(choice.target in scenes)
-            _template(choice.text, variables)
+            _want(_way_on(choice.target, choice.call, choice.then, choice.returns, scenes))
+            _want((choice.open_if is None) == (choice.closed is None))
+            for text in (choice.text, choice.closed, choice.echo):
+                if text is not None:
+                    _template(text, story, keys, alternatives=False)
             _condition(choice.condition, story)
-            _effects(choice.effects, variables)
+            _condition(choice.open_if, story)
+            _effects(choice.effects, story)
+
+
+def _way_on(
+    target: str | None, calls: bool, then: str | None, returns: bool, scenes: Container[str]
+) -> bool:
+    """A choice's or a pause's target and return as the loader makes them: a return has no
+    target, anything else one that exists, and only a call a `then`."""
+    if returns:
+        return not target and not calls and then is None
+    return (target is None or target in scenes) and (then is None or (calls and then in scenes))
 
 
 def _want(ok: bool) -> None:
@@ -94,12 +122,36 @@ def _want(ok: bool) -> None:
         raise Bad("unsound")
 
 
-def _template(template: Template, variables: Mapping[str, Variable]) -> None:
-    _want(all(part.name in variables for part in template.parts if type(part) is Slot))
+def _template(template: Template, story: Story, keys: set[str], alternatives: bool = True) -> None:
+    """Every part of `template` as the loader would build it; alternatives' keys unique in the
+    story (they name counts in the game state), and none in a choice's texts."""
+    variables = story.variables
+    for part in template.parts:
+        if type(part) is Slot:
+            _want(part.name in variables)
+        elif type(part) is Printed:
+            _want(condition_type(part.expression.tree, variables, story.scenes) is not None)
+        elif type(part) is Branch:
+            _condition(part.condition, story)
+            _template(part.then, story, keys, alternatives)
+            _template(part.otherwise, story, keys, alternatives)
+        elif type(part) is Switch:
+            var = variables.get(part.name)
+            _want(var is not None and all(fits(var, case.value) for case in part.cases))
+            for text in (*(case.text for case in part.cases), part.otherwise):
+                if text is not None:
+                    _template(text, story, keys, alternatives)
+        elif type(part) is Alternatives:
+            _want(alternatives and part.key not in keys and bool(part.options))
+            keys.add(part.key)
+            for option in part.options:
+                _template(option, story, keys, alternatives)
+        else:
+            _want(type(part) is str)
 
 
-def _effects(effects: tuple[Effect, ...], variables: Mapping[str, Variable]) -> None:
-    _want(all(effect_fits(effect, variables) for effect in effects))
+def _effects(effects: tuple[Effect, ...], story: Story) -> None:
+    _want(all(effect_fits(effect, story.variables, story.scenes) for effect in effects))
 
 
 def _condition(condition: Condition | None, story: Story) -> None:

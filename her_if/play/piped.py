@@ -30,6 +30,7 @@ from typing import TextIO
 
 from her_if.core.engine import Offer, View, view
 from her_if.core.model import Story
+from her_if.play.choices import refusal
 from her_if.play.command_table import typed
 from her_if.play.commands import Outcome, Playing, autosave, reload, save_progress, take
 from her_if.play.hangup import Hangup
@@ -38,7 +39,7 @@ from her_if.play.reload import Reloading
 from her_if.play.session import Loaded, Saving, new_game, played
 from her_if.play.transcript import Transcript, render_recap
 from her_if.play.watch import Watch
-from her_if.play.wrapping import paths_of, terminal_lines, wrap
+from her_if.play.wrapping import as_prose, paths_of, terminal_lines, wrap
 
 REFUSALS_NAMED = 10
 """Refused lines named in strict play's last line on `err`; the rest are counted."""
@@ -96,7 +97,7 @@ def _play(
                 playing, written = saved.playing, saved.playing.game.state
             if shown.ending is not None:
                 return
-            if shown.pause:
+            if shown.pause and shown.choices:
                 offer = shown.choices[0]
             else:
                 since = clock()
@@ -110,7 +111,7 @@ def _play(
                     continue
                 offer = picked
             playing = take(playing, offer.id)
-            told.chosen(offer.text)  # after the choice is taken: should this fail, it is saved
+            told.chosen(offer.echoed)  # after the choice is taken: should this fail, it is saved
     except (Hangup, OSError):
         # Killed or hung up on, perhaps while waiting for a line, or a stream lost (output
         # closed or full, its reader gone; input closed): save the game held (with the time
@@ -154,7 +155,7 @@ def _read(
             return playing, offer
         command = typed(playing, typed_line)
         if command is None:
-            told.refused(feed, typed_line, len(shown.choices))
+            told.refused(feed, typed_line, shown)
             continue
         outcome = told.tell(command)
         if outcome.stop:
@@ -241,12 +242,11 @@ class _Told:
             self.aside(said)
             self.err.flush()
 
-    def refused(self, feed: _Feed, typed_line: str, count: int) -> None:
+    def refused(self, feed: _Feed, typed_line: str, shown: View) -> None:
+        """A line that is not on offer: why (a closed choice says its reason)."""
         feed.refused.append((feed.number, typed_line))
-        self.out.write(
-            f"'{typed_line}' is not a choice here: type a number from 1 to {count} or a "
-            "choice id. Type 'help' for the commands.\n"
-        )
+        said = refusal(shown, typed_line)
+        self.out.write((as_prose(said) if self.prose else said) + "\n")
 
 
 class _Feed:

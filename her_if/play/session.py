@@ -45,12 +45,14 @@ replace: `save_over` with `agreed` replaces only the game the player was shown.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import count, pairwise
 from pathlib import Path
 
+from her_if.core.draws import SEED_BITS
 from her_if.core.engine import GameState, start
 from her_if.core.model import Story
 from her_if.core.replay import Recap, Stop, recap, resume
@@ -125,7 +127,9 @@ class Loaded:
 
 
 def new_game(story: Story, *, slot: str | None = None) -> Game:
-    return Game(start(story), _now(), slot=slot)
+    """A game at the story's start, with a seed of its own: its draws differ from another
+    game's, and replay the same in it (the save keeps the seed)."""
+    return Game(start(story, seed=secrets.randbits(SEED_BITS)), _now(), slot=slot)
 
 
 def played(game: Game, seconds: float) -> Game:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from her_if.core.engine import View
 from her_if.core.sanitize import clean
 from her_if.core.wording import columns, roman
+from her_if.play.choices import CLOSED_MARK, NOTHING_ON_OFFER, closed_label, returned_line, stuck
 from her_if.play.wrapping import as_prose, wrap
 
 if TYPE_CHECKING:
@@ -41,20 +42,26 @@ def render_view(view: View, width: int, *, new_act: bool, prose: bool = False) -
         heading = act_heading(view)
         rule = "=" * min(columns(heading), width)
         lines += ["", rule, heading, rule]
-    lines += ["", f"## {clean(view.title)}", ""]
+    if view.returned:
+        lines += ["", returned_line(view), ""]
+    else:
+        lines += ["", f"## {view.title}", ""]
     for paragraph in view.paragraphs:
         lines += [*wrap(unmark(paragraph), width), ""]
     if view.ending is not None:
-        lines += [f"*** The end: {clean(view.ending.title)} ***", ""]
+        lines += [f"*** The end: {view.ending.title} ***", ""]
+    elif stuck(view):
+        lines += [NOTHING_ON_OFFER]
     elif not view.pause:
-        for offer in view.choices:
-            number = f"{offer.number}. "
-            body = wrap(unmark(offer.text), width - 2, " " * (2 + len(number)))
-            body[0] = "  " + number + body[0].lstrip()
+        listed = [(f"{o.number}. ", o.text) for o in view.choices]
+        listed += [(f"{CLOSED_MARK}  ", closed_label(c)) for c in view.closed]
+        for mark, text in listed:
+            body = wrap(unmark(text), width - 2, " " * (2 + len(mark)))
+            body[0] = "  " + mark + body[0].lstrip()
             lines += body
     while lines and lines[-1] == "":
         lines.pop()
-    return "\n".join(lines) + "\n"
+    return clean("\n".join(lines)) + "\n"
 
 
 def render_chosen(text: str, width: int, *, prose: bool = False) -> str:

@@ -141,6 +141,13 @@ def test_no_run_of_eight_words_from_the_seed_documents(story: Story) -> None:
     seeds = set(SEED_GRAMS.read_text(encoding="ascii").split())
     texts = [plain_text(p.text) for s in story.scenes.values() for p in s.paragraphs]
     texts += [plain_text(c.text) for s in story.scenes.values() for c in s.choices]
+    texts += [
+        plain_text(said)
+        for s in story.scenes.values()
+        for c in s.choices
+        for said in (c.echo, c.closed)
+        if said is not None
+    ]
     texts += [b.summary for b in story.beats]
     shared = sorted({" ".join(g) for t in texts for g in word_runs(t) if gram_hash(g) in seeds})
     assert shared == []

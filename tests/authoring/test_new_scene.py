@@ -66,10 +66,10 @@ def test_every_commented_out_key_of_the_skeleton_loads_once_switched_on(
 ) -> None:
     """The comments are the documentation; each `# key:` line must be right as it stands."""
     skeleton = scene_skeleton("cellar", "hall")
-    switched = re.sub(r"^(\s*)# (?=[a-z]+:)", r"\1", skeleton, flags=re.MULTILINE)
+    switched = re.sub(r"^(\s*)# (?=[a-z_]+:)", r"\1", skeleton, flags=re.MULTILINE)
     switched = switched.replace("a_flag", "met").replace("a_counter", "trust")
     switched = switched.replace("[beat-id]", "[]")
-    assert switched.count("# ") == skeleton.count("# ") - 8  # eight keys were switched on
+    assert switched.count("# ") == skeleton.count("# ") - 11  # eleven keys were switched on
     root = write_story()
     text = (root / "one.yaml").read_text() + switched
     (root / "one.yaml").write_text(text)
@@ -78,6 +78,35 @@ def test_every_commented_out_key_of_the_skeleton_loads_once_switched_on(
     assert (choice.id, choice.target, choice.once) == ("a-choice-id", "one.hall", True)
     assert choice.condition is not None and choice.condition.source == "met"
     assert {e.name for e in cellar.effects} == {e.name for e in choice.effects} == {"met", "trust"}
+    assert choice.open_if is not None and choice.open_if.source == "trust >= 2"
+    assert choice.closed is not None and choice.echo is not None
+
+
+def test_each_commented_out_choice_of_the_skeleton_loads_once_switched_on(
+    write_story: WriteStory,
+) -> None:
+    """The three choices at its end (a call, a return, a fallback), each taken out of its
+    comment line by line, as the skeleton tells an author to; its `then:` too."""
+    skeleton = scene_skeleton("cellar", "hall")
+    switched = re.sub(r"^(\s*)# (- |  )", r"\1\2", skeleton, flags=re.MULTILINE)
+    switched = re.sub(r"^(\s*)# (then:)", r"\1\2", switched, flags=re.MULTILINE)
+    assert "call: hall" in switched and "\n        then: hall" in switched
+    root = write_story()
+    (root / "one.yaml").write_text((root / "one.yaml").read_text() + switched)
+    first, call, back, fallback = load_story(root).scenes["one.cellar"].choices
+    assert (call.id, call.call, call.target, call.then) == ("look", True, "one.hall", "one.hall")
+    assert (back.returns, back.id) == (True, "return")
+    assert (fallback.id, fallback.fallback, fallback.target) == ("done", True, "one.hall")
+    assert first.target == "one.hall" and not (first.call or first.returns or first.fallback)
+
+
+def test_the_skeleton_as_it_stands_has_one_choice_and_no_new_key(write_story: WriteStory) -> None:
+    root = write_story()
+    (root / "one.yaml").write_text(
+        (root / "one.yaml").read_text() + scene_skeleton("cellar", "hall")
+    )
+    [choice] = load_story(root).scenes["one.cellar"].choices
+    assert choice.open_if is None and choice.echo is None and not choice.call
 
 
 def test_write_follows_the_files_indentation_line_ends_and_byte_order_mark(

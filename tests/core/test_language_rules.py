@@ -25,10 +25,16 @@ from her_if.core.expr import (
     Visited,
     compile_expr,
 )
+from her_if.core.expr import Visits as VisitCount
 from her_if.core.model import (
     AddEffect,
     Choice,
+    ComputeEffect,
     Condition,
+    DrawEffect,
+    Effect,
+    Expression,
+    Position,
     SetEffect,
     Story,
     Value,
@@ -36,7 +42,7 @@ from her_if.core.model import (
     Visits,
     once_key,
 )
-from her_if.core.typing_rules import CONDITION, Mistyped, condition_type, fits
+from her_if.core.typing_rules import CONDITION, Mistyped, condition_type, effect_fits, fits
 from her_if.loading.diagnostics import StoryError
 from her_if.loading.loader import load_story
 from her_if.persistence.story_codec import decode, encode
@@ -185,4 +191,50 @@ def test_only_a_counter_is_added_to_alike_everywhere(
     plain = loader_accepts(write_story, "")
     assert plain is not None
     effect = AddEffect(name, 1)
+    assert codec_accepts(plain, lambda c: dataclasses.replace(c, effects=(effect,))) is ok
+
+
+def computed(name: str, tree: Expr, add: bool = False) -> ComputeEffect:
+    expression = Expression("(as written)", tree, Position("one.yaml", 1, 1), compile_expr(tree))
+    return ComputeEffect(name, expression, add)
+
+
+EXPRESSIONS: list[tuple[str, Effect, bool]] = [
+    ('set: {trust: "trust + 1"}', computed("trust", Arith("+", T, Literal(1))), True),
+    ('set: {met: "trust >= 2"}', computed("met", Compare((">=",), (T, Literal(2)))), True),
+    ("set: {met: 'visited(\"end\")'}", computed("met", Visited("one.end")), True),
+    ("set: {trust: 'visits(\"end\")'}", computed("trust", VisitCount("one.end")), True),
+    ('set: {mood: "mood"}', computed("mood", MOOD), True),
+    ('set: {met: "trust"}', computed("met", T), False),
+    ('set: {mood: "trust"}', computed("mood", T), False),
+    ('set: {trust: "met"}', computed("trust", M), False),
+    ('add: {trust: "trust * 2"}', computed("trust", Arith("*", T, Literal(2)), True), True),
+    ('add: {trust: "met"}', computed("trust", M, True), False),
+    ('add: {met: "met"}', computed("met", M, True), False),
+    ('set: {trust: "random(0, 3)"}', DrawEffect("trust", (0, 1, 2, 3)), True),
+    ('set: {trust: "random(0, 4)"}', DrawEffect("trust", (0, 1, 2, 3, 4)), False),
+    ("""set: {mood: 'pick("wild", "calm")'}""", DrawEffect("mood", ("wild", "calm")), True),
+    ("""set: {mood: 'pick("wild", "sad")'}""", DrawEffect("mood", ("wild", "sad")), False),
+    ('set: {met: "pick(true, false)"}', DrawEffect("met", (True, False)), True),
+]
+"""(the effect as written, the effect the loader builds of it, whether it is allowed):
+each is allowed, or refused, alike by the loader, the cache and `typing_rules.effect_fits`."""
+
+
+@pytest.mark.parametrize(("line", "effect", "ok"), EXPRESSIONS)
+def test_an_expression_or_a_draw_fits_alike_everywhere(
+    write_story: WriteStory, line: str, effect: Effect, ok: bool
+) -> None:
+    loaded = loader_accepts(write_story, line)
+    assert (loaded is not None) is ok
+    if loaded is not None:  # the effect under test is the one the loader builds
+        [built] = loaded.scenes["one.hall"].choices[0].effects
+        if isinstance(built, ComputeEffect):
+            assert isinstance(effect, ComputeEffect)
+            assert (built.expression.tree, built.add) == (effect.expression.tree, effect.add)
+        else:
+            assert built == effect
+    plain = loader_accepts(write_story, "")
+    assert plain is not None
+    assert effect_fits(effect, plain.variables, plain.scenes) is ok
     assert codec_accepts(plain, lambda c: dataclasses.replace(c, effects=(effect,))) is ok

@@ -559,6 +559,9 @@ def test_megabytes_of_text_in_one_paragraph_take_little_time_and_memory(
 
 # -- conditions and placeholders, at load ---------------------------------------------------
 
+FUNCTIONS = 'the functions are visited("act.scene"), visits("act.scene"), min() and max()'
+"""How a call of anything but the language's own functions is refused."""
+
 
 @pytest.mark.parametrize(
     ("condition", "column", "reason"),
@@ -569,30 +572,34 @@ def test_megabytes_of_text_in_one_paragraph_take_little_time_and_memory(
         (
             "__import__('os').system('x') == 0",
             13,
-            'the only function allowed in conditions is visited("act.scene")',
+            FUNCTIONS,
         ),
         (
             "open('/etc/passwd')",
             13,
-            'the only function allowed in conditions is visited("act.scene")',
+            FUNCTIONS,
         ),
-        ("eval('met')", 13, 'the only function allowed in conditions is visited("act.scene")'),
+        ("eval('met')", 13, FUNCTIONS),
         ("met[0]", 13, "indexing (`[...]`) is not allowed in conditions"),
-        ("(lambda: met)()", 13, 'the only function allowed in conditions is visited("act.scene")'),
+        ("(lambda: met)()", 13, FUNCTIONS),
         ("lambda: met", 13, "a lambda is not allowed in conditions"),
         ("[m for m in met]", 13, "a comprehension is not allowed in conditions"),
         (
             "any(m for m in met)",
             13,
-            'the only function allowed in conditions is visited("act.scene")',
+            FUNCTIONS,
         ),
         ("(m for m in met)", 13, "a comprehension is not allowed in conditions"),
         ("f'{met}' == 'x'", 13, "an f-string is not allowed in conditions"),
         ("(met := true)", 14, "`:=` is not allowed in conditions"),
         ("met if met else met", 13, "`x if y else z` is not allowed in conditions"),
-        ("trust ** 99999 > 1", 13, "only `+` and `-` are allowed in conditions"),
+        ("trust ** 99999 > 1", 13, "only `+`, `-`, `*`, `//` and `%` work on numbers"),
         ("mood in ('wild',)", 13, "`in` is not allowed in conditions; use `==` or `!=`"),
-        ("\uff4d\uff45\uff54", 13, "condition holds '\uff4d' (U+FF4D); conditions are plain ASCII"),
+        (
+            "\uff4d\uff45\uff54",
+            13,
+            "condition holds '\uff4d' (U+FF4D); conditions and expressions are plain ASCII",
+        ),
         ("met and \u202etrue", 21, "condition holds the invisible character U+202E"),
     ],
 )
@@ -605,6 +612,46 @@ def test_a_condition_outside_the_language_is_refused_at_load(
     [message] = errors(write_story({"one.yaml": act}))
     assert message.startswith(f"one.yaml:24:{column + 1}: ")  # +1: the opening quote
     assert reason in message
+
+
+@pytest.mark.parametrize(
+    ("value", "column", "reason"),
+    [
+        ("__import__('os').system('x')", 22, FUNCTIONS),
+        ("trust.__class__", 22, "attribute access (`.`) is not allowed in expressions"),
+        ("(lambda: trust)()", 22, FUNCTIONS),
+        ("[t for t in trust]", 22, "a comprehension is not allowed in expressions"),
+        ("trust ** 99999", 22, "only `+`, `-`, `*`, `//` and `%` work on numbers"),
+        ("trust * " * 40 + "1", 22, "expression is nested more than 32 levels deep"),
+        ("trust + " * 100 + "1", 22, "expression is 801 characters long; the limit is 500"),
+        ("random(0, 10**9)", 32, "random() takes whole numbers written out, not 10 ** 9"),
+        ("pick(" + "1, " * 300 + "1)", 22, "expression is 907 characters long"),
+        ("1 + \u202e1", 26, "expression holds the invisible character U+202E"),
+    ],
+    ids=[
+        "import",
+        "attribute",
+        "lambda",
+        "comprehension",
+        "power",
+        "deep",
+        "long",
+        "huge-draw",
+        "long-pick",
+        "bidi",
+    ],
+)
+def test_an_effect_expression_outside_the_language_is_refused_at_load(
+    write_story: WriteStory, value: str, column: int, reason: str
+) -> None:
+    """An effect's expression is the condition language's, held to the same bounds: nothing
+    in it runs, and a draw cannot be made to hold a billion outcomes."""
+    act = ACT.replace("set: {met: true}", "set: {trust: " + json.dumps(value) + "}")
+    with cost() as spent:
+        [message] = errors(write_story({"one.yaml": act}))
+    assert message.startswith(f"one.yaml:13:{column + 1}: ")  # +1: the opening quote
+    assert reason in message
+    assert spent.seconds < 1
 
 
 @pytest.mark.parametrize(

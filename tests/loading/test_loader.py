@@ -93,7 +93,7 @@ def test_missing_fields(write_story: WriteStory) -> None:
     )
     assert errors(root) == [
         "one.yaml:4:5: scene 'hall' is missing 'text'",
-        "one.yaml:6:9: choice 1 of scene 'hall' is missing 'to'",
+        "one.yaml:6:9: choice 1 of scene 'hall' needs one of 'to', 'call' or 'return: true'",
         "one.yaml:7:5: scene 'hall' has both 'choices' and 'ending'; keep one",
         "one.yaml:7:13: scene 'hall' ending is missing 'title'",
     ]
@@ -102,7 +102,7 @@ def test_missing_fields(write_story: WriteStory) -> None:
 def test_unknown_fields_are_refused_with_a_suggestion(write_story: WriteStory) -> None:
     root = write_story({"one.yaml": ACT.replace("    continue: end", "    contnue: end")})
     assert errors(root) == [
-        "one.yaml:20:5: scene 'room' needs one of 'choices', 'continue' or 'ending'",
+        "one.yaml:20:5: scene 'room' needs one of 'choices', 'continue', 'ending' or 'return'",
         "one.yaml:25:5: unknown key 'contnue' in scene 'room' (did you mean 'continue'?)",
     ]
 
@@ -526,8 +526,8 @@ def test_a_scene_id_in_a_condition_is_said_to_go_inside_visited(write_story: Wri
         "  end:\n", "  hall-door:\n    title: Door\n    text: A door.\n    continue: end\n  end:\n"
     )
     assert errors(write_story({"one.yaml": act})) == [
-        "one.yaml:24:13: 'hall-door' is a scene, not state: to ask whether the player has been "
-        'there, write visited("hall-door")'
+        "one.yaml:24:13: 'hall-door' is a scene, not state: to count the player's visits "
+        'there, write visits("hall-door") == 2'
     ]
 
 

@@ -284,8 +284,8 @@ def test_what_a_pack_cannot_extend(write_pack: WritePack) -> None:
     )
     place = pack / "extra.yaml"
     assert errors(BASE, LANTERN, pack) == [
-        f"{at(place, 8, 3)}: scene 'dock.lit' is a pause (continue:), which offers no choices "
-        "to add to; extend a scene with choices, or add a scene with choices",
+        f"{at(place, 8, 3)}: scene 'dock.lit' is a pause (continue: or return:), which offers "
+        "no choices to add to; extend a scene with choices, or add a scene with choices",
         f"{at(place, 9, 3)}: scene 'dock.sea' is an ending, where the story stops, so it takes "
         "no choices; extend the scene before it, or add a scene with choices",
         f"{at(place, 10, 3)}: extend names unknown scene 'dock.peir' (did you mean 'dock.pier'?)",
@@ -690,8 +690,8 @@ def test_the_fingerprint_covers_the_pack_files(tmp_path: Path) -> None:
 
 def test_the_example_pack_in_the_format_docs_loads_on_the_story(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
-    section = text.split("## Scene packs", 1)[1].split("\n## ", 1)[0]
-    blocks = [b.split("```", 1)[0] for b in section.split("```yaml\n")[1:]]
+    section = text.split("\n## Scene packs\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```yaml sketch\n")[1:]]
     written = {}
     for block in blocks:
         name = Path(block.splitlines()[0].removeprefix("# ")).name

@@ -25,6 +25,7 @@ from her_if.persistence.saves import (
     EARLIEST,
     LATEST,
     MAX_PLAY_SECONDS,
+    VERSION,
     SaveError,
     list_saves,
     read_save,
@@ -53,6 +54,8 @@ FIELDS = {
     "act_number": r'"act_number": [^,]+',
     "vars": r'"trust": [^,\n]+',
     "visits": r'"one.hall": [^,\n]+',
+    "seed": r'"seed": [^,]+',
+    "draws": r'"draws": [^,]+',
 }
 """Every number in a save of the tiny story: where it is in the file, to put another there."""
 OUT_OF_RANGE = {
@@ -60,6 +63,8 @@ OUT_OF_RANGE = {
     "act_number": [HUGE, "NaN", "0", "-3", "1000001", "1e400"],
     "vars": [HUGE, "-" + HUGE, "NaN", "Infinity", "1" + "0" * 22],
     "visits": [HUGE, "NaN", "-1", "5002", "Infinity"],
+    "seed": [HUGE, "-1", "4294967296", "NaN", "1.5", "true", '"42"', "null"],
+    "draws": [HUGE, "-1", "250051", "Infinity"],
 }
 CASES = [(field, raw) for field, raws in OUT_OF_RANGE.items() for raw in raws]
 
@@ -112,12 +117,12 @@ def test_a_number_out_of_range_is_one_line_naming_file_and_field_wherever_it_is_
 
 
 def test_a_version_past_any_her_if_is_unknown_not_newer(tiny: Story, tmp_path: Path) -> None:
-    text = saved_json(tiny, tmp_path).replace('"version": 2,', f'"version": {HUGE},')
+    text = saved_json(tiny, tmp_path).replace(f'"version": {VERSION},', f'"version": {HUGE},')
     (tmp_path / "real.json").write_text(text)
     with pytest.raises(SaveError) as caught:
         read_save(tmp_path / "real.json", tiny)
     assert str(caught.value) == (
-        f"{tmp_path / 'real.json'}: unknown save format version 1{'0' * 18}… (this game reads 1 to 2)"
+        f"{tmp_path / 'real.json'}: unknown save format version 1{'0' * 18}… (this game reads 1 to {VERSION})"
     )
 
 

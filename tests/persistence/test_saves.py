@@ -91,7 +91,7 @@ def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data == {
         "format": "her-if-save",
-        "version": 2,
+        "version": 3,
         "story": "tiny",
         "story_title": "Tiny",
         "fingerprint": fingerprint(tiny),
@@ -106,6 +106,11 @@ def test_the_file_is_json_with_the_documented_fields(tiny: Story, tmp_path: Path
         "visits": {"one.hall": 2, "one.room": 1},
         "used": ["one.hall/wait"],
         "history": ["wait", "room"],
+        "seed": 0,
+        "draws": 0,
+        "stack": [],
+        "shown": {},
+        "returned": False,
         "packs": [],
     }
     assert fingerprint(tiny).startswith("sha256:") and len(fingerprint(tiny)) == 71
@@ -230,15 +235,15 @@ BAD_FILES: dict[str, tuple[Callable[[Story], str], str]] = {
     "another format": (lambda s: '{"format": "ink"}', 'not a her-if save: it has no "format"'),
     "unknown version": (
         lambda s: altered(s, version=0),
-        "unknown save format version 0 (this game reads 1 to 2)",
+        "unknown save format version 0 (this game reads 1 to 3)",
     ),
     "a version of 400 digits, shown short": (
         lambda s: altered(s, version=-(10**400)),
-        "unknown save format version -100000000000000000… (this game reads 1 to 2)",
+        "unknown save format version -100000000000000000… (this game reads 1 to 3)",
     ),
     "newer version": (
-        lambda s: altered(s, version=3),
-        "made by a newer her-if (save format version 3; this game reads version 2); "
+        lambda s: altered(s, version=4),
+        "made by a newer her-if (save format version 4; this game reads version 3); "
         "update her-if to load it",
     ),
     "version as text": (

@@ -283,6 +283,39 @@ def test_an_edit_that_breaks_the_story_reports_every_error_each_time(
         )
 
 
+def test_an_entry_of_the_layout_before_the_reactive_format_misses(
+    write_story: WriteStory,
+) -> None:
+    """Version 2 entries hold stories of fewer shapes and reports without `features`: one
+    left by an older her-if is read again from the files, even signed as it should be."""
+    assert story_cache.VERSION == 3
+    root = write_story()
+    fresh = load_story(root)
+    cached_story(root)
+    _, head, body = the_entry().read_bytes().decode().splitlines()
+    older = signed(head, body).replace(f"{story_cache.FORMAT} 3 ", f"{story_cache.FORMAT} 2 ", 1)
+    the_entry().write_text(older)
+    with yaml_counted() as read:
+        assert cached_story(root) == fresh
+    assert read
+    assert the_entry().read_bytes().startswith(f"{story_cache.FORMAT} 3 ".encode())
+
+
+def test_a_kept_report_without_features_misses(
+    write_story: WriteStory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_story()
+    assert main(["check", "--json", "--story", str(root)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    header, story = header_and_story(the_entry())
+    assert isinstance(header["report"], dict) and "features" in header["report"]
+    del header["report"]["features"]
+    write_entry(the_entry(), header, story)
+    with yaml_counted() as read:
+        assert main(["check", "--json", "--story", str(root)]) == 0
+    assert read and json.loads(capsys.readouterr().out) == first
+
+
 def test_another_version_of_her_if_misses(
     write_story: WriteStory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,13 +17,14 @@ from her_if.core.model import Story
 from her_if.loading.loader import load_story
 from her_if.persistence.story_codec import decode, encode
 from tests.conftest import ROOT, STORY, WriteStory
-from tests.support.paths import PACKS
+from tests.support.paths import CONSTRUCTS, PACKS
 
 SHIPPED = {
     "her": (STORY, []),
     "her+amys-documentary": (STORY, [ROOT / "examples" / "packs" / "amys-documentary"]),
     "harbor+lantern": (PACKS / "story", [PACKS / "lantern"]),
     "flawed": (ROOT / "tests" / "fixtures" / "flawed", []),
+    "constructs": (CONSTRUCTS, []),
 }
 ARITHMETIC = """\
 act: one

@@ -114,7 +114,7 @@ def test_many_errors_show_the_first_ten_and_are_made_safe(write_story: WriteStor
     assert lines[-1].startswith("Not reloaded: the story has 12 errors;")
     assert lines[0] == (
         f"{root / 'one.yaml'}:4:5: unknown key 'key0' in scene 'hall' "
-        "(allowed: title, text, beats, set, add, choices, continue, ending)"
+        "(allowed: title, text, beats, set, add, choices, continue, ending, return)"
     )
     assert not any("\x1b" in line or "\x07" in line for line in lines)
 

@@ -8,6 +8,7 @@ import hashlib
 import re
 from collections import deque
 
+from her_if.analysis.reads import inner_texts, template_names, template_trees
 from her_if.core.expr import names_read
 from her_if.core.model import Scene, Story, Template
 from tests.conftest import ROOT
@@ -18,8 +19,8 @@ WORD = re.compile(r"[A-Za-z0-9\u2019']+")
 
 
 def names_read_by(scene: Scene) -> set[str]:
-    """The variables a scene reads, in its text's slots and its conditions: where a choice
-    made earlier shows."""
+    """The variables a scene reads, in its text's slots, switches and inline conditions and in
+    its conditions: where a choice made earlier shows."""
     names: set[str] = set()
     for paragraph in scene.paragraphs:
         names |= template_slots(paragraph.text)
@@ -33,7 +34,11 @@ def names_read_by(scene: Scene) -> set[str]:
 
 
 def template_slots(template: Template) -> set[str]:
-    return {part.name for part in template.parts if not isinstance(part, str)}
+    """The variables `template` shows, switches on or tests in an `{if}`, nested forms included."""
+    names = set(template_names(template))
+    for tree in template_trees(template):
+        names |= names_read(tree)
+    return names
 
 
 def consequential(story: Story, scene: Scene) -> bool:
@@ -65,7 +70,17 @@ def reachable_from(story: Story, start: str, guarded: bool = True) -> set[str]:
 
 
 def plain_text(template: Template) -> str:
-    return "".join(part if isinstance(part, str) else "x" for part in template.parts)
+    """The words of `template`, every branch, arm and option of its forms among them (each
+    set off by spaces, so no two run together), and 'x' for a printed value: all the prose a
+    player may read in it is counted and checked."""
+    return "".join(
+        part
+        if isinstance(part, str)
+        else " ".join(plain_text(t) for t in inner)
+        if (inner := inner_texts(part))
+        else "x"
+        for part in template.parts
+    )
 
 
 def word_count(text: str) -> int:

@@ -38,7 +38,8 @@ from prompt_toolkit.key_binding import (
 from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
-from her_if.core.engine import Offer
+from her_if.core.engine import Closed, Offer
+from her_if.play.choices import CLOSED_MARK, closed_note
 from her_if.play.tui.keys import add_leave_and_suspend, run
 from her_if.play.tui.markup import marked, wrap_fragments
 from her_if.play.tui.render import Laid, measure
@@ -67,6 +68,8 @@ Picked = str | Command | Resized | None
 class ChoiceMenu:
     """Offers `choices` and returns the id picked, a `Command` for one of the `commands` keys,
     `Resized`, or None when the player presses one of `back` (q: quit, or in a dialog, back).
+    The `closed` choices are listed after them, greyed, with their reasons: the highlight
+    passes them by, and no key takes them.
 
     `toolbar` is called with the terminal's width at each render, so it fits after a resize.
     `poll` is called when the menu opens and every POLL_SECONDS after; it must not raise.
@@ -79,6 +82,7 @@ class ChoiceMenu:
         choices: Sequence[Offer],
         toolbar: Callable[[int], StyleAndTextTuples],
         *,
+        closed: Sequence[Closed] = (),
         commands: Collection[str] = (),
         poll: Callable[[], str | None] | None = None,
         selected: int = 0,
@@ -87,6 +91,7 @@ class ChoiceMenu:
         settled_at: float = 0.0,
     ) -> None:
         self.choices = list(choices)
+        self.closed = tuple(closed)
         self.toolbar = toolbar
         self.commands = commands
         self.poll = poll
@@ -168,6 +173,7 @@ class ChoiceMenu:
         size = get_app().output.get_size()
         width = min(measure(size.columns), max(size.columns - 1, 1))
         blocks = [self._block(index, offer, width) for index, offer in enumerate(self.choices)]
+        blocks += [_closed_block(closed, width) for closed in self.closed]
         room = max(size.rows - 1, 1)
         self.first, last = window([len(b) for b in blocks], self.selected, self.first, room)
         above, below = self.first, len(blocks) - last
@@ -213,20 +219,21 @@ class ChoiceMenu:
         @kb.add("s-tab")
         def _up(event: KeyPressEvent) -> None:
             """Move the highlight up, wrapping around."""
-            self.selected = (self.selected - 1) % len(self.choices)
+            self.selected = (self.selected - 1) % max(len(self.choices), 1)
 
         @kb.add("down")
         @kb.add("j")
         @kb.add("tab")
         def _down(event: KeyPressEvent) -> None:
             """Move the highlight down, wrapping around."""
-            self.selected = (self.selected + 1) % len(self.choices)
+            self.selected = (self.selected + 1) % max(len(self.choices), 1)
 
         @kb.add("enter")
         @kb.add("space")
         def _take(event: KeyPressEvent) -> None:
-            """Take the highlighted choice."""
-            event.app.exit(result=self.choices[self.selected].id)
+            """Take the highlighted choice (with none on offer, there is nothing to take)."""
+            if self.choices:
+                event.app.exit(result=self.choices[self.selected].id)
 
         for offer in self.choices[:9]:
             self._bind_digit(kb, offer)
@@ -252,6 +259,18 @@ class ChoiceMenu:
         def _back(event: KeyPressEvent) -> None:
             """Leave the menu without a choice: quit the game, or in a dialog, go back."""
             event.app.exit(result=None)
+
+
+def _closed_block(closed: Closed, width: int) -> list[StyleAndTextTuples]:
+    """A closed choice as its lines: greyed, a mark where the number would be, its text and
+    then its reason, wrapped under the text as an open choice's is."""
+    style = "class:choice.closed"
+    lead = f"  {CLOSED_MARK}  "
+    note = marked(closed_note(closed), None, f"{style} class:choice.reason")
+    fragments = [*marked(closed.text, None, style), (style, " "), *note]
+    lines = list(split_lines(wrap_fragments(fragments, width, " " * len(lead))))
+    lines[0] = [(style, lead), *lines[0][1:]]
+    return lines
 
 
 def window(heights: Sequence[int], selected: int, first: int, room: int) -> tuple[int, int]:

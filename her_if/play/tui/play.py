@@ -239,7 +239,7 @@ def _play(
             offer = scene.offer(str(picked))
             assert offer is not None  # the menu offers only these choices
             playing = take(playing, offer.id)
-            screen.chosen(offer.text)  # after the choice is taken: should this fail, it is saved
+            screen.chosen(offer.echoed)  # after the choice is taken: should this fail, it is saved
             shown.paced = True
     except (KeyboardInterrupt, EOFError):
         if since is not None:
@@ -271,6 +271,7 @@ def _menu(playing: Playing, scene: View, screen: Screen, shown: _Shown) -> str |
     picked = ChoiceMenu(
         scene.choices if scene.ending is None else _ending_offers(saves),
         bar,
+        closed=scene.closed if scene.ending is None else (),
         commands=tuple(str(c.key) for c in keyed(saves=saves, reload=reload)),
         poll=None if watch is None else lambda: key_of("reload") if watch.changed() else None,
         selected=shown.selected,

@@ -21,6 +21,7 @@ from her_if.core.model import Story
 from her_if.core.replay import Recap
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
+from her_if.play.choices import NOTHING_ON_OFFER, returned_line, stuck
 from her_if.play.tui.markup import marked, wrap_fragments
 from her_if.play.wrapping import wrap, wrap_message
 
@@ -61,9 +62,14 @@ def scene_parts(
     view: View, width: int, *, new_act: bool, names: re.Pattern[str] | None = None
 ) -> list[Part]:
     """The scene as the pieces pacing reveals one by one: the heading with the first
-    paragraph, then each further paragraph, then the ending's line (if it is one)."""
+    paragraph, then each further paragraph, then the ending's line (if it is one). A scene
+    come back to by a return has a line saying so for its heading, and no text."""
     head: StyleAndTextTuples = act_card(view, width) if new_act else []
-    head += [NEWLINE, ("class:title", clean(view.title)), ("", "\n\n")]
+    if view.returned:
+        head += [NEWLINE, *wrap_fragments([("class:remark", clean(returned_line(view)))], width)]
+        head.append(("", "\n\n"))
+    else:
+        head += [NEWLINE, ("class:title", clean(view.title)), ("", "\n\n")]
     parts: list[Part] = []
     for paragraph in view.paragraphs:
         body = wrap_fragments(marked(paragraph, names, "class:text"), width)
@@ -74,6 +80,8 @@ def scene_parts(
     if view.ending is not None:
         line = f"The end: {clean(view.ending.title)}"
         parts.append(Part([("class:ending", line), ("", "\n\n")], len(line)))
+    elif stuck(view):
+        parts.append(Part([("class:remark", NOTHING_ON_OFFER), ("", "\n\n")], 0))
     return parts
 
 

@@ -145,14 +145,14 @@ class Screen:
         told: list[_Entry] = []
         act: str | None = None  # the game is told from its start, where its first act begins
         applied = 0
-        for before, chosen in steps(story, state.history):
+        for before, chosen in steps(story, state.history, state.seed):
             applied += 1
             shown = view(story, before)
             told.append(_Entry(partial(_scene, shown, shown.act.id != act, self.names), True))
             act = shown.act.id
             offer = shown.offer(chosen)
             if offer is not None:
-                told.append(_Entry(partial(chosen_fragments, offer.text), True))
+                told.append(_Entry(partial(chosen_fragments, offer.echoed), True))
         self.history, self.act_told = [*told, *asides], act
         if recap is None:
             return

@@ -13,6 +13,7 @@ from prompt_toolkit.utils import get_cwidth
 from her_if.core.engine import View
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
+from her_if.play.choices import stuck
 from her_if.play.command_table import keyed
 from her_if.play.tui.markup import cut
 
@@ -38,7 +39,11 @@ def toolbar(
     ]
     commands = [f"{c.key}: {c.name}" for c in keyed(saves=saves, reload=reload)]
     letters = "/".join(c[0] for c in commands[:-2])
-    take = "Enter: continue" if shown.pause else "arrows/digits: choose  Enter: take"
+    take = "arrows/digits: choose  Enter: take"
+    if stuck(shown):
+        take = "nothing on offer"
+    elif shown.pause:
+        take = "Enter: continue"
     keys = [
         f"{take}  {'  '.join(commands)}",
         "  ".join(commands),

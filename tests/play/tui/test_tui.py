@@ -641,7 +641,7 @@ def test_help_from_the_title_screen_lists_keys_and_typed_commands(
         pipe.send_text(key + "q" + "1" + "q")  # help, close it, New game, quit
         state = play_interactive(spoken, saving=Saving(saves_dir))
     text = printed(shown)
-    assert state == start(spoken)
+    assert state == start(spoken, seed=state.seed)  # a new game, with a seed of its own
     helped = text.index("Help · lines 1-")
     for words in ("h ", "history", "Ctrl-Z", "save [NAME]", "--no-pace", "NO_COLOR"):
         assert words in text[:helped], words
@@ -807,7 +807,7 @@ def test_any_key_shows_the_rest_of_the_scene_at_once(spoken: Story) -> None:
         sleeps = Sleeps(at={1: lambda: pipe.send_text("x")})
         clock = menus(pipe, "q")
         state = play_interactive(spoken, clock=clock, pace=Pace(sleep=sleeps, settle=0))
-    assert state == start(spoken)  # the key was used up by the pacing, not taken as a choice
+    assert state == start(spoken, seed=state.seed)  # the key was used up by the pacing
     assert len(sleeps.pauses) == 1  # one pause, then the rest at once
     assert "The hall goes quiet." in printed(shown)
 
@@ -817,7 +817,8 @@ def test_a_double_tap_during_the_reveal_never_takes_a_choice(spoken: Story, tap:
     with screen() as (pipe, shown):
         sleeps = Sleeps(at={1: lambda: pipe.send_text(tap + tap)})  # both while it unfolds
         state = play_interactive(spoken, clock=menus(pipe, "q"), pace=Pace(sleep=sleeps, settle=0))
-    assert state == start(spoken)  # the first tap showed the rest; the second was dropped
+    assert state == start(spoken, seed=state.seed)  # the first tap showed the rest, the second
+    # was dropped
     assert "> Open the door." not in printed(shown)
 
 

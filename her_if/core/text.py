@@ -1,0 +1,164 @@
+"""Text as the player reads it in a state: slots filled, branches and switches resolved,
+alternatives picked by how many times they have been shown.
+
+Apart from the engine's states (it reads any object with their four fields), so the engine's
+step, which counts showings as the scene is entered, and its view, which shows them, agree by
+construction: both walk a template here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Protocol
+from zlib import crc32
+
+from her_if.core.draws import draw
+from her_if.core.model import (
+    Alternatives,
+    Branch,
+    Printed,
+    Scene,
+    Slot,
+    Switch,
+    Template,
+    Value,
+)
+
+
+class Reading(Protocol):
+    """What text reads of a game state."""
+
+    @property
+    def vars(self) -> Mapping[str, Value]: ...
+    @property
+    def visits(self) -> Mapping[str, int]: ...
+    @property
+    def shown(self) -> Mapping[str, int]: ...
+    @property
+    def seed(self) -> int: ...
+
+
+def render(template: Template, state: Reading) -> str:
+    """The text of `template` in `state`: each part resolved as the player sees it now. A part
+    that shows nothing (a `once` used up, an `{if}` with no else) leaves no doubled space and
+    no space at either end, so an author can write a form between words as between words."""
+    parts = template.parts
+    if len(parts) == 1 and type(parts[0]) is str:
+        return parts[0]
+    return _SPACES.sub(" ", _joined(template, state)).strip()
+
+
+_SPACES = re.compile(r"  +")
+
+
+def _joined(template: Template, state: Reading) -> str:
+    return "".join(_text(part, state) for part in template.parts)
+
+
+def _text(part: object, state: Reading) -> str:
+    if type(part) is str:
+        return part
+    if type(part) is Slot:
+        return show_value(state.vars[part.name])
+    if type(part) is Printed:
+        return show_value(part.expression.evaluate(state.vars, state.visits))
+    if type(part) is Branch:
+        holds = part.condition.test(state.vars, state.visits)
+        return _joined(part.then if holds else part.otherwise, state)
+    if type(part) is Switch:
+        chosen = _arm(part, state.vars)
+        return "" if chosen is None else _joined(chosen, state)
+    assert isinstance(part, Alternatives)
+    # the count includes this showing (see `show`); a state come back to, or made by hand,
+    # may not have counted it: read as the first showing
+    option = pick(part, max(state.shown.get(part.key, 0) - 1, 0), state.seed)
+    return "" if option is None else _joined(option, state)
+
+
+def _arm(switch: Switch, values: Mapping[str, Value]) -> Template | None:
+    value = values[switch.name]
+    for case in switch.cases:
+        if case.value == value and type(case.value) is type(value):
+            return case.text
+    return switch.otherwise
+
+
+def pick(alternatives: Alternatives, showing: int, seed: int) -> Template | None:
+    """The option shown at the `showing`-th showing (from 0), or None (a `once` used up)."""
+    options, count = alternatives.options, len(alternatives.options)
+    kind = alternatives.kind
+    if kind == "seq":
+        return options[min(showing, count - 1)]
+    if kind == "cycle":
+        return options[showing % count]
+    if kind == "once":
+        return options[showing] if showing < count else None
+    return options[draw(seed, crc32(alternatives.key.encode()) ^ showing, count)]
+
+
+def show(
+    scene: Scene,
+    values: Mapping[str, Value],
+    visits: Mapping[str, int],
+    shown: dict[str, int],
+    seed: int,
+) -> None:
+    """Count, in `shown`, a showing of each alternative the scene's text shows on arrival: the
+    count is how alternatives pick, so it must go up exactly when the text is shown."""
+    for paragraph in scene.paragraphs:
+        parts = paragraph.text.parts
+        if len(parts) == 1 and type(parts[0]) is str:
+            continue
+        if paragraph.condition is None or paragraph.condition.test(values, visits):
+            _count(paragraph.text, values, visits, shown, seed)
+
+
+def _count(
+    template: Template,
+    values: Mapping[str, Value],
+    visits: Mapping[str, int],
+    shown: dict[str, int],
+    seed: int,
+) -> None:
+    for part in template.parts:
+        kind = type(part)
+        if kind is Branch:
+            assert isinstance(part, Branch)
+            holds = part.condition.test(values, visits)
+            _count(part.then if holds else part.otherwise, values, visits, shown, seed)
+        elif kind is Switch:
+            assert isinstance(part, Switch)
+            chosen = _arm(part, values)
+            if chosen is not None:
+                _count(chosen, values, visits, shown, seed)
+        elif kind is Alternatives:
+            assert isinstance(part, Alternatives)
+            showing = shown.get(part.key, 0)
+            shown[part.key] = showing + 1
+            option = pick(part, showing, seed)
+            if option is not None:
+                _count(option, values, visits, shown, seed)
+
+
+def alternatives_in(template: Template) -> Iterator[Alternatives]:
+    """Every alternative in `template`, nested ones included."""
+    for part in template.parts:
+        if isinstance(part, Alternatives):
+            yield part
+            for option in part.options:
+                yield from alternatives_in(option)
+        elif isinstance(part, Branch):
+            yield from alternatives_in(part.then)
+            yield from alternatives_in(part.otherwise)
+        elif isinstance(part, Switch):
+            for case in part.cases:
+                yield from alternatives_in(case.text)
+            if part.otherwise is not None:
+                yield from alternatives_in(part.otherwise)
+
+
+def show_value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
