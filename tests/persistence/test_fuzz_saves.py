@@ -341,7 +341,8 @@ def test_hostile_saves_through_the_command_line(
             one_line_naming(err.removeprefix("her-if: ").rstrip("\n"), folder / "f0.json")
             assert fingerprint_of(folder / "f0.json") == before["f0.json"]
         else:
-            assert status == 0 and ("\n## " in out or "\n(back in " in out)  # it went on from the save
+            went_on = "\n## " in out or "\n(back in " in out  # the game went on from the save
+            assert status == 0 and went_on
 
 
 # -- limits that keep loading bounded --------------------------------------------------------
