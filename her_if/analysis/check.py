@@ -18,9 +18,10 @@ from her_if.analysis.check_report import PROBLEMS, PackFacts, StoryFacts
 from her_if.analysis.cycles import on_cycles as on_cycles  # `check` has always offered it
 from her_if.analysis.features import features
 from her_if.analysis.flow import edges, successors
-from her_if.analysis.reads import every_part, scene_templates, story_trees, template_names
+from her_if.analysis.reads import scene_templates, story_trees, template_names
 from her_if.core.expr import names_read
 from her_if.core.model import Choice, Position, Scene, Story
+from her_if.core.text import every_part
 from her_if.loading.diagnostics import Diagnostic, StoryError, display_path
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST
 

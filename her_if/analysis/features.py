@@ -8,7 +8,6 @@ choice), so the count says what the author wrote, not how often play meets it. T
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import fields
 
 from her_if.analysis.check_report import Features
@@ -20,12 +19,11 @@ from her_if.core.model import (
     Branch,
     ComputeEffect,
     DrawEffect,
-    Part,
     Printed,
     Story,
     Switch,
-    Template,
 )
+from her_if.core.text import every_part
 
 _PARTS: dict[type, str] = {
     Branch: "inline_conditionals",
@@ -49,7 +47,7 @@ def features(story: Story) -> Features:
             found["expression_effects"] += type(effect) is ComputeEffect
             found["draws"] += type(effect) is DrawEffect
         for template in scene_templates(scene):
-            for part in _parts(template):
+            for part in every_part(template):
                 if isinstance(part, Alternatives):
                     found[f"alternatives_{part.kind}"] += 1
                 elif type(part) in _PARTS:
@@ -57,22 +55,3 @@ def features(story: Story) -> Features:
     visits = sum(type(node) is Visits for tree in story_trees(story) for node in walk(tree))
     counts = {f.name: found[f.name] for f in fields(Features)}
     return Features(**{**counts, "visits_reads": visits, "max_call_depth": MAX_CALL_DEPTH})
-
-
-def _parts(template: Template) -> Iterator[Part]:
-    """Every part of `template` that is not plain text, nested ones included."""
-    for part in template.parts:
-        if type(part) is str:
-            continue
-        yield part
-        if isinstance(part, Branch):
-            yield from _parts(part.then)
-            yield from _parts(part.otherwise)
-        elif isinstance(part, Switch):
-            for case in part.cases:
-                yield from _parts(case.text)
-            if part.otherwise is not None:
-                yield from _parts(part.otherwise)
-        elif isinstance(part, Alternatives):
-            for option in part.options:
-                yield from _parts(option)

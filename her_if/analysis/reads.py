@@ -19,7 +19,6 @@ from her_if.core.model import (
     ComputeEffect,
     Condition,
     Effect,
-    Part,
     Printed,
     Scene,
     Slot,
@@ -27,6 +26,7 @@ from her_if.core.model import (
     Switch,
     Template,
 )
+from her_if.core.text import every_part
 
 VISITED = "visited:"
 VISITS = "visits:"
@@ -157,27 +157,6 @@ def _shown(
             yield Shown(part, conditions, switches, within)
             for index, option in enumerate(part.options):
                 yield from _shown(option, conditions, switches, (*within, (part, index)))
-
-
-def every_part(template: Template) -> Iterator[Part]:
-    """Every part of `template`, and of each text inside it (a branch's two, a switch's arms,
-    an alternative's options), however deep: what each reading below filters."""
-    for part in template.parts:
-        yield part
-        for inner in inner_texts(part):
-            yield from every_part(inner)
-
-
-def inner_texts(part: Part) -> tuple[Template, ...]:
-    """The texts a part holds."""
-    if isinstance(part, Branch):
-        return part.then, part.otherwise
-    if isinstance(part, Switch):
-        arms = tuple(case.text for case in part.cases)
-        return arms if part.otherwise is None else (*arms, part.otherwise)
-    if isinstance(part, Alternatives):
-        return part.options
-    return ()
 
 
 def text_conditions(scene: Scene) -> Iterator[Condition]:

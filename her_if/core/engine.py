@@ -269,7 +269,7 @@ def choose(story: Story, state: GameState, choice_id: str) -> GameState:
             raise ChoiceError(_pause_shut(scene, state))
         return take(story, state, None)
     choice = next((c for c in scene.choices if c.id == choice_id), None)
-    if choice is None or choice not in available(story, state):
+    if choice is None or not offered_alone(story, state, choice):
         raise ChoiceError(_not_offered(story, state, choice_id, choice))
     return take(story, state, choice)
 

@@ -17,6 +17,7 @@ from her_if.core.draws import draw
 from her_if.core.model import (
     Alternatives,
     Branch,
+    Part,
     Printed,
     Scene,
     Slot,
@@ -143,19 +144,28 @@ def _count(
 
 def alternatives_in(template: Template) -> Iterator[Alternatives]:
     """Every alternative in `template`, nested ones included."""
+    return (part for part in every_part(template) if isinstance(part, Alternatives))
+
+
+def every_part(template: Template) -> Iterator[Part]:
+    """Every part of `template`, and of each text inside it (a branch's two, a switch's arms,
+    an alternative's options), however deep: the one walk that each reading of text filters."""
     for part in template.parts:
-        if isinstance(part, Alternatives):
-            yield part
-            for option in part.options:
-                yield from alternatives_in(option)
-        elif isinstance(part, Branch):
-            yield from alternatives_in(part.then)
-            yield from alternatives_in(part.otherwise)
-        elif isinstance(part, Switch):
-            for case in part.cases:
-                yield from alternatives_in(case.text)
-            if part.otherwise is not None:
-                yield from alternatives_in(part.otherwise)
+        yield part
+        for inner in inner_texts(part):
+            yield from every_part(inner)
+
+
+def inner_texts(part: Part) -> tuple[Template, ...]:
+    """The texts a part holds."""
+    if isinstance(part, Branch):
+        return part.then, part.otherwise
+    if isinstance(part, Switch):
+        arms = tuple(case.text for case in part.cases)
+        return arms if part.otherwise is None else (*arms, part.otherwise)
+    if isinstance(part, Alternatives):
+        return part.options
+    return ()
 
 
 def show_value(value: Value) -> str:

@@ -30,6 +30,7 @@ from her_if.core.model import (
     Switch,
     Template,
 )
+from her_if.core.text import every_part
 from her_if.core.typing_rules import CONDITION, condition_type, effect_fits, fits
 from her_if.persistence.typed_json import Bad, Codec
 
@@ -126,26 +127,19 @@ def _template(template: Template, story: Story, keys: set[str], alternatives: bo
     """Every part of `template` as the loader would build it; alternatives' keys unique in the
     story (they name counts in the game state), and none in a choice's texts."""
     variables = story.variables
-    for part in template.parts:
+    for part in every_part(template):
         if type(part) is Slot:
             _want(part.name in variables)
         elif type(part) is Printed:
             _want(condition_type(part.expression.tree, variables, story.scenes) is not None)
         elif type(part) is Branch:
             _condition(part.condition, story)
-            _template(part.then, story, keys, alternatives)
-            _template(part.otherwise, story, keys, alternatives)
         elif type(part) is Switch:
             var = variables.get(part.name)
             _want(var is not None and all(fits(var, case.value) for case in part.cases))
-            for text in (*(case.text for case in part.cases), part.otherwise):
-                if text is not None:
-                    _template(text, story, keys, alternatives)
         elif type(part) is Alternatives:
             _want(alternatives and part.key not in keys and bool(part.options))
             keys.add(part.key)
-            for option in part.options:
-                _template(option, story, keys, alternatives)
         else:
             _want(type(part) is str)
 

@@ -8,9 +8,10 @@ import hashlib
 import re
 from collections import deque
 
-from her_if.analysis.reads import inner_texts, template_names, template_trees
+from her_if.analysis.reads import template_names, template_trees
 from her_if.core.expr import names_read
 from her_if.core.model import Scene, Story, Template
+from her_if.core.text import inner_texts
 from tests.conftest import ROOT
 
 SEED_GRAMS = ROOT / "tests" / "fixtures" / "seed-8grams.txt"
