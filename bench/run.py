@@ -68,6 +68,10 @@ CHAIN_GROWTH = 5.0
 """The longest chain is 4x the shortest: its peak memory must stay under 5x the shortest's.
 Keeping a path per state took 12x (136 MB to 1.65 GB) and 16x the time."""
 HISTORY = 500
+PLAYTEST_ALL = 1.0
+"""Seconds `her-if playtest` may take on the shipped story with every analysis at once: the
+exhaustive exploration, the exact odds, the consequences, the text coverage and the
+walkthroughs (issue 17)."""
 WIDEST_LOAD = 1.0
 """Seconds a load of the longest save of the costliest story the limits allow may take
 (`bench/widest.py`); a wide scene's took over 6 s before issue 22."""
@@ -686,6 +690,40 @@ def save_and_load(bench: Bench, size: int = GRAPH) -> list[Row]:
     ]
 
 
+def playtest_all(bench: Bench) -> list[Row]:
+    """`her-if playtest` of the shipped story with every analysis it has, as a whole process,
+    story cache warm: it must take under `PLAYTEST_ALL` seconds, or the run fails."""
+    bench.log("playtest of Her with every analysis")
+    root = Path(__file__).resolve().parent.parent
+    command = [
+        *bench.her_if,
+        "playtest",
+        "--story",
+        str(root / "story"),
+        "--exhaustive",
+        "--consequences",
+        "--coverage",
+        "--walkthroughs",
+        str(root / "tests" / "walkthroughs"),
+        "--json",
+    ]
+    run(command, env=bench.env(), ok=(0, 1))  # once untimed: the story cache holds the story
+    got = interleaved({"all": (bench.fast, lambda: run(command, env=bench.env(), ok=(0, 1)))})
+    seconds = got["all"].seconds
+    report = json.loads(got["all"].last.stdout)
+    row = Row(
+        f"playtest of Her, every analysis ({report['exhaustive']['states']:,} states; odds, "
+        "consequences, coverage, walkthroughs)",
+        ms(seconds),
+        target=f"under {PLAYTEST_ALL:g} s: " + ("met" if seconds < PLAYTEST_ALL else "MISSED"),
+        memory=mb(got["all"].rss_kb),
+        data={"seconds": seconds, "rss_kb": got["all"].rss_kb},
+    )
+    if seconds >= PLAYTEST_ALL:
+        bench.failures.append(f"PLAYTEST: {ms(seconds)}, over {PLAYTEST_ALL:g} s")
+    return [row]
+
+
 def widest_load(bench: Bench) -> list[Row]:
     """Loading the longest save (5,000 choices) of the story whose steps cost the most the
     limits allow: it must take under `WIDEST_LOAD` seconds, or the run fails."""
@@ -798,6 +836,7 @@ def main(argv: list[str] | None = None) -> int:
             *random_play(bench),
             *save_and_load(bench),
             *widest_load(bench),
+            *playtest_all(bench),
         ]
         about["load average at the end"] = _load()
     elapsed = time.perf_counter() - began

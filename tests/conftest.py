@@ -13,6 +13,10 @@ from hypothesis import HealthCheck, settings
 from her_if.core.model import Story
 from her_if.loading.loader import load_story
 
+# `pytester` runs pytest in a temporary folder: how tests/test_pytest_plugin.py proves the plugin
+# works for a story kept outside this repository.
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "story"
 WALKTHROUGHS = Path(__file__).resolve().parent / "walkthroughs"

@@ -277,6 +277,7 @@ def test_the_harness_measures_her_if_alone(
         *run.variant_exploration(bench, 50, plain=explored, cap=2_000),
         *run.random_play(bench, 50, playthroughs=200),
         *run.save_and_load(bench, 50),
+        *run.playtest_all(bench),
     ]
     assert all(row.ours for row in rows)
     assert [r.what for r in rows[:4]] == [
@@ -295,6 +296,8 @@ def test_the_harness_measures_her_if_alone(
     assert failure.startswith("CROSS-CHECK FAILED") and "1 / 2 / 3" in failure
     assert "choices/s" in next(r for r in rows if "random" in r.what).ours
     assert next(r for r in rows if r.what.startswith("save")).data["bytes"] > 0
+    playtest = next(r for r in rows if r.what.startswith("playtest of Her"))
+    assert "5," in playtest.what and playtest.data["seconds"] > 0  # the shipped story's states
     text = run.table(rows)
     assert text.count("\n") == len(rows) + 1
     assert "| her-if |" in text

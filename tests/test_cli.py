@@ -200,7 +200,8 @@ def test_a_mistyped_command_is_suggested_and_the_commands_listed(
     assert lines[0].startswith("usage: her-if [-h]")
     assert lines[1:] == [
         "her-if: error: no command 'plya' (did you mean 'play'?)",
-        "  the commands are play, check, playtest, graph, saves and new-scene;",
+        "  the commands are play, check, playtest, graph, saves, check-saves and",
+        "  new-scene;",
         "  'her-if --help' says what each one does",
     ]
     assert usage_error(["chek", "--json"], capsys)[1] == (
@@ -222,7 +223,7 @@ def test_an_unknown_option_is_reported_for_its_command_with_the_nearest(
     assert usage_error(["graph", "--formt=dot"], capsys)[-1].endswith("(did you mean '--format'?)")
     assert usage_error(["--json"], capsys)[-2:] == [
         "her-if play: error: unrecognized option '--json'",
-        "  --json is an option of saves, check and playtest, not of play",
+        "  --json is an option of saves, check-saves, check and playtest, not of play",
     ]
     assert usage_error(["check", "extra"], capsys)[-2:] == [
         "her-if check: error: unexpected argument 'extra'",
@@ -237,7 +238,7 @@ def test_every_option_and_command_has_help() -> None:
     top = _parser()
     commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
     parsers = {"her-if": top, **{f"her-if {n}": p for n, p in commands.choices.items()}}
-    assert len(parsers) == 7
+    assert len(parsers) == 8
     missing = [
         f"{name} {action.option_strings or action.dest}"
         for name, parser in parsers.items()

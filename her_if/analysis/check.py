@@ -20,7 +20,7 @@ from her_if.analysis.features import features
 from her_if.analysis.flow import edges, successors
 from her_if.analysis.reads import scene_templates, story_trees, template_names
 from her_if.core.expr import names_read
-from her_if.core.model import Choice, Position, Scene, Story
+from her_if.core.model import Choice, Position, Scene, Story, Template
 from her_if.core.text import every_part
 from her_if.loading.diagnostics import Diagnostic, StoryError, display_path
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST
@@ -44,7 +44,7 @@ def summarize(story: Story) -> Summary:
         choices=sum(len(s.choices) for s in scenes),
         pauses=sum(1 for s in scenes if s.pause),
         endings=sum(1 for s in scenes if s.ending is not None),
-        words=sum(_words(s) for s in scenes),
+        words=sum(scene_words(s) for s in scenes),
         warnings=tuple(
             [
                 *_unreachable(story),
@@ -93,11 +93,15 @@ def _report(
     return {**facts, **dict(zip(PROBLEMS, (errors, warnings), strict=True))}
 
 
-def _words(scene: Scene) -> int:
+def scene_words(scene: Scene) -> int:
     """Runs of non-space, as `\\S+` counts them (`str.split` agrees on every character)."""
     texts = [p.text for p in scene.paragraphs] + [c.text for c in scene.choices]
-    words = (p for t in texts for p in every_part(t) if isinstance(p, str))  # in every branch
-    return sum(len(part.split()) for part in words)
+    return sum(template_words(t) for t in texts)
+
+
+def template_words(template: Template) -> int:
+    """The words of a text in every branch of it, as `check` counts a scene's."""
+    return sum(len(part.split()) for part in every_part(template) if isinstance(part, str))
 
 
 def _unreachable(story: Story) -> list[Diagnostic]:

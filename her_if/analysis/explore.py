@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from itertools import product
+from math import prod
 from types import MappingProxyType
 
 from her_if.analysis.explore_findings import (
@@ -120,6 +121,7 @@ def _walk(story: Story, max_states: int, progress: Progress | None, reduce: bool
         if first.scene in watch:
             _watch(known, watch, first.scene, {}, first.shown, walk.shown)
         key = keyers[first.scene](first)
+        walk.starts.append(keys.get(key, len(walk.scenes)))
         if key not in keys:
             keys[key] = len(walk.scenes)
             if walk.scenes:
@@ -134,13 +136,18 @@ def _walk(story: Story, max_states: int, progress: Progress | None, reduce: bool
         if scene.choices:
             _judge(scene, state, walk)
         outs: list[int] = []
-        for choice in moves(story, state):
+        ways = moves(story, state)
+        if len(ways) > 1:
+            walk.offered.add((scene.id, tuple(c.id for c in ways if c is not None)))
+        for move, choice in enumerate(ways):
             choice_id = CONTINUE if choice is None else choice.id
             edge = (scene.id, choice_id)
             walk.edges_taken.add(edge)
             outcomes: Iterable[tuple[int, ...]] = _ONCE
             if may_draw and edge in may_draw:
-                outcomes = product(*map(range, draw_sizes(story, state, choice)))
+                sizes = draw_sizes(story, state, choice)
+                outcomes = product(*map(range, sizes))
+                walk.splits.setdefault(index, [1] * len(ways))[move] = prod(sizes)
             for forced in outcomes:
                 walk.transitions += 1
                 nxt = advance(story, state, choice, forced, kept_at)

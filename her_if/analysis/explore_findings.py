@@ -12,12 +12,12 @@ state space (what is never reached, what is always so) are made only by a comple
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from her_if.analysis.explore_tree import FirstPaths, Path, Walk, Witness
+from her_if.analysis.explore_tree import FirstPaths, Path, Walk, Witness, co_reachable
+from her_if.analysis.odds import Odds, odds
 from her_if.analysis.text_coverage import unshown
 from her_if.analysis.text_verdicts import Judged, text_judged, value_sets
 from her_if.core.model import Choice, Story
@@ -92,6 +92,11 @@ class Exploration:
     paths: Mapping[str, Path] = field(default_factory=dict)
     """The shortest path (choice ids) to each scene reached: how an author gets there. Each is
     rebuilt when looked up (see `Tree`)."""
+    offered: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
+    """Each set of two or more choices offered together, by scene (`Walk.offered`)."""
+    odds: Odds | None = None
+    """Where a player who chooses at random ends up, exactly (None after an incomplete
+    walk)."""
     dead_states: int = 0
     """States with no choice on offer at a scene that is not an ending (`dead_ends` keeps
     the first per scene). With `terminal`, the states where play stops: what ink's
@@ -151,6 +156,8 @@ def findings(story: Story, walk: Walk, max_states: int) -> Exploration:
         edges_taken=frozenset(walk.edges_taken),
         returns_taken=frozenset(walk.returns_taken),
         dead_states=len(dead),
+        offered=frozenset(walk.offered),
+        odds=odds(story, walk),
     )
 
 
@@ -169,7 +176,7 @@ def _stops(story: Story, walk: Walk, terminal: list[int]) -> tuple[list[int], li
         for i in range(explored)
         if not walk.successors[i] and story.scenes[walk.scenes[i]].ending is None
     ]
-    can_end = _co_reachable(walk.successors, terminal)
+    can_end = co_reachable(walk.successors, terminal)
     dead_set = set(dead)
     return dead, [i for i in range(explored) if i not in can_end and i not in dead_set]
 
@@ -198,21 +205,6 @@ def _whole_space(story: Story, walk: Walk, first_at: Mapping[str, int]) -> _Whol
         always_true=_constant(story, walk, True, first, text),
         always_false=_constant(story, walk, False, first, text) + never_shown,
     )
-
-
-def _co_reachable(successors: list[list[int]], terminal: list[int]) -> set[int]:
-    preds: list[list[int]] = [[] for _ in successors]
-    for source, outs in enumerate(successors):
-        for target in outs:
-            preds[target].append(source)
-    seen = set(terminal)
-    queue = deque(terminal)
-    while queue:
-        for source in preds[queue.popleft()]:
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
-    return seen
 
 
 def _endings(story: Story, walk: Walk, terminal: list[int]) -> tuple[EndingReached, ...]:

@@ -14,6 +14,7 @@ and its number (`core.draws.draw`).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -175,3 +176,28 @@ class Walk:
     """The alternatives (by key) whose showings the walk watched (`liveness.tracked`)."""
     shown: set[tuple[str, int | None]] = field(default_factory=set)
     """Of those, each option shown somewhere (None: a `once` used up, showing nothing)."""
+    offered: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    """Each set of choices offered together somewhere, by scene, where there were two or more:
+    the decisions players meet (`consequences`)."""
+    starts: list[int] = field(default_factory=list)
+    """The state each outcome of the first scene's draws starts at (one, if it draws
+    nothing), repeats and all: each outcome is as likely as the next (`odds`)."""
+    splits: dict[int, list[int]] = field(default_factory=dict)
+    """For each state with a move that draws, how many of its successors each move has
+    (one per outcome of its draws, in order): the rest have one a move (`odds`)."""
+
+
+def co_reachable(successors: list[list[int]], terminal: list[int]) -> set[int]:
+    """The states from which some state of `terminal` can be reached, themselves included."""
+    preds: list[list[int]] = [[] for _ in successors]
+    for source, outs in enumerate(successors):
+        for target in outs:
+            preds[target].append(source)
+    seen = set(terminal)
+    queue = deque(terminal)
+    while queue:
+        for source in preds[queue.popleft()]:
+            if source not in seen:
+                seen.add(source)
+                queue.append(source)
+    return seen

@@ -32,7 +32,10 @@ from her_if.analysis.reads import (
     choice_conditions,
     effect_trees,
     expr_facts,
+    scene_templates,
     shown_by_scene,
+    template_names,
+    template_trees,
     text_conditions,
     text_switches,
 )
@@ -162,6 +165,38 @@ def text_live(story: Story) -> dict[str, frozenset[str]]:
     unjudged = unjudged_counts(story)
     live = _live(story, lambda scene: text_reads(scene, unjudged), {}, unjudged)
     return {sid: frozenset(facts) for sid, facts in live.items()}
+
+
+def every_read(scene: Scene) -> set[str]:
+    """Every fact the scene reads, for any purpose: its choices' conditions and marks, its
+    effects' expressions, and its text (conditions, switches, slots, printed expressions)."""
+    facts = reads(scene) | text_reads(scene)
+    for tree in _effect_trees(scene):
+        facts |= expr_facts(tree)
+    for template in scene_templates(scene):
+        facts.update(template_names(template))
+        for tree in template_trees(template):
+            facts |= expr_facts(tree)
+    return facts
+
+
+def read_later(story: Story) -> dict[str, frozenset[str]]:
+    """For every scene, the facts something there or further on reads before an effect
+    overwrites them, text included: whether what a choice sets is ever noticed
+    (`consequences`)."""
+    return {sid: frozenset(f) for sid, f in _live(story, every_read, {}).items()}
+
+
+def live_after(story: Story, live: Mapping[str, frozenset[str]], edge: Edge) -> set[str]:
+    """The facts live just after a move's own effects, given those live at the scenes: its
+    target's entry (its visit counted, its entry effects) taken back, as `_backwards` does."""
+    facts = set(live[edge.target])
+    if not edge.back:
+        facts.discard(VISITED + edge.target)
+        effects = story.scenes[edge.target].effects
+        if effects:
+            _through(facts, effects)
+    return facts
 
 
 def unjudged_counts(story: Story) -> frozenset[str]:

@@ -15,9 +15,10 @@ from pathlib import Path
 from her_if.analysis.check import state_usage
 from her_if.analysis.explore import LIST_LIMIT, Exploration, Finding
 from her_if.analysis.explore import Path as Witness
+from her_if.analysis.odds import Odds
 from her_if.analysis.randomplay import RandomReport
 from her_if.analysis.script import load_script, run_script
-from her_if.core.model import CONTINUE, Story
+from her_if.core.model import CONTINUE, Position, Story
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,27 @@ def exploration_lines(story: Story, found: Exploration) -> Iterator[str]:
         f"{found.transitions:,} transitions, {found.terminal:,} at an ending; {status}"
     )
     yield f"endings ({len(found.endings)}):"
+    odds = found.odds
     for ending in found.endings:
         yield (
-            f"  {ending.id} ({ending.title}) in {ending.scene}: {ending.states:,} states; "
+            f"  {ending.id} ({ending.title}) in {ending.scene}: {ending.states:,} states"
+            f"{_reached(odds, 'ending', ending.id)}; "
             f"shortest path, {len(ending.path)} choices: {' '.join(ending.path)}"
         )
     if not found.endings:
         yield "  none reached"
-    yield from _section(story, "dead ends", found.dead_ends)
-    yield from _section(story, "softlocks", found.softlocks)
+    if odds is not None:
+        yield (
+            f"a random player reaches an ending in {chance(odds.ending)} of games"
+            + (
+                f", after {odds.expected_choices:.1f} choices on average"
+                if odds.expected_choices is not None
+                else ""
+            )
+            + f" (exact odds, to within {odds.error:.0e})"
+        )
+    yield from _section(story, "dead ends", found.dead_ends, odds, "dead end")
+    yield from _section(story, "softlocks", found.softlocks, odds, "softlock")
     yield f"unreachable scenes: {len(found.unreachable_scenes)}"
     for sid in found.unreachable_scenes[:LIST_LIMIT]:
         yield f"  {story.scenes[sid].pos}: scene '{sid}' is never reached"
@@ -87,15 +100,39 @@ def exploration_lines(story: Story, found: Exploration) -> Iterator[str]:
     )
 
 
-def _section(story: Story, title: str, findings: tuple[Finding, ...]) -> Iterator[str]:
+def finding_place(story: Story, finding: Finding) -> tuple[Position, str]:
+    """Where a finding is told, and the words naming it: its choice's place when it concerns
+    one (a choice never on offer, a condition), else its scene's. The text report and the CI
+    annotations (`ci_findings`) both put a finding here, so an editor and a pull request
+    agree on the line."""
+    scene = story.scenes[finding.scene]
+    choice = next((c for c in scene.choices if c.id == finding.choice), None)
+    if choice is None:
+        return scene.pos, finding.scene
+    return choice.pos, f"{finding.scene}, choice '{choice.id}'"
+
+
+def _section(
+    story: Story,
+    title: str,
+    findings: tuple[Finding, ...],
+    odds: Odds | None = None,
+    kind: str = "",
+) -> Iterator[str]:
+    """One kind of finding, each at its place; a dead end or softlock with the share of
+    random players it catches, when the odds are known."""
     yield f"{title}: {len(findings)}"
     for finding in findings[:LIST_LIMIT]:
-        scene = story.scenes[finding.scene]
-        choice = next((c for c in scene.choices if c.id == finding.choice), None)
-        where = f"{choice.pos if choice else scene.pos}: {finding.scene}"
-        if choice is not None:
-            where += f", choice '{choice.id}'"
-        yield f"  {where}: {finding.message}"
+        pos, named = finding_place(story, finding)
+        caught = odds.of(kind, finding.scene) if odds is not None and kind else None
+        said = ""
+        if caught is not None:
+            said = (
+                f"; it catches {chance(caught.probability)} of random players"
+                if caught.probability > 0
+                else "; it catches no random player first (they are lost before it)"
+            )
+        yield f"  {pos}: {named}: {finding.message}{said}"
         yield f"    path: {' '.join(finding.path) or '(the start)'}"
     if len(findings) > LIST_LIMIT:
         yield f"  ... and {len(findings) - LIST_LIMIT:,} more (--json lists them all)"
@@ -116,11 +153,13 @@ def exploration_json(story: Story, found: Exploration) -> dict[str, object]:
                 "scene": e.scene,
                 "states": e.states,
                 "path": list(e.path),
+                **_odds_json(found.odds, "ending", e.id),
             }
             for e in found.endings
         ],
-        "dead_ends": _json(found.dead_ends),
-        "softlocks": _json(found.softlocks),
+        "dead_ends": _json(found.dead_ends, found.odds, "dead end"),
+        "softlocks": _json(found.softlocks, found.odds, "softlock"),
+        "odds": None if found.odds is None else _all_odds_json(found.odds),
         "unreachable_scenes": list(found.unreachable_scenes),
         "unreachable_choices": _json(found.unreachable_choices),
         "always_true": _json(found.always_true),
@@ -132,8 +171,57 @@ def exploration_json(story: Story, found: Exploration) -> dict[str, object]:
     }
 
 
-def _json(findings: Iterable[Finding]) -> list[dict[str, object]]:
-    return [f.as_json() for f in findings]
+def _json(
+    findings: Iterable[Finding], odds: Odds | None = None, kind: str = ""
+) -> list[dict[str, object]]:
+    return [{**f.as_json(), **_odds_json(odds, kind, f.scene)} for f in findings]
+
+
+def _odds_json(odds: Odds | None, kind: str, name: str) -> dict[str, object]:
+    """A finding's or an ending's share of random players, and its choices on the way."""
+    found = odds.of(kind, name) if odds is not None and kind else None
+    if found is None:
+        return {}
+    return {"probability": found.probability, "expected_choices": found.choices}
+
+
+def _all_odds_json(odds: Odds) -> dict[str, object]:
+    return {
+        "error": odds.error,
+        "ending": odds.ending,
+        "expected_choices": odds.expected_choices,
+        "outcomes": [
+            {
+                "kind": o.kind,
+                "name": o.name,
+                "probability": o.probability,
+                "expected_choices": o.choices,
+            }
+            for o in odds.outcomes
+        ],
+    }
+
+
+def _reached(odds: Odds | None, kind: str, name: str) -> str:
+    found = odds.of(kind, name) if odds is not None else None
+    if found is None:
+        return ""
+    if found.choices is None:
+        return "; no random player reaches it"
+    return (
+        f"; {chance(found.probability)} of random players, "
+        f"after {found.choices:.1f} choices on average"
+    )
+
+
+def chance(p: float) -> str:
+    """A probability as a percentage: one decimal, or two figures when it is below 0.1%
+    (so a rare ending never reads as none)."""
+    if p <= 0:
+        return "0%"
+    if p < 0.001:
+        return f"{100 * p:.2g}%"
+    return f"{100 * p:.1f}%"
 
 
 def random_lines(story: Story, report: RandomReport) -> Iterator[str]:

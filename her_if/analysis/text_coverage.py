@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from her_if.analysis.explore_tree import Walk
 from her_if.analysis.reads import Shown, expr_facts, shown_by_scene
 from her_if.analysis.text_verdicts import Sets, combinations
-from her_if.core.model import Alternatives, Case, Story, Template, Value
+from her_if.core.model import Alternatives, Condition, Story, Switch, Template, Value
+from her_if.core.text import case_index
 from her_if.core.wording import short
 
 
@@ -69,28 +70,40 @@ def _judged(sid: str, shown: Shown, walk: Walk, values: Mapping[str, set[Value]]
 def _may_show(shown: Shown, walk: Walk, values: Mapping[str, set[Value]]) -> bool:
     """Whether the alternative may be shown: the options it is in can show, and the
     conditions and switches around it can agree, over the values each fact may hold."""
-    for outer, option in shown.within:
-        if outer.key in walk.watched and (outer.key, option) not in walk.shown:
+    return may_show(shown.conditions, shown.switches, shown.within, walk, values) is not False
+
+
+def may_show(
+    conditions: tuple[tuple[Condition, bool], ...],
+    switches: tuple[tuple[Switch, int], ...],
+    within: tuple[tuple[Alternatives, int], ...],
+    walk: Walk,
+    values: Mapping[str, set[Value]],
+) -> bool | None:
+    """Whether text with these around it (as `reads.Shown` holds them) may show: False,
+    proved never; None, nothing can be said (a fact not carried, too many combinations, or
+    an option past the first of an alternative within a shuffle, which is not watched);
+    True, the values each fact may hold let it (text coverage's units ask too)."""
+    in_shuffle = False
+    for outer, option in within:
+        if outer.key in walk.watched:
+            if (outer.key, option) not in walk.shown:
+                return False
+        elif outer.kind == "shuffle":
+            in_shuffle = True
+        elif option > 0:
+            if in_shuffle:
+                return None
             return False
-        if outer.key not in walk.watched and outer.kind != "shuffle" and option > 0:
-            return False
-    facts = set().union(*(expr_facts(c.tree) for c, _ in shown.conditions))
-    states = combinations(facts | {switch.name for switch, _ in shown.switches}, values)
+    facts = set().union(*(expr_facts(c.tree) for c, _ in conditions))
+    states = combinations(facts | {switch.name for switch, _ in switches}, values)
     if states is None:
-        return True  # not carried, or too many to try: nothing can be said
+        return None  # not carried, or too many to try: nothing can be said
     return any(
-        all(bool(c.test(env, seen)) == wanted for c, wanted in shown.conditions)
-        and all(_arm(switch.cases, env[switch.name]) == arm for switch, arm in shown.switches)
+        all(bool(c.test(env, seen)) == wanted for c, wanted in conditions)
+        and all(case_index(switch, env[switch.name]) == arm for switch, arm in switches)
         for env, seen in states
     )
-
-
-def _arm(cases: tuple[Case, ...], value: Value) -> int:
-    """The index of the case `value` takes (-1: the `else`), as `core.text` picks it."""
-    for index, case in enumerate(cases):
-        if case.value == value and type(case.value) is type(value):
-            return index
-    return -1
 
 
 def _plain(template: Template) -> str:

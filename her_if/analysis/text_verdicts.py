@@ -65,7 +65,7 @@ def text_judged(story: Story, sets: Sets) -> list[Judged]:
         found += [(b.condition, True, bool(b.otherwise.parts)) for b in paragraph_branches(scene)]
         for condition, branch, otherwise in found:
             facts = sorted(expr_facts(condition.tree))
-            values = tuple(frozenset(sets[sid].get(f, _absent(f))) for f in facts)
+            values = tuple(frozenset(sets[sid].get(f, absent(f))) for f in facts)
             memo = (id(condition.tree), values)
             if memo not in known:
                 carried = dict(zip(facts, values, strict=True))
@@ -133,10 +133,10 @@ def environment(
 
 def _carried(here: Mapping[str, set[Value]], fact: str) -> set[Value]:
     values = here.get(fact)
-    return _absent(fact) if values is None else values
+    return absent(fact) if values is None else values
 
 
-def _absent(fact: str) -> set[Value]:
+def absent(fact: str) -> set[Value]:
     """What a fact not carried to a scene holds there: a visit is to a scene that cannot lead
     here (liveness._may_vary), so it is false (its count 0); a variable, nothing known."""
     if fact.startswith(VISITED):

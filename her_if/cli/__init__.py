@@ -34,6 +34,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "playtest": ("analysis_commands", "playtest"),
     "graph": ("analysis_commands", "graph"),
     "saves": ("play_commands", "saves"),
+    "check-saves": ("save_commands", "check_saves"),
     "new-scene": ("authoring_commands", "new_scene"),
 }
 """Each command's handler, as the module of `her_if.cli` it is in and its name: imported when

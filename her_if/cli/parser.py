@@ -16,7 +16,7 @@ from her_if import __version__
 from her_if.core.sanitize import clean
 from her_if.loading.diagnostics import did_you_mean
 
-COMMANDS = ("play", "check", "playtest", "graph", "saves", "new-scene")
+COMMANDS = ("play", "check", "playtest", "graph", "saves", "check-saves", "new-scene")
 
 _Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 """Where each command's parser is added."""
@@ -35,6 +35,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     _play(commands)
     _saves(commands)
+    _check_saves(commands)
     _check(commands)
     playtest = commands.add_parser(
         "playtest",
@@ -95,10 +96,22 @@ def _saves(commands: _Commands) -> None:
     saves.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _check_saves(commands: _Commands) -> None:
+    check_saves = commands.add_parser(
+        "check-saves",
+        help="replay every save against the story as it is now: which continue exactly, "
+        "which fall back, to where and why (read-only)",
+    )
+    _story_option(check_saves)
+    _saves_option(check_saves)
+    check_saves.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def _check(commands: _Commands) -> None:
     check = commands.add_parser("check", help="validate the story and report errors and warnings")
     _story_option(check)
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    _ci_options(check)
 
 
 def _playtest_options(playtest: argparse.ArgumentParser) -> None:
@@ -121,6 +134,18 @@ def _playtest_options(playtest: argparse.ArgumentParser) -> None:
         "--walkthroughs", metavar="DIR", type=Path, help="run every walkthrough file in DIR"
     )
     playtest.add_argument(
+        "--coverage",
+        action="store_true",
+        help="text coverage: which paragraphs, branches, cases and options some state shows "
+        "(and, with --walkthroughs, which no walkthrough shows)",
+    )
+    playtest.add_argument(
+        "--consequences",
+        action="store_true",
+        help="what each choice brings that its siblings do not; a false choice (nothing) "
+        "is a defect",
+    )
+    playtest.add_argument(
         "--max-states",
         type=int,
         default=DEFAULT_MAX_STATES,
@@ -140,6 +165,7 @@ def _playtest_options(playtest: argparse.ArgumentParser) -> None:
         help="print the shortest choices that reach SCENE (act.scene), for a walkthrough",
     )
     playtest.add_argument("--json", action="store_true", help="print one JSON object")
+    _ci_options(playtest)
 
 
 def _graph(commands: _Commands) -> None:
@@ -181,6 +207,20 @@ def _story_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _ci_options(parser: argparse.ArgumentParser) -> None:
+    """The findings for a CI server, beside the report (docs/playtest.md shows a workflow).
+    Only when asked: a report run in CI for its text or its JSON stays as it is."""
+    parser.add_argument(
+        "--github",
+        action="store_true",
+        help="after the report, print each finding as a GitHub Actions workflow command "
+        "(::error file=...,line=...,col=...), so it shows on its line of a pull request",
+    )
+    parser.add_argument(
+        "--junit", metavar="FILE", type=Path, help="write the findings to FILE as JUnit XML"
+    )
+
+
 def _saves_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--saves",
@@ -207,9 +247,18 @@ def unrecognized(
     commands = subcommands(parser)
     words = [extra for extra in extras if not extra.startswith("-")]
     if defaulted and words:
+        import textwrap  # the list of commands outgrew a line of 80 columns
+
+        listed = textwrap.fill(
+            f"the commands are {_listed(COMMANDS)};",
+            78,
+            initial_indent="  ",
+            subsequent_indent="  ",
+            break_on_hyphens=False,
+        )
         parser.error(
             f"no command '{clean(words[0])}'{did_you_mean(words[0], COMMANDS)}\n"
-            f"  the commands are {_listed(COMMANDS)};\n"
+            f"{listed}\n"
             "  'her-if --help' says what each one does"
         )
     used = commands[command]

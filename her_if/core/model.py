@@ -245,6 +245,9 @@ class Choice:
     closed: Template | None = None
     echo: Template | None = None
     """What the transcript and history say was chosen, where it differs from `text`."""
+    flavour: bool = False
+    """The author means it to colour the text only: the consequences report does not count it
+    among the cosmetic choices to look at, but still reports it if nothing shows for it."""
 
 
 def once_key(scene: str, choice: str) -> str:

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from her_if.core.engine import (
     GameState,
@@ -29,6 +29,11 @@ from her_if.core.wording import short
 
 _S = TypeVar("_S")
 
+StopKind = Literal["removed", "pause", "ended", "stuck", "once", "closed"]
+"""Why a step stops applying: its choice is gone from the scene, the scene is now a pause
+without it, the story now ends before it, a pause cannot be continued from there, a `once`
+choice already taken, or a choice whose condition (or room for a call) fails there."""
+
 
 @dataclass(frozen=True)
 class Stop:
@@ -40,6 +45,8 @@ class Stop:
     """The scene the replay had reached, in which `choice` is not on offer."""
     reason: str
     """Why, in words, e.g. "the scene 'The hall' no longer has a choice 'wait'"."""
+    kind: StopKind
+    """Why, as one word a report can sort by (`check-saves --json` gives it)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,8 @@ def replay(story: Story, history: Sequence[str], seed: int = 0) -> Replay:
     if applied == len(history):
         return Replay(state, applied)
     choice = history[applied]
-    stop = Stop(applied + 1, choice, state.scene, _why_not(story, state, choice))
+    kind, reason = _why_not(story, state, choice)
+    stop = Stop(applied + 1, choice, state.scene, reason, kind)
     return Replay(state, applied, stop)
 
 
@@ -235,19 +243,19 @@ def _last(states: Iterator[_S]) -> tuple[int, _S]:
     return steps, last
 
 
-def _why_not(story: Story, state: GameState, wanted: str) -> str:
+def _why_not(story: Story, state: GameState, wanted: str) -> tuple[StopKind, str]:
     scene = story.scenes[state.scene]
     choice = short(wanted)
     where = f"the scene '{scene.title}'"
     if scene.ending is not None:
-        return f"the story now ends at {where}, before the choice '{choice}'"
+        return "ended", f"the story now ends at {where}, before the choice '{choice}'"
     if scene.pause:
         if wanted == CONTINUE:
-            return f"{where} can no longer be continued from at that point"
-        return f"{where} is now a pause, with no choice '{choice}'"
+            return "stuck", f"{where} can no longer be continued from at that point"
+        return "pause", f"{where} is now a pause, with no choice '{choice}'"
     authored = next((c for c in scene.choices if c.id == wanted), None)
     if authored is None:
-        return f"{where} no longer has a choice '{choice}'"
+        return "removed", f"{where} no longer has a choice '{choice}'"
     if authored.once and once_key(scene.id, wanted) in state.used:
-        return f"the choice '{choice}' in {where} can now be taken only once"
-    return f"the choice '{choice}' in {where} is no longer on offer at that point"
+        return "once", f"the choice '{choice}' in {where} can now be taken only once"
+    return "closed", f"the choice '{choice}' in {where} is no longer on offer at that point"

@@ -71,31 +71,48 @@ def _text(part: object, state: Reading) -> str:
         chosen = _arm(part, state.vars)
         return "" if chosen is None else _joined(chosen, state)
     assert isinstance(part, Alternatives)
-    # the count includes this showing (see `show`); a state come back to, or made by hand,
-    # may not have counted it: read as the first showing
-    option = pick(part, max(state.shown.get(part.key, 0) - 1, 0), state.seed)
+    option = pick(part, showing(part, state), state.seed)
     return "" if option is None else _joined(option, state)
 
 
+def showing(alternatives: Alternatives, state: Reading) -> int:
+    """Which showing (from 0) of `alternatives` the text of `state` is: the count includes
+    this showing (see `show`); a state come back to, or made by hand, may not have counted
+    it, and is read as the first showing. Exposed so that text coverage picks as `render`."""
+    return max(state.shown.get(alternatives.key, 0) - 1, 0)
+
+
 def _arm(switch: Switch, values: Mapping[str, Value]) -> Template | None:
-    value = values[switch.name]
-    for case in switch.cases:
+    index = case_index(switch, values[switch.name])
+    return switch.otherwise if index < 0 else switch.cases[index].text
+
+
+def case_index(switch: Switch, value: Value) -> int:
+    """The index of the case `value` takes (-1: the `else`, if any): how a switch decides,
+    written once for play and for the analyses that judge which arm shows."""
+    for index, case in enumerate(switch.cases):
         if case.value == value and type(case.value) is type(value):
-            return case.text
-    return switch.otherwise
+            return index
+    return -1
 
 
 def pick(alternatives: Alternatives, showing: int, seed: int) -> Template | None:
     """The option shown at the `showing`-th showing (from 0), or None (a `once` used up)."""
-    options, count = alternatives.options, len(alternatives.options)
+    index = option_index(alternatives, showing, seed)
+    return None if index is None else alternatives.options[index]
+
+
+def option_index(alternatives: Alternatives, showing: int, seed: int) -> int | None:
+    """Which option `pick` shows, by its index: text coverage names options by it."""
+    count = len(alternatives.options)
     kind = alternatives.kind
     if kind == "seq":
-        return options[min(showing, count - 1)]
+        return min(showing, count - 1)
     if kind == "cycle":
-        return options[showing % count]
+        return showing % count
     if kind == "once":
-        return options[showing] if showing < count else None
-    return options[draw(seed, crc32(alternatives.key.encode()) ^ showing, count)]
+        return showing if showing < count else None
+    return draw(seed, crc32(alternatives.key.encode()) ^ showing, count)
 
 
 def show(

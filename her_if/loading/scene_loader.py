@@ -66,6 +66,7 @@ CHOICE_OPTIONAL = (
     "open_if",
     "closed",
     "echo",
+    "flavour",
 )
 FOLLOW_UPS = 1_000
 """Errors that only follow from another, kept at most per builder (see `follow_up`)."""
@@ -303,6 +304,7 @@ class SceneBuilder:
         condition = self.read_condition(src, fields["if"][1], act) if "if" in fields else None
         once = src.boolean(fields["once"][1], f"{what} once") if "once" in fields else False
         fallback = self.flag(src, fields, "fallback", what)
+        flavour = self.flag(src, fields, "flavour", what)
         open_if, closed = self.read_closed(src, node, fields, act, what)
         echo = (
             read_template(src, fields["echo"][1], f"{what} echo", self.variables)
@@ -336,6 +338,7 @@ class SceneBuilder:
             open_if=open_if,
             closed=closed,
             echo=echo,
+            flavour=flavour,
         )
 
     def read_choice_lead(

@@ -47,12 +47,17 @@ def test_playtest_json_has_the_promised_keys(capsys: pytest.CaptureFixture[str])
         "unreachable_scenes",
         "unreachable_choices",
         "endings",
+        "odds",
     ):
         assert key in report
     assert report["dead_ends"][0] == {
         "scene": "one.pit",
         "message": "no choice is on offer here and it is not an ending (key = false)",
         "path": ["right"],
+        "probability": pytest.approx(
+            0.6
+        ),  # of random players, exactly (tests/analysis/test_odds.py)
+        "expected_choices": pytest.approx(1.4),
     }
     assert report["endings"][0]["path"] == ["left", "take-key", "open"]
 

@@ -16,3 +16,9 @@ CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs"
 test round-trips, and the save tests play for draws and calls."""
 EXAMPLE_PACK = ROOT / "examples" / "packs" / "amys-documentary"
 """The example pack we ship, a side story on the shipped story."""
+ODDS = ROOT / "tests" / "fixtures" / "odds"
+"""Odds known by construction: a softlock that catches a quarter of random players, a loop and
+a draw on the way to the rest."""
+CONSEQUENCES = ROOT / "tests" / "fixtures" / "consequences"
+"""A false choice, flavour with and without a reaction, a choice read three acts later and two
+choices never offered together."""
