@@ -19,6 +19,7 @@ def consequence_lines(found: Consequences) -> Iterator[str]:
         f"consequences (each choice's reaction weighed within {WINDOW} scenes of it): "
         f"{count(len(decisions), 'decision')}, {changing} changing the story, "
         f"{len(decisions) - changing} only colouring its text"
+        + ("" if found.complete else "; the walk stopped at its cap, so only what it reached")
     )
     false = found.false_choices
     yield f"false choices: {len(false)}"
@@ -72,6 +73,7 @@ def _read(reader: Reader) -> str:
 def consequence_json(found: Consequences) -> dict[str, object]:
     return {
         "window": WINDOW,
+        "complete": found.complete,
         "false_choices": [_choice_json(c) for c in found.false_choices],
         "decisions": [_decision_json(d) for d in found.decisions],
     }

@@ -122,15 +122,20 @@ class Decision:
 @dataclass(frozen=True)
 class Consequences:
     decisions: tuple[Decision, ...]
+    complete: bool = True
+    """Whether the walk the decisions come from saw every state: else some are not weighed."""
 
     @property
     def false_choices(self) -> tuple[Weighed, ...]:
         return tuple(c for d in self.decisions for c in d.choices if c.false)
 
 
-def consequences(story: Story, offered: Iterable[tuple[str, tuple[str, ...]]]) -> Consequences:
+def consequences(
+    story: Story, offered: Iterable[tuple[str, tuple[str, ...]]], complete: bool = True
+) -> Consequences:
     """Every decision players meet (`offered`: the choices on offer together, by scene, as the
-    explorer found them), in story order, each choice weighed against its siblings."""
+    explorer found them; `complete`, whether it found all), in story order, each choice
+    weighed against its siblings."""
     together: dict[str, dict[str, set[str]]] = {}
     for sid, ids in offered:
         for cid in ids:
@@ -147,7 +152,7 @@ def consequences(story: Story, offered: Iterable[tuple[str, tuple[str, ...]]]) -
             if together[sid].get(choice.id)
         )
         decisions.append(Decision(sid, scene.pos, weighed, _weight(story, scene, weighed, out)))
-    return Consequences(tuple(decisions))
+    return Consequences(tuple(decisions), complete)
 
 
 def _weigh(

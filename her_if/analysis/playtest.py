@@ -214,6 +214,11 @@ def _reached(odds: Odds | None, kind: str, name: str) -> str:
     )
 
 
+def _exactly(odds: Odds | None, ending: str) -> str:
+    found = odds.of("ending", ending) if odds is not None else None
+    return "" if found is None else f"; exactly {chance(found.probability)}"
+
+
 def chance(p: float) -> str:
     """A probability as a percentage: one decimal, or two figures when it is below 0.1%
     (so a rare ending never reads as none)."""
@@ -224,7 +229,9 @@ def chance(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
-def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
+def random_lines(story: Story, report: RandomReport, odds: Odds | None = None) -> Iterator[str]:
+    """The random playthroughs, told; with the exact odds (`--exhaustive` too), each ending's
+    share beside the one sampled."""
     scenes = len(story.scenes)
     choices, pauses = _choices_and_pauses(story)
     taken, passed = _taken_and_passed(report)
@@ -243,7 +250,7 @@ def random_lines(story: Story, report: RandomReport) -> Iterator[str]:
     total = sum(report.endings.values()) or 1
     yield "endings: " + (
         ", ".join(
-            f"{eid} {count:,} ({_percent(count, total)})"
+            f"{eid} {count:,} ({_percent(count, total)}{_exactly(odds, eid)})"
             for eid, count in sorted(report.endings.items(), key=lambda kv: -kv[1])
         )
         or "none"

@@ -150,8 +150,10 @@ def playtest(args: argparse.Namespace, load: Load) -> int:
     cases: list[Case] = []
     failed = False
     walk = _walk(story, args) if exhaustive or args.coverage or args.consequences else None
+    odds = None
     if walk is not None and exhaustive:
         found = findings(story, walk, args.max_states)
+        odds = found.odds
         report["exhaustive"] = exploration_json(story, found)
         lines += exploration_lines(story, found)
         cases += exploration_cases(story, found)
@@ -161,7 +163,7 @@ def playtest(args: argparse.Namespace, load: Load) -> int:
             story, args.random, args.seed, _progress("playing", f"of {args.random:,}")
         )
         report["random"] = random_json(story, played)
-        lines += random_lines(story, played)
+        lines += random_lines(story, played, odds)
         cases += random_cases(story, played)
         failed = failed or bool(played.failures)
     if results is not None:
@@ -198,7 +200,7 @@ def _consequences(
     from her_if.analysis.consequence_report import consequence_json, consequence_lines
     from her_if.analysis.consequences import consequences
 
-    found = consequences(story, walk.offered)
+    found = consequences(story, walk.offered, walk.complete)
     report["consequences"] = consequence_json(found)
     lines += consequence_lines(found)
     return found

@@ -4,7 +4,7 @@ Each file is bounded where it is read (`yaml_source`, `yaml_compose`), but a sto
 any number of files, and a pack may add choices to a scene of the story: within the limits of
 every file, 100,000 scenes took 15 s and a gigabyte to load, and a scene extended by 6,000
 choices made each step of a replay cost 70 ms. These limits bound both, and sit far above what
-any story needs: Her has 84 scenes, 125 choices and 24 state variables, at most 6 choices and
+any story needs: Her has 84 scenes, 125 choices and 26 state variables, at most 6 choices and
 48 condition terms a scene; the benchmark's 5,000-scene graph (4.5 MB) has 12,076 choices.
 The total of bytes read is counted where files are read (`story_reads.MAX_STORY_BYTES`).
 """

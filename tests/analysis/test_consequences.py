@@ -127,10 +127,21 @@ def test_playtest_consequences_fails_on_a_false_choice_and_says_where() -> None:
     assert plain == 0  # without --consequences, a false choice is no defect
 
 
+def test_a_walk_stopped_at_its_cap_weighs_what_it_reached_and_says_so() -> None:
+    out, _, status = run_cli(
+        "playtest", "--consequences", "--max-states", "3", "--story", str(CONSEQUENCES)
+    )
+    assert status == 1
+    head = next(line for line in out.splitlines() if line.startswith("consequences ("))
+    assert head.endswith("; the walk stopped at its cap, so only what it reached")
+    assert "a.porch, choice 'ring': a false choice" in out  # the porch was reached
+    assert ": 3 decisions," in head  # the porch, the stairs and the hall; not the landing
+
+
 def test_playtest_consequences_json_lists_every_decision() -> None:
     out, _, _ = run_cli("playtest", "--consequences", "--json", "--story", str(CONSEQUENCES))
     report = json.loads(out)["consequences"]
-    assert report["window"] == 3
+    assert report["window"] == 3 and report["complete"] is True
     assert [(c["scene"], c["choice"]) for c in report["false_choices"]] == [
         ("a.porch", "ring"),
         ("a.stairs", "left-foot"),

@@ -154,3 +154,11 @@ def test_playtest_json_carries_the_odds() -> None:
     endings = {e["id"]: e for e in exhaustive["endings"]}
     assert endings["square"]["probability"] == pytest.approx(0.4, abs=1e-12)
     assert endings["home"]["expected_choices"] == pytest.approx(2.0, abs=1e-12)
+
+
+def test_random_play_beside_the_explorer_gives_each_ending_s_exact_share() -> None:
+    out, _, _ = run_cli("playtest", "--exhaustive", "--random", "200", "--story", str(ODDS))
+    endings = next(line for line in out.splitlines() if line.startswith("endings: "))
+    assert "; exactly 40.0%)" in endings and "; exactly 10.0%)" in endings
+    alone, _, _ = run_cli("playtest", "--random", "200", "--story", str(ODDS))
+    assert "exactly" not in alone  # no walk, no odds
