@@ -125,6 +125,14 @@ def tiny(write_story: WriteStory) -> Story:
 
 
 @pytest.fixture(scope="session")
+def forks() -> Story:
+    """tests/fixtures/endings, loaded: two acts, three endings (the gallery, chapters)."""
+    from tests.support.paths import FORKS  # paths imports this module: named there, once
+
+    return load_story(FORKS)
+
+
+@pytest.fixture(scope="session")
 def shipped() -> Story:
     """The story we ship, loaded once for the whole run: a loaded story is immutable (frozen
     dataclasses, read-only mappings), so no test can change what another one sees."""

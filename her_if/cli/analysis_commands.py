@@ -267,7 +267,7 @@ def graph(args: argparse.Namespace, load: Load) -> int:
         from her_if.analysis.explore import explore  # the explorer only when asked to colour
 
         found = explore(story)
-        reached = Reached(found.scenes_reached, found.edges_taken)
+        reached = Reached(found.scenes_reached, found.edges_taken, found.returns_taken)
     text = (to_dot if args.format == "dot" else to_mermaid)(story, reached)
     if args.output is None:
         sys.stdout.write(text)

@@ -12,6 +12,7 @@ Our exceptions, each with the module that raises it (under `her_if.`):
         Problem         persistence.save_fields: what is wrong in a save, before its name is added
         Busy            persistence.folder_lock: another process held the saves folder's lock
         Bad             persistence.typed_json: cached data without the shape we write
+        ProfileError    persistence.profile: the player's profile cannot be written
       ChoiceError       core.engine: a choice not on offer in the state; a ValueError
       Mistyped          core.typing_rules: a condition tree no parser could have built
       NewSceneError     authoring.new_scene: the new scene cannot be made as asked

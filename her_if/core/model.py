@@ -263,6 +263,8 @@ class Ending:
 
     id: str
     title: str
+    hint: str = ""
+    """What the endings gallery shows for it while it is locked ("" shows only that it is)."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,41 @@ class Beat:
     summary: str
     sources: tuple[str, ...]
     pos: Position
+
+
+StatForm = Literal["bar", "pair", "word"]
+"""How a stat is drawn: a counter as a bar from its minimum to its maximum, a counter as a
+position between two opposed words, or an enum's or flag's value as a word."""
+
+
+@dataclass(frozen=True)
+class Stat:
+    """A piece of state the stats screen shows (`stats:` in a manifest): the story, not the
+    engine, decides what a player may see of their game."""
+
+    name: str
+    label: str
+    form: StatForm
+    condition: Condition | None = None
+    """Shown only while this holds (None: always)."""
+    recap: bool = False
+    """Also in the recap of the ending screen: this stat shaped the ending."""
+    left: str = ""
+    right: str = ""
+    """A pair's words, for its minimum and its maximum."""
+    words: Mapping[str, str] = field(default_factory=dict)
+    """A word's shown words by value (`show_value` of it); a value not here shows itself."""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """An entry of the journal (`journal:` in a manifest), readable once its condition holds:
+    the story writes it as the player goes, with the text forms of a scene."""
+
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    condition: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -374,6 +411,10 @@ class Story:
     """Names the terminal styles as speakers wherever they appear in scene text."""
     files: tuple[StoryFile, ...] = ()
     """Every file it was built from, packs' included, in the order the loader read them."""
+    stats: tuple[Stat, ...] = ()
+    """What the stats screen shows, in order (the story's, then each pack's)."""
+    journal: tuple[JournalEntry, ...] = ()
+    """The journal's entries, in order (the story's, then each pack's)."""
 
     @property
     def full_title(self) -> str:

@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 import yaml
 
-from her_if.core.model import Act, Beat, Position, Scene, Story, Variable
+from her_if.core.model import Act, Beat, JournalEntry, Position, Scene, Stat, Story, Variable
 from her_if.core.wording import short
 from her_if.loading.beat_loader import read_beat_sheet
 from her_if.loading.diagnostics import (
@@ -39,6 +39,7 @@ from her_if.loading.scene_loader import RawScene, SceneBuilder
 from her_if.loading.state_loader import read_state
 from her_if.loading.story_checks import check_beats_staged, check_pauses, within_limits
 from her_if.loading.story_reads import StoryBytes, story_bytes, within
+from her_if.loading.views_loader import read_journal, read_stats
 from her_if.loading.yaml_source import Fields, Source
 
 
@@ -85,6 +86,7 @@ class _StoryLoader:
             raise StoryError(self.errors)  # the second pass is the work the limits bound
         start, scenes = self.build(manifest, fields.get("start"), beats, packs, defined)
         check_pauses(scenes, defined.scenes)
+        stats, journal = self.read_views(manifest, fields, beats)
         check_beats_staged(beats, scenes, self.broken_acts, self.errors)
         if self.errors:
             raise StoryError(self.errors)
@@ -102,6 +104,8 @@ class _StoryLoader:
             premise=premise,
             characters=characters,
             files=tuple(self.tally.files),
+            stats=stats,
+            journal=journal,
         )
 
     def read_manifest(self) -> tuple[Source, Fields]:
@@ -121,7 +125,7 @@ class _StoryLoader:
             node,
             "the manifest",
             required=("id", "title", "start", "acts", "state"),
-            optional=("beat_sheet", "premise", "characters"),
+            optional=("beat_sheet", "premise", "characters", "stats", "journal"),
         )
         if fields is None:
             raise StoryError(self.errors)
@@ -160,6 +164,17 @@ class _StoryLoader:
             scenes.update({sid: own.build(raw) for sid, raw in pack.scenes.items()})
             extend_scenes(pack, scenes, own, defined)
         return first, scenes
+
+    def read_views(
+        self, manifest: Source, fields: Fields, beats: dict[str, Beat]
+    ) -> tuple[tuple[Stat, ...], tuple[JournalEntry, ...]]:
+        """The manifest's `stats:` and `journal:`, read in the story's own scope."""
+        text = SceneBuilder(self.variables, self.raw.keys(), beats, self.broken_acts)
+        stats, journal = fields.get("stats"), fields.get("journal")
+        return (
+            () if stats is None else read_stats(manifest, stats[1], self.variables, text),
+            () if journal is None else read_journal(manifest, journal[1], text),
+        )
 
     def read_packs(self, defined: Defined) -> list[RawPack]:
         """The first pass over every pack, in order; each registers what it defines."""

@@ -43,6 +43,7 @@ from her_if.loading.story_limits import (
 )
 from her_if.loading.text_loader import read_paragraph, read_template, split_paragraphs
 from her_if.loading.text_scope import TextScope
+from her_if.loading.views_loader import HINT_LIMIT, read_words
 from her_if.loading.yaml_source import Fields, Source
 
 Parsed = tuple[Expr, Callable[[Vars, Visits], bool]]
@@ -238,11 +239,12 @@ class SceneBuilder:
         return tuple(found)
 
     def read_ending(self, src: Source, node: yaml.Node, what: str) -> Ending | None:
-        fields = src.mapping(node, f"{what} ending", required=("id", "title"))
+        fields = src.mapping(node, f"{what} ending", required=("id", "title"), optional=("hint",))
         if fields is None:
             return None
         ending_id = src.identifier_field(fields, "id", "ending id")
         title = src.string_field(fields, "title", "ending title")
+        hint = "hint" in fields and read_words(src, fields["hint"][1], "ending hint", HINT_LIMIT)
         if ending_id is None or title is None:
             return None
         if ending_id in self.endings:
@@ -252,7 +254,7 @@ class SceneBuilder:
                 (Related(self.endings[ending_id], "first defined here"),),
             )
         self.endings[ending_id] = src.pos(fields["id"][1])
-        return Ending(ending_id, title)
+        return Ending(ending_id, title, hint or "")
 
     def read_choices(
         self, src: Source, node: yaml.Node, act: str, what: str, extends: Scene | None = None

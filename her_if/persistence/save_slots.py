@@ -122,26 +122,71 @@ def _make_folder(folder: Path, path: Path) -> tuple[str, str]:
 
 
 @contextmanager
-def locked(folder: Path, slot: str, *, wait: float = LOCK_SECONDS) -> Iterator[None]:
-    """Hold the saves folder's lock (`folder_lock`) for a save to `slot`, making the folder
-    first if need be; SaveError naming the slot's file if the lock cannot be had, after at
-    most `wait` seconds when another her-if holds it. Nothing is written then."""
+def locked(
+    folder: Path, slot: str, *, wait: float = LOCK_SECONDS, doing: str = "save"
+) -> Iterator[None]:
+    """Hold the saves folder's lock (`folder_lock`) for a save to `slot` (or what `doing`
+    names: "delete", "rename"), making the folder first if need be; SaveError naming the
+    slot's file if the lock cannot be had, after at most `wait` seconds when another her-if
+    holds it. Nothing is written then."""
     path = slot_path(folder, slot)
     name, kept = _make_folder(folder, path)
+    if doing != "save":
+        kept = kept and "; the save is unchanged"
     try:
         held = acquire(folder, wait)
     except Busy as busy:
         who = "another her-if" if busy.holder is None else f"another her-if (process {busy.holder})"
         raise SaveError(
-            f"{name}: could not save: {who} has been saving in {display_path(folder)} for "
+            f"{name}: could not {doing}: {who} has been saving in {display_path(folder)} for "
             f"over {wait:g} s{kept}; the next save tries again (end that process if it is stuck)"
         ) from None
     except OSError as err:
-        raise SaveError(f"{name}: could not save ({reason(err)}){kept}") from None
+        raise SaveError(f"{name}: could not {doing} ({reason(err)}){kept}") from None
     try:
         yield
     finally:
         release(held)
+
+
+def remove_slot(folder: Path, slot: str, *, wait: float = LOCK_SECONDS) -> Path:
+    """Delete the file in `slot`, holding the folder's lock; SaveError in plain words when it
+    cannot be (it is then as it was). The caller has made sure it is a save to delete."""
+    path = slot_path(folder, slot)
+    with locked(folder, slot, wait=wait, doing="delete"):
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            raise SaveError(f"{display_path(path)}: no such save to delete") from None
+        except OSError as err:
+            raise SaveError(
+                f"{display_path(path)}: could not delete ({reason(err)}); the save is unchanged"
+            ) from None
+    _sync_folder(folder)
+    return path
+
+
+def move_slot(folder: Path, slot: str, to: str, *, wait: float = LOCK_SECONDS) -> Path:
+    """Rename the file in `slot` to the slot `to` in one step (`os.replace`), holding the
+    folder's lock, and never over a file already there: a slot that is taken is refused, as
+    is any failure, in plain words, with both slots as they were."""
+    path, new = slot_path(folder, slot), slot_path(folder, to)
+    with locked(folder, slot, wait=wait, doing="rename"):
+        if os.path.lexists(new):
+            raise SaveError(
+                f"{display_path(new)} is taken: not renaming {slot} over it; choose another "
+                "name, or delete that save first"
+            )
+        if not os.path.lexists(path):
+            raise SaveError(f"{display_path(path)}: no such save to rename")
+        try:
+            os.replace(path, new)
+        except OSError as err:
+            raise SaveError(
+                f"{display_path(path)}: could not rename ({reason(err)}); the save is unchanged"
+            ) from None
+    _sync_folder(folder)
+    return new
 
 
 def _sweep(folder: Path) -> None:

@@ -52,8 +52,10 @@ from her_if.persistence.save_slots import (
     folder_problem,
     is_slot,
     locked,
+    move_slot,
     read_file,
     reason,
+    remove_slot,
     slot_path,
     write_file,
 )
@@ -77,6 +79,7 @@ __all__ = [
     "Unreadable",
     "check_slot",
     "copy_save",
+    "delete_save",
     "fingerprint",
     "folder_problem",
     "list_saves",
@@ -84,6 +87,7 @@ __all__ = [
     "pack_changes",
     "packs_of",
     "read_save",
+    "rename_save",
     "same_story",
     "slot_path",
     "snapshot",
@@ -271,6 +275,35 @@ def _refuse_other_files(path: Path, story_id: str) -> None:
         raise SaveError(
             f"{display_path(path)}: not saving over it, since {problem}; "
             "move it away or save under another name"
+        ) from None
+
+
+def delete_save(folder: Path, slot: str, story: Story) -> Path:
+    """Delete the save in `slot`; only a save of this story is deleted (anything else may be
+    someone's file, or a save of another story, not this game's to remove). SaveError when
+    it is not, or cannot be deleted."""
+    _own_save(folder, slot, story, "deleting")
+    return remove_slot(folder, slot)
+
+
+def rename_save(folder: Path, slot: str, to: str, story: Story) -> Path:
+    """Rename the save in `slot` to `to`, in one step and never over a slot that is taken;
+    only a save of this story is moved. SaveError when it cannot be."""
+    check_slot(to)
+    _own_save(folder, slot, story, "renaming")
+    return move_slot(folder, slot, to)
+
+
+def _own_save(folder: Path, slot: str, story: Story, doing: str) -> None:
+    path = slot_path(folder, slot)
+    if not os.path.lexists(path):
+        raise SaveError(f"{display_path(path)}: no such save ('saves' lists them)")
+    try:
+        decode(read_file(path), story.id)
+    except Problem as problem:
+        raise SaveError(
+            f"{display_path(path)}: not {doing} it, since {problem}; move it yourself if you "
+            "mean to"
         ) from None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from her_if.play import commands
+from her_if.play import commands, endings, paths, settings, slot_changes, views
 from her_if.play.commands import Outcome, Playing
 
 SAVES, RELOAD = "saves", "reload"
@@ -36,6 +36,10 @@ class Command:
     saving_adds: str = ""
     """Said after `key_help` when the game is saved (quitting saves)."""
     needs: str | None = None
+    on_bar: bool = True
+    """Named on the terminal's bar. The screens between playthroughs (stats, the journal, the
+    endings, the map, the settings) and redo are not: with them the bar would not fit 80
+    columns, and the help screen (`?`, on the bar) lists every key."""
 
     def available(self, *, saves: bool, reload: bool) -> bool:
         return self.needs is None or (saves if self.needs == SAVES else reload)
@@ -72,11 +76,85 @@ COMMANDS = (
         "undo the last choice, again and again, back to the start",
     ),
     Command(
+        "redo",
+        lambda playing, _rest: commands.redo(playing),
+        ("redo",),
+        (("redo", "take again the choice last undone"),),
+        "U",
+        "redo: take again the choice last undone, until you choose another",
+        on_bar=False,
+    ),
+    Command(
+        "map",
+        paths.map_command,
+        ("map",),
+        (("map", "the map of your paths: scenes and decisions seen, this game's numbered"),),
+        "m",
+        "the map of your paths, and going back to a decision to choose again",
+        on_bar=False,
+    ),
+    Command(
+        "back",
+        paths.back_command,
+        ("back",),
+        (("back N", "go back to decision N of this game to choose again (see 'map')"),),
+    ),
+    Command(
+        "endings",
+        endings.endings,
+        ("endings",),
+        (("endings", "the endings you have found, and those still locked"),),
+        "e",
+        "endings: those you have found, and those still locked",
+        on_bar=False,
+    ),
+    Command(
+        "stats",
+        views.stats,
+        ("stats",),
+        (("stats", "what the story shows of where you stand"),),
+        "t",
+        "stats: what the story shows of where you stand",
+        on_bar=False,
+    ),
+    Command(
+        "journal",
+        views.journal,
+        ("journal",),
+        (("journal", "the journal: what you have written so far"),),
+        "w",  # j and k move through the choices
+        "journal: what you have written so far",
+        on_bar=False,
+    ),
+    Command(
         "saves",
         lambda playing, _rest: commands.list_slots(playing),
         ("saves",),
         (("saves", "list the slots"),),
         needs=SAVES,
+    ),
+    Command(
+        "delete",
+        slot_changes.delete_typed,
+        ("delete",),
+        (("delete NAME", "say what a slot holds; 'delete NAME!' deletes it, for good"),),
+        needs=SAVES,
+    ),
+    Command(
+        "rename",
+        slot_changes.rename_typed,
+        ("rename",),
+        (("rename A B", "rename the save in slot A to B (never over another)"),),
+        needs=SAVES,
+    ),
+    Command(
+        "settings",
+        settings.settings_command,
+        ("settings",),
+        (("settings", "list them; 'settings speed slow' (measure, margin, theme) changes one"),),
+        "o",
+        "settings: text speed, measure, margins, theme",
+        on_bar=False,
     ),
     Command(
         "reload",

@@ -16,10 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from her_if.core.engine import choose
-from her_if.core.model import Story
+from her_if.core.engine import ChoiceError, choose
+from her_if.core.model import CONTINUE, Story
 from her_if.core.replay import undo as undone
 from her_if.loading.diagnostics import display_path
+from her_if.persistence.profile import Profile
 from her_if.persistence.saves import Listing, Save, SaveError, check_slot, list_saves
 from her_if.play.listings import describe_save, render_listing
 from her_if.play.reload import Broken, Reloading, broken_lines, reload_story, reloaded_lines
@@ -52,6 +53,9 @@ class Playing:
     saving: Saving | None = None
     reloading: Reloading | None = None
     watch: Watch | None = None
+    profile: Profile | None = None
+    """What this player has found across playthroughs, and their settings (None: not kept,
+    as when saving is off)."""
 
 
 @dataclass(frozen=True)
@@ -75,21 +79,50 @@ class Outcome:
     """The player leaves."""
     progress: tuple[str, ...] = ()
     """What became of the save on leaving (piped play tells it on standard error)."""
+    title: str = ""
+    """The heading of `screen`."""
+    screen: tuple[str, ...] = ()
+    """A screen of its own to show (stats, the journal, the endings, the map, the settings):
+    plain lines, printed as they are by typed play and paged by the terminal."""
 
 
 def take(playing: Playing, choice: str) -> Playing:
-    """A choice on offer taken."""
+    """A choice on offer taken. The moves undone stay to be redone while this is the next of
+    them; any other choice drops them, since the game has gone another way."""
     story, game = playing.story, playing.game
-    return replace(playing, game=replace(game, state=choose(story, game.state, choice)))
+    redo = game.redo[1:] if game.redo[:1] == (choice,) else ()
+    state = choose(story, game.state, choice)
+    return replace(playing, game=replace(game, state=state, redo=redo))
 
 
 def undo(playing: Playing) -> Outcome:
-    before = undone(playing.story, playing.game.state)
+    game = playing.game
+    before = undone(playing.story, game.state)
     if before is None:
         return Outcome(playing, ("Nothing to undo: this is the start of the story.",))
     title = playing.story.scenes[before.scene].title
-    game = replace(playing.game, state=before)
+    redo = game.state.history[len(before.history) :] + game.redo
+    game = replace(game, state=before, redo=redo)
     return Outcome(replace(playing, game=game), (f"Undone: back to {title}.",), moved=True)
+
+
+def redo(playing: Playing) -> Outcome:
+    """Take again the choice undone last, and the pauses after it, up to the next decision:
+    where the undo left from. Nothing when no choice has been undone since the last one
+    taken."""
+    story, start = playing.story, playing
+    if not playing.game.redo:
+        return Outcome(playing, ("Nothing to redo: no choice has been undone since the last.",))
+    try:
+        playing = take(playing, playing.game.redo[0])
+        while playing.game.redo[:1] == (CONTINUE,) and story.scenes[playing.game.state.scene].pause:
+            playing = take(playing, CONTINUE)
+    except ChoiceError:  # the story was read again since the undo, and goes another way
+        game = replace(start.game, redo=())
+        said = "Nothing to redo: the story has changed since the undo."
+        return Outcome(replace(start, game=game), (said,))
+    title = story.scenes[playing.game.state.scene].title
+    return Outcome(playing, (f"Redone: on to {title}.",), moved=True)
 
 
 def save(

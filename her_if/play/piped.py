@@ -30,19 +30,29 @@ from typing import TextIO
 
 from her_if.core.engine import Offer, View, view
 from her_if.core.model import Story
+from her_if.persistence.profile import Profile
 from her_if.play.choices import refusal
-from her_if.play.command_table import typed
-from her_if.play.commands import Outcome, Playing, autosave, reload, save_progress, take
+from her_if.play.command_table import COMMANDS, typed
+from her_if.play.commands import Outcome, Playing, reload, save_progress, take
+from her_if.play.endings import ending_lines
 from her_if.play.hangup import Hangup
 from her_if.play.output import cleaned
+from her_if.play.progress import moved, open_profile
 from her_if.play.reload import Reloading
-from her_if.play.session import Loaded, Saving, new_game, played
+from her_if.play.session import Game, Loaded, Saving, new_game, played
 from her_if.play.transcript import Transcript, render_recap
 from her_if.play.watch import Watch
 from her_if.play.wrapping import as_prose, paths_of, terminal_lines, wrap
 
 REFUSALS_NAMED = 10
 """Refused lines named in strict play's last line on `err`; the rest are counted."""
+TITLE = "title"
+"""Typed at an ending of `--plain` play: back to the title screen."""
+ToTitle = Callable[[Playing], Playing | None]
+"""The title screen, from an ending: the next game to play, or None to leave."""
+_TO_TITLE = Offer(TITLE, "Back to the title screen", 0)
+ENDING_WORDS = tuple(w for w in ("map", "endings") if any(c.name == w for c in COMMANDS))
+"""What an ending offers besides the title, undo and quit: the screens there are."""
 
 
 def play_lines(
@@ -60,27 +70,40 @@ def play_lines(
     prose: bool = False,
     ended: Callable[[], str] | None = None,
     strict: bool = False,
+    game: Game | None = None,
+    profile: Profile | None = None,
+    title: ToTitle | None = None,
 ) -> int:
     """Play from `resumed` (or a new game) until an ending, `quit`, or the end of the input.
 
     Without `saving` nothing is written and the save commands say so; without `reloading`,
     so does `reload`. With `strict` (a pipe, where nobody reads the answers as they come), a
     line that was not on offer makes the exit status 1, and a last line on `err` names them.
+    `game` is one to start with (a chapter chosen); `profile` the player's, already read
+    (read here when not given and saving is on); with `title`, an ending offers it.
     """
     told = _Told.of(story, out, err, width, transcript, saving, prose)
     feed = _Feed(iter(lines), ended or _input_ended)
     watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
     if resumed is not None:
         game = resumed.game
-    else:
+    elif game is None:
         game = new_game(story, slot=saving.autosave if saving else None)
-    playing = Playing(story, game, saving, reloading, watch)
-    _play(playing, told, feed, clock, resumed)
+    if profile is None:
+        profile, said = open_profile(story, saving)
+        told.aside(said)
+    playing = Playing(story, game, saving, reloading, watch, profile)
+    _play(playing, told, feed, clock, resumed, title)
     return _refusals(feed, told.err) if strict else 0
 
 
 def _play(
-    playing: Playing, told: _Told, feed: _Feed, clock: Callable[[], float], resumed: Loaded | None
+    playing: Playing,
+    told: _Told,
+    feed: _Feed,
+    clock: Callable[[], float],
+    resumed: Loaded | None,
+    title: ToTitle | None,
 ) -> None:
     """The scenes, one after another, until an ending, a quit or the end of the input."""
     written = playing.game.state
@@ -92,19 +115,26 @@ def _play(
             shown = view(playing.story, playing.game.state)
             told.scene(shown)
             if playing.saving is not None and playing.game.state != written:
-                saved = autosave(playing)
+                saved = moved(playing, written)  # the save, and the profile with it
                 told.aside(saved.said)
                 playing, written = saved.playing, saved.playing.game.state
-            if shown.ending is not None:
+            if shown.ending is not None and not _ending(playing, told, feed, title):
                 return
             if shown.pause and shown.choices:
                 offer = shown.choices[0]
             else:
                 since = clock()
-                read = _read(playing, shown, feed, told)
+                read = _read(playing, shown, feed, told, title is not None)
                 if read is None:
                     return
                 playing, picked = read
+                if picked is _TO_TITLE:
+                    assert title is not None  # offered only with a title screen
+                    then = title(playing)
+                    if then is None:
+                        return
+                    playing, written = then, then.game.state
+                    continue
                 playing = replace(playing, game=played(playing.game, clock() - since))
                 since = None
                 if picked is None:  # a load, an undo or a reload: show where the player is now
@@ -126,7 +156,7 @@ def _play(
 
 
 def _read(
-    playing: Playing, shown: View, feed: _Feed, told: _Told
+    playing: Playing, shown: View, feed: _Feed, told: _Told, titled: bool = False
 ) -> tuple[Playing, Offer | None] | None:
     """The next choice, or the game after a load, undo or reload (with no offer); None to
     stop. Commands that leave the scene as it is (save, saves, help, a mistake, a reload that
@@ -153,6 +183,8 @@ def _read(
         offer = shown.offer(typed_line)
         if offer is not None:
             return playing, offer
+        if titled and shown.ending is not None and typed_line.lower() == TITLE:
+            return playing, _TO_TITLE
         command = typed(playing, typed_line)
         if command is None:
             told.refused(feed, typed_line, shown)
@@ -166,6 +198,20 @@ def _read(
     told.line(feed.ended())
     told.progress(save_progress(playing))
     return None
+
+
+def _ending(playing: Playing, told: _Told, feed: _Feed, title: ToTitle | None) -> bool:
+    """The ending screen, and whether to read what the player types there. Piped play with no
+    more input ends at the ending, as it always has (nothing more is written)."""
+    if title is None:
+        line = next(feed, None)
+        if line is None:
+            return False
+        feed.push(line)
+    told.out.write("".join(f"{line}\n" for line in ending_lines(playing)))
+    words = [*((TITLE,) if title is not None else ()), "undo", *ENDING_WORDS, "quit"]
+    told.out.write(f"Type {', '.join(words)} (or help).\n")
+    return True
 
 
 def _watched(playing: Playing) -> bool:
@@ -219,6 +265,9 @@ class _Told:
         story wrapped as prose, and a loaded game's recap."""
         self.progress(outcome.progress)
         self.out.write("".join(line + "\n" for line in outcome.said))
+        if outcome.screen:  # a screen of its own (stats, journal...): its lines as they are
+            heading = (outcome.title, "") if outcome.title else ()
+            self.out.write("".join(line + "\n" for line in (*heading, *outcome.screen)))
         self._news(outcome.news)
         if outcome.loaded is not None and outcome.loaded.recap is not None:
             self.out.write(render_recap(outcome.loaded.recap, self.width, prose=self.prose))

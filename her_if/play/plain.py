@@ -20,30 +20,40 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import TextIO
 
 from her_if.core.model import Story
-from her_if.persistence.saves import Entry, list_saves
-from her_if.play.commands import GOODBYE
+from her_if.persistence.profile import Profile, Settings
+from her_if.persistence.saves import Entry, Listing, list_saves
+from her_if.play.chapters import chapters, find_chapter, start_chapter
+from her_if.play.commands import GOODBYE, Playing
+from her_if.play.endings import gallery_lines
 from her_if.play.listings import describe_save
 from her_if.play.output import cleaned, tee
 from her_if.play.piped import play_lines
+from her_if.play.progress import open_profile
 from her_if.play.reload import Reloading
-from her_if.play.session import Loaded, Saving
+from her_if.play.session import Game, Loaded, Saving, new_game
+from her_if.play.settings import text_width
 from her_if.play.streams import read_line
 from her_if.play.title import (
+    TITLE_CHAPTER,
     TITLE_CONTINUE,
+    TITLE_ENDINGS,
     TITLE_HELP,
     TITLE_NEW,
     TITLE_QUIT,
+    new_game_line,
     open_save,
     picked_line,
     resume,
     title_help,
     title_options,
+    unfinished,
 )
 from her_if.play.transcript import Transcript, render_title
-from her_if.play.wrapping import paths_of, terminal_lines
+from her_if.play.wrapping import margined, paths_of, terminal_lines
 
 PROMPT = "> "
 _CAN_HOLD_BACK = hasattr(signal, "pthread_sigmask")
@@ -70,12 +80,17 @@ def play_plain(
     with _interrupts_held_back():
         apart = transcript is not None and transcript.out not in (out, err)
         keep = paths_of(story, saving.folder)
+        profile, said = open_profile(story, saving)  # its settings lay the text out
+        settings = Settings() if profile is None else profile.settings
+        width = text_width(settings, width)
+        out, err = margined(out, settings.margin), margined(err, settings.margin)
         out, err = terminal_lines(out, width, keep), terminal_lines(err, width, keep)
         lines = _Prompted(stdin, out)  # the prompt is not part of the record
         if transcript is not None and apart:
             out, err = tee(out, transcript.out), tee(err, transcript.out)
         out, err = cleaned(out), cleaned(err)
-        title = _Title(story, saving, lines, out, width, transcript)
+        err.write("".join(line + "\n" for line in said))
+        title = _Title(story, saving, lines, out, width, transcript, profile)
         opened = None if new else title.open(slot, err)
         if opened == TITLE_QUIT:
             out.write(GOODBYE + "\n")
@@ -91,6 +106,9 @@ def play_plain(
             err=err,
             prose=True,
             ended=lines.ended,
+            profile=profile,
+            game=opened if isinstance(opened, Game) else None,
+            title=title.again,
         )
 
 
@@ -105,11 +123,26 @@ class _Title:
         out: TextIO,
         width: int,
         transcript: Transcript | None,
+        profile: Profile | None = None,
     ) -> None:
         self.story, self.saving, self.lines = story, saving, lines
         self.out, self.width, self.transcript = out, width, transcript
+        self.profile = profile
 
-    def open(self, slot: str | None, err: TextIO) -> Loaded | str | None:
+    def again(self, playing: Playing) -> Playing | None:
+        """The title screen from an ending: the next game (None: the player leaves)."""
+        self.profile = playing.profile
+        picked = self.pick()
+        if picked == TITLE_QUIT:
+            self.out.write(GOODBYE + "\n")
+            return None
+        if isinstance(picked, Loaded | Game):
+            game = picked.game if isinstance(picked, Loaded) else picked
+        else:
+            game = new_game(self.story, slot=self.saving.autosave)
+        return replace(playing, game=game)
+
+    def open(self, slot: str | None, err: TextIO) -> Loaded | Game | str | None:
         """The game `--slot` names (None: a new one goes there), or else the title's pick."""
         if slot is not None:
             opened = resume(self.story, self.saving, slot)
@@ -118,13 +151,13 @@ class _Title:
             err.write("".join(line + "\n" for line in opened.said))
         return self.pick()
 
-    def pick(self) -> Loaded | str:
-        """The title screen: a save to go on with, or TITLE_NEW, or TITLE_QUIT."""
+    def pick(self) -> Loaded | Game | str:
+        """The title screen: a save to go on with, a chapter's game, TITLE_NEW or TITLE_QUIT."""
         out = self.out
         out.write(render_title(self.story, self.width, prose=True) + "\n")
         while True:
             listing = list_saves(self.saving.folder, self.story)
-            options = title_options(listing)
+            options = title_options(listing, self.profile)
             out.write("".join(f"  {n}. {label}\n" for n, (_key, label) in enumerate(options, 1)))
             picked = _pick(options, self.lines, out)
             if picked is None or picked == TITLE_QUIT:
@@ -132,7 +165,18 @@ class _Title:
             if picked == TITLE_HELP:
                 out.write(title_help(options))
                 continue
+            if picked == TITLE_ENDINGS:
+                out.write("".join(f"{line}\n" for line in gallery_lines(self.story, self.profile)))
+                out.write("\n")
+                continue
+            if picked == TITLE_CHAPTER:
+                game = self._chapter()
+                if game is None:
+                    continue
+                return game
             if picked == TITLE_NEW:
+                if not self._new_anyway(listing):
+                    continue
                 self._record(dict(options)[picked])
                 return TITLE_NEW
             entries = listing.entries
@@ -144,6 +188,37 @@ class _Title:
             if opened.loaded is not None:
                 return opened.loaded
             out.write("".join(line + "\n" for line in opened.said) + "\n")
+
+    def _chapter(self) -> Game | None:
+        """Chapter select: the acts reached, by number, act id or numeral; None to go back."""
+        listed = chapters(self.story, self.profile)
+        self.out.write("".join(f"  {n}. {c.label}\n" for n, c in enumerate(listed, 1)))
+        self.out.write(f"  {len(listed) + 1}. Back\n")
+        for line in self.lines:
+            typed = line.strip()
+            if typed.lower() in (str(len(listed) + 1), "back", "q"):
+                break
+            chapter = find_chapter(self.story, self.profile, typed)
+            if chapter is not None and self.profile is not None:
+                self._record(chapter.label)
+                return start_chapter(self.story, self.saving, self.profile, chapter.act)
+            self.out.write(f"Type a number from 1 to {len(listed) + 1}, or an act's name.\n")
+        self.out.write("\n")
+        return None
+
+    def _new_anyway(self, listing: Listing) -> bool:
+        """Whether to start a new game: at once, or when another is unfinished, once the
+        player, told so, types yes (anything else goes back to the options)."""
+        going_on = unfinished(listing, self.story)
+        if going_on is None:
+            return True
+        self.out.write(new_game_line(going_on) + "\n")
+        self.out.write("Start a new game? Type 'yes', or anything else to go back.\n")
+        answer = next(self.lines, "").strip().lower()
+        if answer in ("y", "yes"):
+            return True
+        self.out.write("\n")
+        return False
 
     def _record(self, label: str) -> None:
         """The title screen's choice, in the transcript (the player typed only its number)."""

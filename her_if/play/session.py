@@ -108,6 +108,10 @@ class Game:
     on from it (after an undo)."""
     named: str | None = None
     """The slot this game was last saved to by name: what a `save` with no name offers."""
+    redo: tuple[str, ...] = ()
+    """The moves undone, in the order they were taken, for `redo` to take again: what the
+    history would go on with. Taking the next of them keeps the rest; any other choice drops
+    them all (`her_if.play.commands.take`). Never saved: a loaded game has none."""
 
 
 @dataclass(frozen=True)

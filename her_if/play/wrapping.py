@@ -141,6 +141,12 @@ def terminal_lines(stream: TextIO, width: int, keep: Iterable[str] = ()) -> Text
     return cast(TextIO, _Lines(stream, width, tuple(keep)))
 
 
+def margined(stream: TextIO, pad: int) -> TextIO:
+    """`stream` with `pad` spaces before every line that has text: the player's margin
+    (`settings margin`), for `--plain`. With no margin, the stream as it is."""
+    return stream if pad <= 0 else cast(TextIO, _Margin(stream, " " * pad))
+
+
 def paths_of(story: Story, saves: Path | None) -> tuple[str, ...]:
     """The folders whose paths a message of play may name (its saves, the story's and its
     packs' files), as they are shown, to be kept whole when a line is broken."""
@@ -194,4 +200,40 @@ class _Lines:
         if self._part:
             self.stream.write(self._part)
             self._part = ""
+        self.stream.flush()
+
+
+class _Margin:
+    """A text stream that begins each line written to it with a margin (a prompt too)."""
+
+    def __init__(self, stream: TextIO, pad: str) -> None:
+        self.stream = stream
+        self.pad = pad
+        self._at_start = True
+
+    @property
+    def encoding(self) -> str:
+        return self.stream.encoding
+
+    def isatty(self) -> bool:
+        return _is_terminal(self.stream)
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def write(self, text: str) -> int:
+        out = []
+        for piece in re.split(r"(\n)", text):
+            if piece and piece != "\n" and self._at_start:
+                out.append(self.pad)
+            if piece:
+                out.append(piece)
+                self._at_start = piece == "\n"
+        self.stream.write("".join(out))
+        return len(text)
+
+    def flush(self) -> None:
+        """A part line flushed is a prompt: what is written next follows the line the
+        player typed after it, and so begins a line of its own."""
+        self._at_start = True
         self.stream.flush()

@@ -4,6 +4,8 @@ kinds of edge, with fallbacks and closed choices marked."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from her_if.analysis.cycles import components, on_cycles
 from her_if.analysis.explore import explore
 from her_if.analysis.flow import edges, successors
@@ -11,6 +13,7 @@ from her_if.analysis.graph import Reached, to_dot, to_mermaid
 from her_if.core.model import Story
 from her_if.loading.loader import load_story
 from tests.conftest import WriteStory
+from tests.support.cli import run_cli
 from tests.support.paths import CONSTRUCTS
 from tests.support.stories import THE_END
 
@@ -126,3 +129,28 @@ def test_a_return_never_made_to_one_of_its_places_is_grey() -> None:
     # told only the moves taken, a return is reached wherever its move was made
     plain = _dot_edges(story, Reached(found.scenes_reached, found.edges_taken))
     assert not any("color=grey" in line for line in plain if "flat.card" in line.split("->")[0])
+
+
+def test_graph_reachable_greys_a_return_to_a_call_never_made(tmp_path: Path) -> None:
+    """`her-if graph --reachable` gives the graph the returns the explorer made: a shared
+    subroutine's return to a caller no game reaches is grey, though the return is made."""
+    story = tmp_path / "story"
+    story.mkdir()
+    (story / "story.yaml").write_text(
+        "id: calls\ntitle: Calls\nstart: a.hub\nacts:\n  - {id: a, title: A, file: a.yaml}\n"
+        "state:\n  never: {type: flag, default: false}\n"
+    )
+    (story / "a.yaml").write_text(
+        "act: a\nscenes:\n"
+        "  hub:\n    title: Hub\n    text: You wait.\n    choices:\n"
+        "      - {id: one, text: One., call: sub, then: x}\n"
+        "      - {id: two, text: Two., call: sub, then: y, if: never}\n"
+        "  sub:\n    title: Sub\n    text: An errand.\n    return: true\n"
+        "  x:\n    title: X\n    text: Done.\n    ending: {id: x, title: X}\n"
+        "  y:\n    title: Y\n    text: Done otherwise.\n    ending: {id: y, title: Y}\n"
+    )
+    out, _, status = run_cli("graph", "--story", str(story), "--reachable")
+    assert status == 0
+    [to_y] = [line for line in out.splitlines() if line.strip().startswith('"a.sub" -> "a.y"')]
+    [to_x] = [line for line in out.splitlines() if line.strip().startswith('"a.sub" -> "a.x"')]
+    assert "color=grey" in to_y and "color=grey" not in to_x

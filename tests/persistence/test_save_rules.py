@@ -2,8 +2,9 @@
 
 Hypothesis plays the shipped story through piped play (`play_lines`, the loop `her-if play`
 runs when its input is not a terminal, which plain play runs too), one line at a time over one
-saves folder: choices, `save`, `save NAME`, `save NAME!`, `load NAME`, `undo`, `quit`, the end
-of the input, and new runs (a fresh session reading the folder, as `her-if play --new` or
+saves folder: choices, `save`, `save NAME`, `save NAME!`, `load NAME`, `undo`, `redo`,
+`back N` (going back to a decision, the game left kept where it lives), `quit`, the end of the
+input, and new runs (a fresh session reading the folder, as `her-if play --new` or
 `her-if play --slot NAME` starts one). Each run plays on a thread of its own, so that the
 folder can be looked at between two lines, when everything the last line did is on disk.
 
@@ -56,6 +57,8 @@ EVENTS = {
     "does not go on from": "a save refused: the slot holds another game",
     "Undone: back to": "a choice undone",
     "Loaded ": "a slot loaded",
+    "Redone: on to": "a choice redone",
+    "This game goes on in": "gone back to a decision, in a slot of its own",
 }
 """What the runs said, counted as Hypothesis events, to show what was tried."""
 
@@ -125,6 +128,17 @@ class SaveRules(RuleBasedStateMachine):
         self.send("undo")
 
     @precondition(playing)
+    @rule()
+    def redo(self) -> None:
+        self.send("redo")
+
+    @precondition(playing)
+    @rule(number=st.integers(min_value=1, max_value=4))
+    def back(self, number: int) -> None:
+        """Go back to a decision of this game: the game left stays where it lives."""
+        self.send(f"back {number}")
+
+    @precondition(playing)
     @rule(line=st.sampled_from(["quit", None]))
     def leave(self, line: str | None) -> None:
         """`quit`, or the end of the input (None): either way the run saves and ends."""
@@ -148,7 +162,7 @@ class SaveRules(RuleBasedStateMachine):
         if numbers:
             self.choices = int(numbers[-1])
         for line in said.splitlines():
-            if line.startswith("Loaded "):
+            if line.startswith(("Loaded ", "This game goes on in ")):  # a load, a going back
                 self.home = named_slot(line)
             if line.startswith("Progress saved to "):
                 assert named_slot(line) == self.home, f"{self.step}: saved to the wrong slot"

@@ -405,7 +405,9 @@ def test_wide_text_fits_twenty_columns_everywhere(write_story: WriteStory) -> No
         for typed in ("2", "4", "1", "wait", "help", "save", "saves", "undo", "1"):
             game.expect("> $")
             game.sendline(typed)
-        game.expect(r"\*\*\*")  # the end, which ends play
+        game.expect(r"\*\*\*")  # the end, where the ending screen offers the title and more
+        game.expect("> $")
+        game.sendline("quit")
         assert ended(game) == 0
     finally:
         if game.isalive():

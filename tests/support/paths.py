@@ -22,3 +22,5 @@ a draw on the way to the rest."""
 CONSEQUENCES = ROOT / "tests" / "fixtures" / "consequences"
 """A false choice, flavour with and without a reaction, a choice read three acts later and two
 choices never offered together."""
+FORKS = ROOT / "tests" / "fixtures" / "endings"
+"""Two acts and three endings, with hints: the endings gallery, the ending screen, chapters."""

@@ -15,10 +15,15 @@ from functools import partial
 from her_if.persistence.saves import Unreadable, list_saves
 from her_if.play.command_table import by_key, key_of
 from her_if.play.commands import Outcome, Playing, default_slot, holds_line, load, save
+from her_if.play.tui.endings_screen import endings_key
 from her_if.play.tui.help import help_fragments
+from her_if.play.tui.map_screen import show_map
 from her_if.play.tui.pager import page
 from her_if.play.tui.screen import Screen
-from her_if.play.tui.slots import ask_slot, confirm, pick_save
+from her_if.play.tui.settings_screen import settings_screen
+from her_if.play.tui.slot_dialog import change_slot
+from her_if.play.tui.slots import Change, ask_slot, confirm, pick_or_change
+from her_if.play.tui.views_screen import journal_key, stats_key
 
 
 def run_key(key: str, playing: Playing, screen: Screen) -> Outcome:
@@ -63,10 +68,14 @@ def _load(playing: Playing, screen: Screen) -> Outcome:
     """The load list; the save the player picks, or nothing to stay in this game. When its
     history no longer applies in full, what changed is told and the player asked first."""
     assert playing.saving is not None
-    listing = list_saves(playing.saving.folder, playing.story)
-    if not listing.entries and not listing.unreadable:
-        return Outcome(playing, (f"No saves yet: press {key_of('save')} to save.",))
-    chosen = pick_save(listing)
+    while True:  # until a pick: `d` and `n` delete and rename, then show the list again
+        listing = list_saves(playing.saving.folder, playing.story)
+        if not listing.entries and not listing.unreadable:
+            return Outcome(playing, (f"No saves yet: press {key_of('save')} to save.",))
+        chosen = pick_or_change(listing)
+        if not isinstance(chosen, Change):
+            break
+        playing = change_slot(playing, chosen, screen.note)
     if chosen is None:
         return Outcome(playing)
     if isinstance(chosen, Unreadable):
@@ -86,5 +95,10 @@ ASKS: dict[str, Callable[[Playing, Screen], Outcome]] = {
     "load": _load,
     "history": _history,
     "help": _help,
+    "endings": endings_key,
+    "map": show_map,
+    "stats": stats_key,
+    "journal": journal_key,
+    "settings": settings_screen,
 }
 """The commands that ask for something first, or show a screen of their own."""

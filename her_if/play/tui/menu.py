@@ -42,7 +42,7 @@ from her_if.core.engine import Closed, Offer
 from her_if.play.choices import CLOSED_MARK, closed_note
 from her_if.play.tui.keys import add_leave_and_suspend, run
 from her_if.play.tui.markup import marked, wrap_fragments
-from her_if.play.tui.render import Laid, measure
+from her_if.play.tui.render import Laid, margin, measure
 from her_if.play.tui.style import STYLE
 
 POLL_SECONDS = 0.5
@@ -184,8 +184,9 @@ class ChoiceMenu:
         if below:
             lines.append([("class:choice.more", f"  ▼ {below} more")])
         out: StyleAndTextTuples = []
+        pad = ("", " " * margin())  # the player's margin, as the text above has
         for line in lines:
-            out += [*line, ("", "\n")]
+            out += [pad, *line, ("", "\n")]
         return out[:-1]
 
     def _block(self, index: int, offer: Offer, width: int) -> list[StyleAndTextTuples]:

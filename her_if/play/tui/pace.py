@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from prompt_toolkit.application import Application, in_terminal
@@ -21,6 +21,8 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
+from her_if.persistence.profile import Speed
+from her_if.play.settings import SPEED_FACTORS
 from her_if.play.tui.keys import add_leave_and_suspend, discard_typed_ahead, run
 from her_if.play.tui.render import Part
 from her_if.play.tui.style import STYLE
@@ -46,6 +48,21 @@ class Pace:
 
     def after(self, size: int) -> float:
         return min(self.longest, self.shortest + max(size, 0) * self.per_character)
+
+
+def at_speed(pace: Pace | None, speed: Speed) -> Pace | None:
+    """`pace` at the player's text speed: its waits shortened or drawn out (its own sleep
+    kept), or no pacing at all at "instant". None stays None: `--no-pace` is instant for
+    the run, whatever speed is kept."""
+    factor = SPEED_FACTORS[speed]
+    if pace is None or factor is None:
+        return None
+    return replace(
+        pace,
+        shortest=pace.shortest * factor,
+        per_character=pace.per_character * factor,
+        longest=pace.longest * factor,
+    )
 
 
 def reveal(parts: Sequence[Part], pace: Pace, show: Show) -> None:

@@ -19,30 +19,39 @@ from functools import partial
 
 from her_if.core.engine import GameState, Offer, View, start, view
 from her_if.core.model import Story
+from her_if.persistence.profile import Profile
 from her_if.persistence.saves import Unreadable, list_saves
-from her_if.play.command_table import key_of, keyed
+from her_if.play.chapters import chapters, start_chapter
+from her_if.play.command_table import COMMANDS, key_of, keyed
 from her_if.play.commands import (
     GOODBYE,
     Outcome,
     Playing,
-    autosave,
     quit_game,
     take,
 )
+from her_if.play.endings import ending_lines, gallery_lines
 from her_if.play.hangup import Hangup
+from her_if.play.progress import moved, open_profile
 from her_if.play.reload import Reloading
 from her_if.play.session import Game, Loaded, Saving, lives_in, new_game, played
+from her_if.play.settings import settings_of
 from her_if.play.title import (
+    TITLE_CHAPTER,
     TITLE_CONTINUE,
+    TITLE_ENDINGS,
     TITLE_HELP,
     TITLE_NEW,
     TITLE_QUIT,
     Opened,
+    new_game_line,
     open_save,
     picked_line,
     resume,
+    unfinished,
 )
 from her_if.play.transcript import Transcript
+from her_if.play.tui.endings_screen import pick_chapter, screen_fragments
 from her_if.play.tui.help import help_fragments
 from her_if.play.tui.key_commands import run_key
 from her_if.play.tui.menu import ChoiceMenu, Command, Resized
@@ -82,7 +91,10 @@ def play_interactive(
         keep = paths_of(story, saving.folder if saving is not None else None)
         screen = Screen(story, transcript, pace, keep=keep)
         watch = Watch(reloading.watch) if reloading is not None and reloading.watch else None
-        playing = Playing(story, new_game(story), saving, reloading, watch)
+        profile, said = open_profile(story, saving)
+        playing = Playing(story, new_game(story), saving, reloading, watch, profile)
+        _say(screen, said)
+        screen.look(settings_of(playing))
         return _sessions(playing, screen, clock, slot, new)
 
 
@@ -111,7 +123,9 @@ def _sessions(
         if not isinstance(ended, _ToTitle):
             return ended
         # from the ending, back to the title, with the story as it now reads
-        playing = replace(playing, story=ended.story, game=new_game(ended.story))
+        playing = replace(
+            playing, story=ended.story, game=new_game(ended.story), profile=ended.profile
+        )
         slot, new = None, False
 
 
@@ -136,13 +150,15 @@ def _open(
 
 def _title(playing: Playing, screen: Screen, slot: str | None) -> tuple[Game, Loaded | None] | None:
     """The title screen's menu, until it gives a game to play (None: quit)."""
-    story, saving = playing.story, playing.saving
+    story, saving, profile = playing.story, playing.saving, playing.profile
     assert saving is not None
     screen.title(story)
     selected = 0
     while True:
         listing = list_saves(saving.folder, story)
-        picked = title_menu(listing, story, selected=selected, laid_out_at=screen.laid_out_at)
+        picked = title_menu(
+            listing, story, selected=selected, laid_out_at=screen.laid_out_at, profile=profile
+        )
         selected = 0
         if isinstance(picked, Resized):
             screen.again()
@@ -153,7 +169,21 @@ def _title(playing: Playing, screen: Screen, slot: str | None) -> tuple[Game, Lo
             continue
         if picked == TITLE_QUIT:
             return None
+        if picked == TITLE_ENDINGS:
+            page(lambda width: screen_fragments(gallery_lines(story, profile), width), "Endings")
+            continue
+        if picked == TITLE_CHAPTER and profile is not None:
+            act = pick_chapter(chapters(story, profile))
+            if act is not None:
+                screen.chosen(f"Chapter select: {story.act(act).title}")
+                return start_chapter(story, saving, profile, act), None
+            continue
         if picked == TITLE_NEW:
+            going_on = unfinished(listing, story)
+            if going_on is not None:  # said before it starts: Continue will be the new game
+                screen.note(new_game_line(going_on))
+                if not confirm("Start a new game", "Back"):
+                    continue
             screen.chosen("New game")
             return new_game(story, slot=slot), None
         chosen = listing.entries[0] if picked == TITLE_CONTINUE else pick_save(listing)
@@ -192,6 +222,8 @@ class _Shown:
     scene: bool = True
     paced: bool = True
     selected: int = 0
+    ended: GameState | None = None
+    """The ending whose screen has been told (it is told once per arrival)."""
 
 
 def _play(
@@ -209,8 +241,11 @@ def _play(
             scene = view(playing.story, playing.game.state)
             _show(screen, scene, shown)
             if playing.saving is not None and playing.game.state != written:
-                playing = _tell(screen, autosave(playing)).playing
+                playing = _tell(screen, moved(playing, written)).playing  # saved, profile too
                 written = playing.game.state
+            if scene.ending is not None and shown.ended is not playing.game.state:
+                _say(screen, ending_lines(playing))  # the ending screen, once per arrival
+                shown.ended = playing.game.state
             since = clock()
             picked = _menu(playing, scene, screen, shown)
             playing = replace(playing, game=played(playing.game, clock() - since))
@@ -223,10 +258,10 @@ def _play(
                 offers = _ending_offers(playing.saving is not None)
                 screen.chosen(next(o.text for o in offers if o.id == picked), story=False)
                 if picked == _TITLE:
-                    return _ToTitle(playing.story)
+                    return _ToTitle(playing.story, playing.profile)
                 return _leave(screen, playing)
-            if picked == _UNDO or isinstance(picked, Command):
-                key = picked.key if isinstance(picked, Command) else key_of("undo")
+            if picked in _ENDING_KEYS or isinstance(picked, Command):
+                key = picked.key if isinstance(picked, Command) else key_of(_ENDING_KEYS[picked])
                 outcome = run_key(key, playing, screen)
                 if outcome.stop:
                     _goodbye(screen, (*outcome.progress, *outcome.said))
@@ -285,17 +320,24 @@ def _menu(playing: Playing, scene: View, screen: Screen, shown: _Shown) -> str |
 
 @dataclass(frozen=True)
 class _ToTitle:
-    """From an ending, back to the title screen, with the story as it now reads."""
+    """From an ending, back to the title screen, with the story as it now reads (and the
+    profile as the game left it)."""
 
     story: Story
+    profile: Profile | None = None
 
 
 _TITLE, _UNDO, _QUIT = "ending:title", "ending:undo", "ending:quit"
+_ENDINGS, _MAP = "ending:endings", "ending:map"
 _ENDING_CHOICES = {
     _TITLE: "Back to the title screen",
     _UNDO: "Undo the last choice",
-    _QUIT: "Quit",
+    _QUIT: "Quit",  # third, as it always was: the offers a player knows keep their numbers
+    **({_MAP: "The map of your paths"} if any(c.name == "map" for c in COMMANDS) else {}),
+    _ENDINGS: "The endings you have found",
 }
+_ENDING_KEYS = {_UNDO: "undo", _ENDINGS: "endings", _MAP: "map"}
+"""The ending's offers that run a command of a key, by the command's name."""
 
 
 def _ending_offers(saves: bool) -> tuple[Offer, ...]:
@@ -308,6 +350,7 @@ def _ending_offers(saves: bool) -> tuple[Offer, ...]:
 def _tell(screen: Screen, outcome: Outcome) -> Outcome:
     """A command's outcome on the screen: its messages, then a game loaded or a story read
     again."""
+    screen.look(settings_of(outcome.playing))  # the settings may have changed
     _say(screen, (*outcome.said, *outcome.news))
     loaded = outcome.loaded
     if loaded is not None:

@@ -21,12 +21,15 @@ from her_if.core.model import Story
 from her_if.core.replay import Recap
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
+from her_if.persistence.profile import Settings
 from her_if.play.choices import NOTHING_ON_OFFER, returned_line, stuck
+from her_if.play.settings import text_width
 from her_if.play.tui.markup import marked, wrap_fragments
 from her_if.play.wrapping import wrap, wrap_message
 
-MEASURE = 100
-"""The widest text is laid out: longer lines are hard to read, however wide the terminal."""
+MEASURE = Settings().measure
+"""The widest text is laid out unless the player sets another measure: longer lines are hard
+to read, however wide the terminal."""
 
 NEWLINE = ("", "\n")
 
@@ -40,9 +43,24 @@ class Part:
     size: int
 
 
+_SETTINGS = [Settings()]
+"""The player's settings the terminal lays text out by (`lay_out_by`)."""
+
+
+def lay_out_by(settings: Settings) -> None:
+    """Lay text out from now on at the player's measure and margins."""
+    _SETTINGS[0] = settings
+
+
+def margin() -> int:
+    """The columns left blank at the left of printed text."""
+    return _SETTINGS[0].margin
+
+
 def measure(columns: int) -> int:
-    """The width text is laid out at on a terminal this wide."""
-    return max(min(columns, MEASURE), 1)
+    """The width text is laid out at on a terminal this wide: the player's measure (MEASURE
+    unless they set another), or what the terminal has inside its margins when that is less."""
+    return text_width(_SETTINGS[0], columns)
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,24 @@ class Laid:
     @classmethod
     def of(cls, size: Size) -> Laid:
         return cls(measure(size.columns), size.rows)
+
+
+def indented(fragments: StyleAndTextTuples, pad: int) -> StyleAndTextTuples:
+    """`fragments` with `pad` blank columns before each line that has text (the margin)."""
+    if pad <= 0:
+        return fragments
+    out: StyleAndTextTuples = []
+    at_start = True
+    for style, text, *_handler in fragments:
+        for piece in re.split(r"(\n)", text):
+            if piece == "\n":
+                at_start = True
+            elif piece and at_start:
+                out.append(("", " " * pad))
+                at_start = False
+            if piece:
+                out.append((style, piece))
+    return out
 
 
 def scene_parts(

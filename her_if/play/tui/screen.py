@@ -27,20 +27,24 @@ from prompt_toolkit.renderer import print_formatted_text
 from her_if.core.engine import GameState, View, view
 from her_if.core.model import Story
 from her_if.core.replay import Recap, steps
+from her_if.persistence.profile import Settings
 from her_if.play.transcript import Transcript
 from her_if.play.tui.markup import speakers
-from her_if.play.tui.pace import Pace, reveal
+from her_if.play.tui.pace import Pace, at_speed, reveal
 from her_if.play.tui.render import (
     Laid,
     aside_fragments,
     chosen_fragments,
+    indented,
+    lay_out_by,
+    margin,
     note_fragments,
     recap_fragments,
     scene_fragments,
     scene_parts,
     title_card,
 )
-from her_if.play.tui.style import STYLE
+from her_if.play.tui.style import STYLE, use_theme
 
 Content = Callable[[int], StyleAndTextTuples]
 
@@ -65,6 +69,8 @@ class Screen:
     ) -> None:
         self.names = speakers(story.characters)
         self.transcript = transcript
+        self.paced_by = pace
+        """Pacing at normal speed (None under `--no-pace`: instant, whatever is kept)."""
         self.pace = pace
         self.keep = tuple(keep)
         """Paths a note may name, kept whole when it is wrapped."""
@@ -78,6 +84,13 @@ class Screen:
         """The terminal that was laid out for."""
         self.settled_at = 0.0
         """When (`time.monotonic`) the choices under the scene last revealed may take keys."""
+
+    def look(self, settings: Settings) -> None:
+        """Show everything from now on as the player's settings say: the speed of pacing,
+        the measure and margins, the theme."""
+        self.pace = at_speed(self.paced_by, settings.speed)
+        lay_out_by(settings)
+        use_theme(settings.theme)
 
     def story_is(self, story: Story) -> None:
         """After a reload: the story's characters may have changed."""
@@ -190,4 +203,4 @@ def show(fragments: StyleAndTextTuples) -> None:
     through the shortcut, which defers to a running Application): pacing prints from inside
     one, between `in_terminal` brackets."""
     output = get_app_session().output
-    print_formatted_text(output, FormattedText(fragments), STYLE)
+    print_formatted_text(output, FormattedText(indented(fragments, margin())), STYLE)

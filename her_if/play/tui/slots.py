@@ -10,6 +10,7 @@ where).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
@@ -20,6 +21,7 @@ from prompt_toolkit.validation import Validator
 
 from her_if.core.engine import Offer
 from her_if.core.model import Story
+from her_if.persistence.profile import Profile
 from her_if.persistence.saves import (
     SLOT_RULE,
     Entry,
@@ -45,11 +47,12 @@ def title_menu(
     *,
     selected: int = 0,
     laid_out_at: Laid | None = None,
+    profile: Profile | None = None,
 ) -> str | Resized:
     """One of the title options of `her_if.play.title` (`?` is TITLE_HELP, q is TITLE_QUIT), or
     `Resized` when the title card above wants laying out again; the options are
     `her_if.play.title.title_options`, as plain play has them, except that Continue says so when the newest game has ended."""
-    options = title_options(listing)
+    options = title_options(listing, profile)
     ending = ended(listing.entries[0].save, story) if listing.entries and story else None
     if ending is not None:
         options = [
@@ -78,20 +81,58 @@ def ended(save: Save, story: Story) -> str | None:
     return None if ending is None else ending.title  # the menu cleans what it shows
 
 
+@dataclass(frozen=True)
+class Change:
+    """In the load list, `d` (delete) or `n` (rename) pressed on a save."""
+
+    key: str
+    entry: Entry
+
+
+CHANGES = {"d": "delete", "n": "rename"}
+
+
 def pick_save(listing: Listing) -> Entry | Unreadable | None:
     """A slot from the list (saves newest first, then the unreadable), or None to go back."""
+    picked = pick_or_change(listing, changes=False)
+    assert not isinstance(picked, Change)
+    return picked
+
+
+def pick_or_change(listing: Listing, *, changes: bool = True) -> Entry | Unreadable | Change | None:
+    """A slot from the list, or None to go back; with `changes`, `d` and `n` on a save are a
+    `Change` (delete it, rename it). The slots make a column, as `her-if saves` lists them."""
     found: list[Entry | Unreadable] = [*listing.entries, *listing.unreadable]
+    width = max((len(item.slot) for item in found), default=0)
     options = [
         (
             str(index),
-            f"{item.slot}: {describe_save(item.save)}"
+            f"{item.slot:<{width}}  {describe_save(item.save)}"
             if isinstance(item, Entry)
-            else f"{item.slot or '(folder)'}: cannot be read",  # the menu cleans what it shows
+            else f"{item.slot or '(folder)':<{width}}  cannot be read",  # the menu cleans it
         )
         for index, item in enumerate(found)
     ]
-    picked = _menu([*options, ("back", "Back")], "Enter: load  q/Esc: back")
-    if picked is None or picked == "back":
+    keys = (
+        "Enter: load  d: delete  n: rename  q/Esc: back" if changes else "Enter: load  q/Esc: back"
+    )
+    offers = [Offer(key, text, n) for n, (key, text) in enumerate([*options, ("back", "Back")], 1)]
+    short = "d: delete  n: rename  Esc: back" if changes else "q/Esc: back"
+    bar = (f"arrows/digits: choose  {keys}", keys, short, "q/Esc: back")
+    while True:
+        menu = ChoiceMenu(
+            offers,
+            lambda width: _toolbar(bar, width),
+            commands=tuple(CHANGES) if changes else (),
+            back=BACK,
+        )
+        picked = menu.run()
+        if not isinstance(picked, Command):
+            break
+        item = found[menu.selected] if menu.selected < len(found) else None
+        if isinstance(item, Entry):  # on Back or a file that cannot be read: nothing to do
+            return Change(picked.key, item)
+    if not isinstance(picked, str) or picked == "back":
         return None
     return found[int(picked)]
 
@@ -144,9 +185,11 @@ def save_hints(typed: str, default: str, completes: bool) -> tuple[str, ...]:
     return (f"{enter}{tab}  Esc: cancel", f"{enter}  Esc: cancel", enter, "Esc: cancel")
 
 
-def confirm(yes: str, no: str) -> bool:
-    """A two-way choice (the question is printed above it); going back means no."""
-    return _menu([("yes", yes), ("no", no)], "Enter: take  q/Esc: no") == "yes"
+def confirm(yes: str, no: str, *, keep_first: bool = False) -> bool:
+    """A two-way choice (the question is printed above it); going back means no. With
+    `keep_first`, no comes first, highlighted, for a yes that loses something."""
+    options = [("yes", yes), ("no", no)]
+    return _menu(options[::-1] if keep_first else options, "Enter: take  q/Esc: no") == "yes"
 
 
 def _is_slot(text: str) -> bool:

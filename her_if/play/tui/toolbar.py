@@ -37,7 +37,7 @@ def toolbar(
         f" {act} · {title} ",
         f" {title} ",
     ]
-    commands = [f"{c.key}: {c.name}" for c in keyed(saves=saves, reload=reload)]
+    commands = [f"{c.key}: {c.name}" for c in keyed(saves=saves, reload=reload) if c.on_bar]
     letters = "/".join(c[0] for c in commands[:-2])
     take = "arrows/digits: choose  Enter: take"
     if stuck(shown):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -31,16 +30,6 @@ greater slot name first within a second; a test is quicker than that, so its sav
 sort before `autosave`, making Continue find the autosave made on quitting, as it would later."""
 
 pytestmark = pytest.mark.skipif(not HER_IF.exists(), reason="the her-if script is not installed")
-
-
-@pytest.fixture
-def games() -> Iterator[list[pexpect.spawn[str]]]:
-    """The games a test starts; any still running at its end is ended."""
-    started: list[pexpect.spawn[str]] = []
-    yield started
-    for child in started:
-        if child.isalive():
-            child.terminate(force=True)
 
 
 def autosave(saves_dir: Path) -> list[str]:

@@ -249,7 +249,9 @@ def test_a_bad_save_picked_from_load_is_reported_and_the_menu_comes_back(
     bad.write_text('{"format": "her-if-save", "ver')
     before = bad.read_bytes(), bad.stat().st_mtime_ns
     with screen() as (pipe, shown):
-        pipe.send_text("3" + "2" + "2" + "2")  # Load, the bad one; back at the title: New, wait
+        # Load, the bad one; back at the title: New, yes to starting it beside `good`'s
+        # unfinished game, wait
+        pipe.send_text("3" + "2" + "2" + "1" + "2")
         pipe.close()
         state = play_interactive(tiny, saving=Saving(saves_dir))
     assert state.history == ("wait",)
@@ -261,14 +263,14 @@ def test_s_saves_under_the_name_typed_or_the_one_offered(tiny: Story, saves_dir:
     play_saving(tiny, "2" + "s" + "mine\r" + "s" + "\r", saves_dir, new=True)
     assert autosaved(tiny, saves_dir, "mine") == ("wait",)
     # the game's own slot is offered once it has one
-    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json", "mine.json"]
+    assert {p.name for p in saves_dir.iterdir()} - {"profile"} == {"autosave.json", "mine.json"}
     play_saving(tiny, "s" + "\r", saves_dir, new=True)
     assert autosaved(tiny, saves_dir, "save-1") == ()
 
 
 def test_a_bad_slot_name_is_refused_at_the_prompt(tiny: Story, saves_dir: Path) -> None:
     play_saving(tiny, "2" + "s" + "../x\r", saves_dir, new=True)
-    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json"]
+    assert {p.name for p in saves_dir.iterdir()} - {"profile"} == {"autosave.json"}
 
 
 def test_saving_over_another_slot_asks_first(tiny: Story, saves_dir: Path) -> None:
@@ -736,7 +738,7 @@ def test_escape_cancels_saving_and_q_goes_back_from_the_load_list(
         state = play_interactive(tiny, saving=Saving(saves_dir), new=True)
     assert state.history == ("wait",)  # not loaded
     assert "Not saved." in printed(shown)
-    assert sorted(p.name for p in saves_dir.iterdir()) == ["autosave.json", "mine.json"]
+    assert {p.name for p in saves_dir.iterdir()} - {"profile"} == {"autosave.json", "mine.json"}
 
 
 def test_the_transcript_records_the_title_choice_scenes_choices_and_notes(
