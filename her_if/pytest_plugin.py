@@ -211,11 +211,11 @@ class Playtest(_HerIfItem):
     on a walk stopped by the state cap, which proves nothing), worded as the command words it."""
 
     def runtest(self) -> None:
-        from her_if.analysis.explore import explore
-        from her_if.analysis.playtest import exploration_lines
+        from her_if.analysis.explore import DEFAULT_MAX_STATES, walk_states
+        from her_if.analysis.playtest import exploration_lines, reported
 
         story = _story(self.config)
-        found = explore(story)
+        found = reported(story, walk_states(story), DEFAULT_MAX_STATES)
         if found.defects or not found.complete:
             raise _Reported("\n".join(exploration_lines(story, found)))
 

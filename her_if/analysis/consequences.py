@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from her_if.analysis.check import scene_words, template_words
 from her_if.analysis.flow import Edge, edges
-from her_if.analysis.liveness import every_read, live_after, read_later
+from her_if.analysis.liveness import live_after, read_later
 from her_if.analysis.reads import (
     USED,
     effect_trees,
@@ -240,7 +240,7 @@ def _nearest(
             continue
         seen.add((sid, entered))
         scene = story.scenes[sid]
-        found = _reader(scene, fact, entered) if fact in every_read(scene) else None
+        found = _reader(scene, fact, entered)
         if found is not None:
             return found
         if entered and _overwrites(scene.effects, fact):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from her_if.analysis.explore_tree import FirstPaths, Path, Walk, Witness, co_reachable
-from her_if.analysis.odds import Odds, odds
+from her_if.analysis.odds import Odds
 from her_if.analysis.text_coverage import unshown
 from her_if.analysis.text_verdicts import Judged, text_judged, value_sets
 from her_if.core.model import Choice, Story
@@ -95,8 +95,8 @@ class Exploration:
     offered: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
     """Each set of two or more choices offered together, by scene (`Walk.offered`)."""
     odds: Odds | None = None
-    """Where a player who chooses at random ends up, exactly (None after an incomplete
-    walk)."""
+    """Where a player who chooses at random ends up, exactly: only the playtest report
+    solves for them (`playtest.reported`); None there after an incomplete walk."""
     dead_states: int = 0
     """States with no choice on offer at a scene that is not an ending (`dead_ends` keeps
     the first per scene). With `terminal`, the states where play stops: what ink's
@@ -157,7 +157,6 @@ def findings(story: Story, walk: Walk, max_states: int) -> Exploration:
         returns_taken=frozenset(walk.returns_taken),
         dead_states=len(dead),
         offered=frozenset(walk.offered),
-        odds=odds(story, walk),
     )
 
 

@@ -9,16 +9,20 @@ choices that reach it, and one JSON object for tools.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from her_if.analysis.check import state_usage
 from her_if.analysis.explore import LIST_LIMIT, Exploration, Finding
 from her_if.analysis.explore import Path as Witness
+from her_if.analysis.explore_findings import findings
+from her_if.analysis.explore_tree import Walk
 from her_if.analysis.odds import Odds
+from her_if.analysis.odds import odds as exact_odds
 from her_if.analysis.randomplay import RandomReport
 from her_if.analysis.script import load_script, run_script
 from her_if.core.model import CONTINUE, Position, Story
+from her_if.loading.gc_pause import collector_paused
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,15 @@ def state_findings(story: Story) -> tuple[list[str], list[str]]:
     return [n for n in names if n in written and n not in read], [
         n for n in names if n in read and n not in written
     ]
+
+
+def reported(story: Story, walk: Walk, max_states: int) -> Exploration:
+    """What the walk proves, with the exact odds of a random player: the exhaustive report's
+    exploration. The odds are solved here rather than in `findings`, so that an exploration
+    only counted or coloured (the bench, `graph --reachable`, `--path-to`) does not pay for
+    them; as `explore`, with the cycle collector held off."""
+    with collector_paused():
+        return replace(findings(story, walk, max_states), odds=exact_odds(story, walk))
 
 
 def exploration_lines(story: Story, found: Exploration) -> Iterator[str]:

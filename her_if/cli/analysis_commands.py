@@ -123,12 +123,12 @@ def playtest(args: argparse.Namespace, load: Load) -> int:
         random_cases,
         walkthrough_cases,
     )
-    from her_if.analysis.explore_findings import findings
     from her_if.analysis.playtest import (
         exploration_json,
         exploration_lines,
         random_json,
         random_lines,
+        reported,
         walkthrough_json,
         walkthrough_lines,
     )
@@ -152,7 +152,7 @@ def playtest(args: argparse.Namespace, load: Load) -> int:
     walk = _walk(story, args) if exhaustive or args.coverage or args.consequences else None
     odds = None
     if walk is not None and exhaustive:
-        found = findings(story, walk, args.max_states)
+        found = reported(story, walk, args.max_states)
         odds = found.odds
         report["exhaustive"] = exploration_json(story, found)
         lines += exploration_lines(story, found)

@@ -140,7 +140,11 @@ def ended(profile: Profile, ending_id: str, title: str, when: str) -> Profile:
 
 
 def entered(profile: Profile, entry: ActEntry) -> Profile:
-    """The latest game entered this act so: it replaces the one kept before."""
+    """The latest game entered this act so: it replaces the one kept before; the same
+    profile when it holds this very entry already (but its time)."""
+    kept = profile.act(entry.act)
+    if kept is not None and (kept.history, kept.seed) == (entry.history, entry.seed):
+        return profile
     acts = tuple(a for a in profile.acts if a.act != entry.act)
     return replace(profile, acts=(*acts, entry))
 

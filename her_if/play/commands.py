@@ -131,7 +131,7 @@ def save(
     """Save to the slot `name` (the one offered when it is empty). A slot holding another game
     is `occupied`, with nothing written, unless `replacing` (the player said yes); with
     `agreed`, the game they were shown, replaced only while the slot still holds it."""
-    saving = _saving(playing)
+    saving = saving_of(playing)
     story, game = playing.story, playing.game
     try:
         slot = check_slot(name) if name else default_slot(playing)
@@ -175,7 +175,7 @@ def holds_line(occupied: Occupied) -> str:
 def default_slot(playing: Playing, listing: Listing | None = None) -> str:
     """The slot a save with no name goes to (`her_if.play.session.suggest_slot`), among the
     slots of `listing` (the saves folder's, read now, if not given)."""
-    listing = listing or list_saves(_saving(playing).folder, playing.story)
+    listing = listing or list_saves(saving_of(playing).folder, playing.story)
     taken = {e.slot for e in listing.entries} | {u.slot for u in listing.unreadable}
     return suggest_slot(playing.game, taken)
 
@@ -186,7 +186,7 @@ def load(playing: Playing, slot: str) -> Outcome:
         return Outcome(playing, ("Load which slot? Type 'load NAME'; 'saves' lists them.",))
     from her_if.play.title import open_save  # the title screen's own module, needed only here
 
-    opened = open_save(playing.story, _saving(playing), slot)
+    opened = open_save(playing.story, saving_of(playing), slot)
     loaded = opened.loaded
     if loaded is None:
         return Outcome(playing, opened.said)
@@ -198,7 +198,7 @@ def load(playing: Playing, slot: str) -> Outcome:
 
 def list_slots(playing: Playing) -> Outcome:
     """`saves`: the slots, newest first."""
-    listing = list_saves(_saving(playing).folder, playing.story)
+    listing = list_saves(saving_of(playing).folder, playing.story)
     return Outcome(playing, tuple(render_listing(listing).splitlines()))
 
 
@@ -224,7 +224,7 @@ def quit_game(playing: Playing) -> Outcome:
 def autosave(playing: Playing) -> Outcome:
     """Save after a choice; the game comes back marked as autosaved once it is."""
     try:
-        autosaved = autosave_game(playing.story, _saving(playing), playing.game)
+        autosaved = autosave_game(playing.story, saving_of(playing), playing.game)
     except SaveError as problem:
         return Outcome(playing, (f"Not saved: {problem}",))
     return Outcome(replace(playing, game=autosaved.game), tuple(saved_notes(autosaved)))
@@ -242,7 +242,7 @@ def save_progress(playing: Playing) -> tuple[str, ...]:
     return (*saved_notes(autosaved), progress_line(autosaved.path))
 
 
-def _saving(playing: Playing) -> Saving:
+def saving_of(playing: Playing) -> Saving:
     assert playing.saving is not None, "the table offers saving commands only with saving"
     return playing.saving
 

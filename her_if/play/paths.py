@@ -26,9 +26,9 @@ from her_if.core.replay import replay, steps
 from her_if.core.text import render
 from her_if.core.wording import count, roman, short
 from her_if.loading.diagnostics import display_path
-from her_if.persistence.saves import SaveError, list_saves
-from her_if.play.commands import Outcome, Playing, saved_notes
-from her_if.play.session import Game, autosave_game, lives_in, suggest_slot
+from her_if.persistence.saves import SaveError
+from her_if.play.commands import Outcome, Playing, default_slot, saved_notes
+from her_if.play.session import Game, autosave_game, lives_in
 
 TITLE = "Map of your paths"
 TYPED_HINT = "Type 'back N' to go back to decision N of this game and choose again."
@@ -171,9 +171,7 @@ def go_back(playing: Playing, decision: Decision) -> Outcome:
         return Outcome(replace(playing, game=again), (said,), moved=True)
     try:
         left = autosave_game(story, saving, game)
-        listing = list_saves(saving.folder, story)
-        taken = {e.slot for e in listing.entries} | {u.slot for u in listing.unreadable}
-        again = replace(again, slot=suggest_slot(again, taken))
+        again = replace(again, slot=default_slot(replace(playing, game=again)))
     except SaveError as err:
         return Outcome(playing, (f"Not gone back: {err}",))
     notes = [*saved_notes(left), f"The game you left is kept in {display_path(left.path)}."]

@@ -68,7 +68,7 @@ def record(
         scenes, pairs, entries = _told_again(story, after)
     profile = seen(profile, scenes, pairs)
     for state in entries:
-        profile = _entered(profile, ActEntry(_act(story, state), state.history, after.seed, when))
+        profile = entered(profile, ActEntry(_act(story, state), state.history, after.seed, when))
     ending = story.scenes[after.scene].ending
     if ending is not None and after != before:
         profile = ended(profile, ending.id, ending.title, when)
@@ -99,14 +99,6 @@ def _crossed(story: Story, before: GameState, after: GameState) -> list[GameStat
 
 def _act(story: Story, state: GameState) -> str:
     return story.scenes[state.scene].act
-
-
-def _entered(profile: Profile, entry: ActEntry) -> Profile:
-    """`entered`, the same profile when it holds this very entry already (but its time)."""
-    kept = profile.act(entry.act)
-    if kept is not None and (kept.history, kept.seed) == (entry.history, entry.seed):
-        return profile
-    return entered(profile, entry)
 
 
 def moved(playing: Playing, before: GameState) -> Outcome:

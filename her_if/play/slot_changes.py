@@ -23,9 +23,9 @@ from her_if.persistence.saves import (
     rename_save,
     slot_path,
 )
-from her_if.play.commands import REPLACE, Outcome, Playing
+from her_if.play.commands import REPLACE, Outcome, Playing, saving_of
 from her_if.play.listings import describe_save
-from her_if.play.session import Saving, lives_in
+from her_if.play.session import lives_in
 
 
 def delete_typed(playing: Playing, rest: str) -> Outcome:
@@ -48,7 +48,7 @@ def delete_typed(playing: Playing, rest: str) -> Outcome:
 def holds(playing: Playing, slot: str) -> str | Outcome:
     """What the slot holds, described, before the player is asked to delete it; or the
     outcome refusing to (not a slot, not a save of this story, the game being played)."""
-    saving = _saving(playing)
+    saving = saving_of(playing)
     refused = _own_game(playing, slot)
     if refused is not None:
         return refused
@@ -64,7 +64,7 @@ def delete(playing: Playing, slot: str) -> Outcome:
     if refused is not None:
         return refused
     try:
-        path = delete_save(_saving(playing).folder, slot, playing.story)
+        path = delete_save(saving_of(playing).folder, slot, playing.story)
     except SaveError as err:
         return Outcome(playing, (f"Not deleted: {err}",))
     return Outcome(playing, (f"Deleted {display_path(path)}.",))
@@ -80,7 +80,7 @@ def rename_typed(playing: Playing, rest: str) -> Outcome:
 
 def rename(playing: Playing, slot: str, to: str) -> Outcome:
     """Rename a save; the game being played, if it lives there, lives under the new name."""
-    saving = _saving(playing)
+    saving = saving_of(playing)
     try:
         path = rename_save(saving.folder, slot, to, playing.story)
     except SaveError as err:
@@ -102,7 +102,7 @@ def _own_game(playing: Playing, slot: str) -> Outcome | None:
         check_slot(slot)
     except SaveError as err:
         return Outcome(playing, (f"Not deleted: {err}",))
-    if lives_in(_saving(playing), playing.game) != slot:
+    if lives_in(saving_of(playing), playing.game) != slot:
         return None
     return Outcome(
         playing,
@@ -111,8 +111,3 @@ def _own_game(playing: Playing, slot: str) -> Outcome | None:
             "at your next choice. Load or start another game first, or rename it.",
         ),
     )
-
-
-def _saving(playing: Playing) -> Saving:
-    assert playing.saving is not None, "the table offers saving commands only with saving"
-    return playing.saving
