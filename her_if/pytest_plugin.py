@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from her_if.core.frozen import frozen
+
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
@@ -42,7 +44,7 @@ WIDTH = 100
 """How much of a scene's text, or of a choice, one transcript line quotes."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """The plugin's configuration, read once from the ini options, paths made absolute."""
 

@@ -10,7 +10,7 @@ playtester explores actual play.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,14 @@ from her_if.analysis.features import features
 from her_if.analysis.flow import edges, successors
 from her_if.analysis.reads import scene_templates, story_trees, template_names
 from her_if.core.expr import names_read
+from her_if.core.frozen import frozen
 from her_if.core.model import Choice, Position, Scene, Story, Template
 from her_if.core.text import every_part
 from her_if.loading.diagnostics import Diagnostic, StoryError, display_path
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST
 
 
-@dataclass(frozen=True)
+@frozen
 class Summary:
     scenes: int
     choices: int

@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import typing
 
+from her_if.core.frozen import frozen
 
-@dataclasses.dataclass(frozen=True)
+
+@frozen
 class PackFacts:
     """One pack layered on the story, as the report names it."""
 
@@ -21,7 +23,7 @@ class PackFacts:
     folder: str
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class Features:
     """How many times the story uses each construct of the reactive scene format, so that an
     author (or a tool) sees at a glance what a story leans on; `features.features` counts them.
@@ -57,7 +59,7 @@ class Features:
     """How deep calls may nest: the engine's bound, the same for every story."""
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen
 class StoryFacts:
     """What the report says about a story that loads; when it does not, every one is null."""
 

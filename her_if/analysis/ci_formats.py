@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from her_if.core.frozen import frozen
 from her_if.core.sanitize import clean
 
 Level = Literal["error", "warning", "notice"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Annotation:
     """A finding where GitHub shows it: on a line of a file in the pull request."""
 
@@ -35,7 +35,7 @@ class Annotation:
     message: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Case:
     """One check of a report (a kind of finding, a walkthrough): a JUnit test case. It fails
     when any of its findings is an error; warnings and notices are listed but pass, as they

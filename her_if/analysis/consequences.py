@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from her_if.analysis.check import scene_words, template_words
 from her_if.analysis.flow import Edge, edges
@@ -35,6 +34,7 @@ from her_if.analysis.reads import (
     template_trees,
     text_conditions,
 )
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     AddEffect,
     Branch,
@@ -63,7 +63,7 @@ two after. Further on, text that reads what it set still makes it no false choic
 weighed."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Reader:
     """The nearest place that reads a fact a choice sets."""
 
@@ -74,7 +74,7 @@ class Reader:
     pos: Position
 
 
-@dataclass(frozen=True)
+@frozen
 class Weighed:
     """One choice of a decision, and what it brings that a sibling does not."""
 
@@ -98,7 +98,7 @@ class Weighed:
         return self.own_way or any(r.by != "text" for r in self.read)
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """A scene's choices that are offered together somewhere, each weighed."""
 
@@ -119,7 +119,7 @@ class Decision:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Consequences:
     decisions: tuple[Decision, ...]
     complete: bool = True

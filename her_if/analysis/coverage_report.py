@@ -10,19 +10,19 @@ always false, alternatives never shown, a scene never reached).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from her_if.analysis.explore_tree import Walk
 from her_if.analysis.text_units import KINDS, text_units
 from her_if.analysis.unit_verdicts import VERDICTS, Judged, Verdict, judge_units
 from her_if.analysis.walk_coverage import Shown, walkthrough_shown
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.wording import count
 from her_if.loading.diagnostics import display_path
 
 
-@dataclass(frozen=True)
+@frozen
 class Coverage:
     """Every unit judged by the explorer, and what the walkthroughs showed (None: none run)."""
 

@@ -13,13 +13,14 @@ state space (what is never reached, what is always so) are made only by a comple
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import NamedTuple
 
 from her_if.analysis.explore_tree import FirstPaths, Path, Walk, Witness, co_reachable
 from her_if.analysis.odds import Odds
 from her_if.analysis.text_coverage import unshown
 from her_if.analysis.text_verdicts import Judged, text_judged, value_sets
+from her_if.core.frozen import frozen
 from her_if.core.model import Choice, Story
 
 DEAD_END = "no choice is on offer here and it is not an ending"
@@ -28,7 +29,7 @@ LIST_LIMIT = 20
 """Findings of one kind reported in full up to this many; the count is always exact."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """Something true of the story, where it happens, and the shortest way to see it."""
 
@@ -51,7 +52,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class EndingReached:
     id: str
     title: str
@@ -64,7 +65,7 @@ class EndingReached:
         return self.witness.steps
 
 
-@dataclass(frozen=True)
+@frozen
 class Exploration:
     """Everything the explorer found; `defects` are what make `playtest` exit 1."""
 

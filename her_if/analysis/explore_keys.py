@@ -11,7 +11,6 @@ are never in the key: the walk follows every outcome of every draw instead.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
 from operator import itemgetter
 
 from her_if.analysis.flow import edges, has_calls
@@ -25,13 +24,14 @@ from her_if.analysis.liveness import (
     tracked,
 )
 from her_if.analysis.reads import Shown, shown_by_scene
+from her_if.core.frozen import frozen
 from her_if.core.model import Alternatives, DrawEffect, Story, Value
 
 Keyer = Callable[..., Hashable]
 Keep = tuple[frozenset[str], frozenset[str]]
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     """Per scene: how its states are keyed, the visits and marks they keep, the
     alternatives' counts they keep and those the walk watches; and the moves that may draw."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from her_if.core.draws import draw
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE
 
 Path = tuple[str, ...]
@@ -29,7 +30,7 @@ SEEDS_TRIED = 200_000
 """How many seeds are tried for a witness's draws before it is said that none makes them."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Drawn:
     """The draws of one step, as the explorer forced them: the game's draw numbers from
     `first`, the number of outcomes of each, the outcome taken, and each said in words
@@ -41,7 +42,7 @@ class Drawn:
     said: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False)
+@frozen(eq=False)
 class Tree:
     """How each state was first reached: its parent's index and the choice taken there
     (`continue` for a pause); a start state (state 0, and one per outcome of the first
@@ -82,7 +83,7 @@ class Tree:
         return tuple(self.choice[i] for i in self.trail(index)[1:])
 
 
-@dataclass(frozen=True)
+@frozen
 class Witness:
     """The shortest way to one state, as a place in the tree: `steps` rebuilds it."""
 

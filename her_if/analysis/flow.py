@@ -12,15 +12,15 @@ makes in turn; so a return no call can reach has no edge, and is the dead end it
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Literal
 
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, Choice, Scene, Story
 
 Kind = Literal["go", "call", "return"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Edge:
     """One way out of a scene: a choice (None for a pause) and a place it may lead."""
 
@@ -49,7 +49,7 @@ class Edge:
 Edges = Mapping[str, tuple[Edge, ...]]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Call:
     """A call as written: the scene it is made from, the scene called, and where its return
     leads (None: back to `scene`'s choices)."""

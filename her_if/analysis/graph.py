@@ -12,15 +12,15 @@ a glance what no player can ever see.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from her_if.analysis.flow import Edge, edges
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.sanitize import clean
 from her_if.core.wording import roman
 
 
-@dataclass(frozen=True)
+@frozen
 class Reached:
     scenes: frozenset[str]
     moves: frozenset[tuple[str, str]]

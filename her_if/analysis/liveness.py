@@ -17,7 +17,6 @@ Facts are named as `reads` names them: a variable by its name, `visited:x` and `
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from her_if.analysis.cycles import components, on_cycles
@@ -40,6 +39,7 @@ from her_if.analysis.reads import (
     text_switches,
 )
 from her_if.core.expr import Expr
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     ComputeEffect,
     DrawEffect,
@@ -70,7 +70,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Live:
     """The facts live on entry to a scene (after its own entry effects), split by kind."""
 

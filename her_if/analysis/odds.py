@@ -24,9 +24,9 @@ they miss, with an allowance for rounding, is the error stated (`Odds.error`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from her_if.analysis.explore_tree import Walk, co_reachable
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 
 ROUNDING = 2.0**-50
@@ -34,7 +34,7 @@ ROUNDING = 2.0**-50
 of a number near one."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """One place a random game stops: an ending, or where it was first lost."""
 
@@ -47,7 +47,7 @@ class Outcome:
     """The expected number of choices (pauses not counted) of a game that stops here."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Odds:
     outcomes: tuple[Outcome, ...]
     """Endings first in the order the explorer found them, then the lost games."""

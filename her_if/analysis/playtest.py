@@ -9,7 +9,7 @@ choices that reach it, and one JSON object for tools.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from her_if.analysis.check import state_usage
@@ -21,11 +21,12 @@ from her_if.analysis.odds import Odds
 from her_if.analysis.odds import odds as exact_odds
 from her_if.analysis.randomplay import RandomReport
 from her_if.analysis.script import load_script, run_script
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, Position, Story
 from her_if.loading.gc_pause import collector_paused
 
 
-@dataclass(frozen=True)
+@frozen
 class WalkthroughResult:
     path: str
     failures: tuple[str, ...]

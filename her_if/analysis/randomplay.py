@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from her_if.analysis.liveness import visits_asked
 from her_if.core.engine import GameState, advance, moves, start
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, MAX_CALL_DEPTH, Story, once_key
 
 DEFAULT_PLAYTHROUGHS = 10_000
@@ -27,7 +28,7 @@ MAX_STEPS = 2_000
 """A playthrough this long without an ending is reported as stuck in a loop."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Failure:
     playthrough: int
     seed: int
@@ -39,7 +40,7 @@ class Failure:
     """The seed of the game played, which its draws came from."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RandomReport:
     playthroughs: int
     seed: int

@@ -10,9 +10,9 @@ paragraphs' and branches' conditions and its switches, which decide only what is
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from her_if.core.expr import Expr, Var, Visited, Visits, walk
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     Alternatives,
     Branch,
@@ -78,7 +78,7 @@ def effect_trees(effects: tuple[Effect, ...]) -> Iterator[Expr]:
             yield effect.expression.tree
 
 
-@dataclass(frozen=True)
+@frozen
 class Shown:
     """A text alternative of a scene, with what decides whether it is shown on arrival: the
     conditions (its paragraph's, its enclosing branches') and switches around it, and the

@@ -9,13 +9,14 @@ so its draws and shuffles come out the same on every run.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import yaml
 
 from her_if.core.draws import MAX_SEED
 from her_if.core.engine import GameState, View, choose, start, view
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, MAX_CALL_DEPTH, Position, Story, Value
 from her_if.core.typing_rules import fits
 from her_if.loading.diagnostics import (
@@ -29,13 +30,13 @@ from her_if.loading.diagnostics import (
 from her_if.loading.yaml_source import Source
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     choice: str
     pos: Position
 
 
-@dataclass(frozen=True)
+@frozen
 class Expectations:
     ending: str | None = None
     scene: str | None = None
@@ -43,7 +44,7 @@ class Expectations:
     visited: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Origin:
     """Where a script begins when it does not begin at the story's start."""
 
@@ -51,7 +52,7 @@ class Origin:
     state: Mapping[str, Value] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Script:
     path: str
     steps: tuple[Step, ...]
@@ -61,7 +62,7 @@ class Script:
     """The game's seed: what its draws come from."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     state: GameState
     failures: tuple[str, ...]

@@ -11,17 +11,17 @@ may show any option (some seed draws it), and what is inside a shuffle is not ju
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from her_if.analysis.explore_tree import Walk
 from her_if.analysis.reads import Shown, expr_facts, shown_by_scene
 from her_if.analysis.text_verdicts import Sets, combinations
+from her_if.core.frozen import frozen
 from her_if.core.model import Alternatives, Condition, Story, Switch, Template, Value
 from her_if.core.text import case_index
 from her_if.core.wording import short
 
 
-@dataclass(frozen=True)
+@frozen
 class Unshown:
     """An alternative never shown (`option` None), or one option of it that never is."""
 

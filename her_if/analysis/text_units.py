@@ -16,10 +16,10 @@ view of every shipped walkthrough.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from her_if.core.engine import GameState
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     Alternatives,
     Branch,
@@ -37,7 +37,7 @@ Kind = Literal["paragraph", "branch", "case", "option"]
 KINDS: tuple[Kind, ...] = ("paragraph", "branch", "case", "option")
 
 
-@dataclass(frozen=True)
+@frozen
 class Unit:
     """One unit of a scene's text, with what decides whether it shows: the conditions
     around it (each with the verdict it needs), the switches (each with the arm it is in,

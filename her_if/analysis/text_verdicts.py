@@ -12,12 +12,12 @@ from __future__ import annotations
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Set
-from dataclasses import dataclass
 
 from her_if.analysis.flow import edges
 from her_if.analysis.liveness import text_caps, text_live
 from her_if.analysis.reads import VISITED, VISITS, expr_facts, paragraph_branches
 from her_if.core.engine import start
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     AddEffect,
     ComputeEffect,
@@ -39,7 +39,7 @@ TEXT_COMBINATIONS = 4096
 """Text conditions reading more combinations than this are not judged (never wrongly)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Judged:
     """A text condition of a reached scene, with the verdicts it can give there (None: not
     judged) and whether it is an `{if}` branch (else a paragraph's `if:`)."""

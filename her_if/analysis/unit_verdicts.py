@@ -17,7 +17,6 @@ judgement cannot tell at all.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Literal
 
 from her_if.analysis.explore_tree import Walk
@@ -25,6 +24,7 @@ from her_if.analysis.reads import VISITED, VISITS, expr_facts
 from her_if.analysis.text_coverage import may_show, unshown
 from her_if.analysis.text_units import Address, Unit
 from her_if.analysis.text_verdicts import absent, value_sets
+from her_if.core.frozen import frozen
 from her_if.core.model import Story, Value
 from her_if.loading.diagnostics import as_written
 
@@ -40,7 +40,7 @@ UNCARRIED = (
 SEEDED = "it is within a shuffle, whose option hangs on the seed, which the explorer leaves out"
 
 
-@dataclass(frozen=True)
+@frozen
 class Judged:
     """A unit with the explorer's verdict, and why when it is not `shown`."""
 

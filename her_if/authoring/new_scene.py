@@ -11,7 +11,7 @@ in a new file of its own, `ACT.yaml` beside `pack.yaml`, which is then listed in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import count
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import yaml
 
 from her_if.authoring.skeleton import scene_skeleton
 from her_if.core.errors import HerIfError
+from her_if.core.frozen import frozen
 from her_if.core.model import Pack, Story
 from her_if.loading.diagnostics import Diagnostic, did_you_mean, display_path
 from her_if.loading.locate import PACK_MANIFEST
@@ -32,7 +33,7 @@ class NewSceneError(HerIfError):
     """The new scene cannot be made as asked; the message says why and what to do, in a line."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Draft:
     """A new scene's skeleton, and the place in its act file where it belongs."""
 
@@ -81,7 +82,7 @@ class Draft:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Listing:
     """A pack manifest's `files`, and the bytes that add a new file's name at their end."""
 

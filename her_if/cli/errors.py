@@ -13,11 +13,11 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from her_if.core.errors import HerIfError
+from her_if.core.frozen import frozen
 from her_if.core.sanitize import clean
 from her_if.core.wording import count
 from her_if.loading.diagnostics import StoryError, display_path
@@ -34,7 +34,7 @@ class CommandError(HerIfError):
         self.keep = keep
 
 
-@dataclass(frozen=True)
+@frozen
 class Told:
     """What an error shows: its text for stderr (None: nothing) and the exit status."""
 

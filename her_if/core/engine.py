@@ -16,6 +16,7 @@ from typing import TypeVar
 from her_if.core.draws import Dice
 from her_if.core.effects import apply_effects
 from her_if.core.errors import HerIfError
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     CONTINUE,
     MAX_CALL_DEPTH,
@@ -38,7 +39,7 @@ Keep = Callable[[str], tuple[AbstractSet[str], AbstractSet[str]]]
 """For a scene, the visits and the `once` marks still asked about there (see `advance`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Frame:
     """A call not yet returned from: the scene that made it, and where its return leads
     (None: back to that scene's choices)."""
@@ -47,7 +48,7 @@ class Frame:
     then: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class GameState:
     """Everything that changes during play; the story itself never does.
 
@@ -72,7 +73,7 @@ class GameState:
     draws: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class Offer:
     """A choice as the player sees it now (its text interpolated), numbered from 1. `echo` is
     what the transcript and history say was chosen, when the author made it differ."""
@@ -87,7 +88,7 @@ class Offer:
         return self.echo or self.text
 
 
-@dataclass(frozen=True)
+@frozen
 class Closed:
     """A choice shown but not selectable (`open_if:` false), with the author's reason."""
 
@@ -95,7 +96,7 @@ class Closed:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class View:
     """What the player sees in a state: the scene's visible text, the choices on offer and
     those shown closed."""

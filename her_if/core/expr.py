@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+
+from her_if.core.frozen import frozen
 
 Value = bool | int | str
 Evaluator = Callable[[Mapping[str, Value], Mapping[str, int]], Value]
 
 
-@dataclass(frozen=True)
+@frozen
 class Literal:
     """A constant: `true`, `3`, `"wry"`."""
 
     value: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class Var:
     """A declared state variable, read by name."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Visited:
     """Whether the player has been to a scene: `visited("act.scene")`."""
 
@@ -37,28 +38,28 @@ class Visited:
     """A fully qualified scene id (`act.scene`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Visits:
     """How many times the player has arrived at a scene: `visits("act.scene")`, a number."""
 
     scene: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Not:
     """`not x`."""
 
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Negate:
     """`-x`."""
 
     operand: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Logic:
     """`a and b ...` or `a or b ...`, each operand a flag or comparison."""
 
@@ -67,7 +68,7 @@ class Logic:
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Arith:
     """`a + b`, `a - b`, `a * b`, `a // b` or `a % b`, on counters and whole numbers; dividing
     by zero gives 0, since a story cannot be stopped mid-step to be told."""
@@ -78,7 +79,7 @@ class Arith:
     right: Expr
 
 
-@dataclass(frozen=True)
+@frozen
 class Extreme:
     """`min(a, b, ...)` or `max(a, b, ...)` of whole numbers."""
 
@@ -87,7 +88,7 @@ class Extreme:
     operands: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Compare:
     """A comparison chain: `a < b <= c` has ops (`<`, `<=`) and three operands."""
 

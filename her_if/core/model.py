@@ -8,10 +8,11 @@ Source positions ride along so that any later report can point back at the autho
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
 
 from her_if.core.expr import Expr
+from her_if.core.frozen import frozen
 
 Value = bool | int | str
 """A value of declared state: a flag (bool), a counter (int) or an enum (str)."""
@@ -35,7 +36,7 @@ Vars = Mapping[str, Value]
 Visits = Mapping[str, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class Position:
     """A place in a source file, 1-based, as editors count."""
 
@@ -47,7 +48,7 @@ class Position:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Flag:
     """A yes-or-no fact about the past, such as whether the letter was left blank."""
 
@@ -57,7 +58,7 @@ class Flag:
     pos: Position | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Counter:
     """A whole number kept within [minimum, maximum]; bounds keep the state space finite."""
 
@@ -69,7 +70,7 @@ class Counter:
     pos: Position | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Enum:
     """One word of a fixed set (`values`), such as which line began the letter."""
 
@@ -88,7 +89,7 @@ class Enum:
 Variable = Flag | Counter | Enum
 
 
-@dataclass(frozen=True)
+@frozen
 class SetEffect:
     """`set: {name: value}`: the variable takes the value."""
 
@@ -96,7 +97,7 @@ class SetEffect:
     value: Value
 
 
-@dataclass(frozen=True)
+@frozen
 class AddEffect:
     """`add: {name: amount}`: the counter moves, and stays within its bounds."""
 
@@ -104,7 +105,7 @@ class AddEffect:
     amount: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Expression:
     """An expression over state that gives a value (a printed slot's, or an effect's), parsed
     and type-checked by the loader like a condition; `evaluate` is compiled from `tree`."""
@@ -115,7 +116,7 @@ class Expression:
     evaluate: Callable[[Vars, Visits], Value] = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class ComputeEffect:
     """`set: {name: "expr"}` or `add: {name: "expr"}` (`add`): the value of an expression.
     A counter stays within its bounds, as with `add:`."""
@@ -125,7 +126,7 @@ class ComputeEffect:
     add: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class DrawEffect:
     """`set: {name: "random(1, 6)"}` or `pick(...)`: one of `outcomes`, drawn from the game's
     seed, so that a replay draws the same; the explorer follows every outcome."""
@@ -137,7 +138,7 @@ class DrawEffect:
 Effect = SetEffect | AddEffect | ComputeEffect | DrawEffect
 
 
-@dataclass(frozen=True)
+@frozen
 class Condition:
     """A parsed condition; `test` is its compiled form, derived from `tree`."""
 
@@ -147,7 +148,7 @@ class Condition:
     test: Callable[[Vars, Visits], bool] = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     """Text with parts that react to state: literal text, `{name}` slots, printed expressions,
     conditional text, switches on a value and alternatives."""
@@ -155,21 +156,21 @@ class Template:
     parts: tuple[Part, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Slot:
     """`{name}` in text: where the variable's value is shown."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Printed:
     """`{= expr}` in text: where an expression's value (`visits("act.scene")`) is shown."""
 
     expression: Expression
 
 
-@dataclass(frozen=True)
+@frozen
 class Branch:
     """`{if cond: then | otherwise}`: one text or the other, as the condition holds."""
 
@@ -178,7 +179,7 @@ class Branch:
     otherwise: Template
 
 
-@dataclass(frozen=True)
+@frozen
 class Case:
     """One arm of a `Switch`: the text for one value."""
 
@@ -186,7 +187,7 @@ class Case:
     text: Template
 
 
-@dataclass(frozen=True)
+@frozen
 class Switch:
     """`{case name | value: text | ... | else: text}`: the text for the variable's value.
     The loader sees that every value has an arm or `otherwise` is given."""
@@ -196,7 +197,7 @@ class Switch:
     otherwise: Template | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Alternatives:
     """`{seq: a | b}`, `{cycle: ...}`, `{once: ...}`, `{shuffle: ...}`: one option, picked by
     how many times this text has been shown (see `ALTERNATIVE_KINDS`). `key` names its count
@@ -211,7 +212,7 @@ class Alternatives:
 Part = str | Slot | Printed | Branch | Switch | Alternatives
 
 
-@dataclass(frozen=True)
+@frozen
 class Paragraph:
     """A paragraph of a scene's text, shown while its condition (if any) holds."""
 
@@ -219,7 +220,7 @@ class Paragraph:
     condition: Condition | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """A choice as authored; the engine decides whether and how it is offered."""
 
@@ -257,7 +258,7 @@ def once_key(scene: str, choice: str) -> str:
     return f"{scene}/{choice}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Ending:
     """Where the story stops; saves and the playtester name an ending by its id."""
 
@@ -267,7 +268,7 @@ class Ending:
     """What the endings gallery shows for it while it is locked ("" shows only that it is)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Scene:
     """One scene. Exactly one of `choices`, `next` (a pause, which may call), `returns` or
     `ending` carries it on."""
@@ -295,7 +296,7 @@ class Scene:
         return self.next is not None or self.returns
 
 
-@dataclass(frozen=True)
+@frozen
 class Act:
     """An act and the file its scenes are in; `number` counts from 1."""
 
@@ -305,7 +306,7 @@ class Act:
     path: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Beat:
     """A moment of the film's plot, from the beat sheet, that a scene says it stages."""
 
@@ -321,7 +322,7 @@ StatForm = Literal["bar", "pair", "word"]
 position between two opposed words, or an enum's or flag's value as a word."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stat:
     """A piece of state the stats screen shows (`stats:` in a manifest): the story, not the
     engine, decides what a player may see of their game."""
@@ -340,7 +341,7 @@ class Stat:
     """A word's shown words by value (`show_value` of it); a value not here shows itself."""
 
 
-@dataclass(frozen=True)
+@frozen
 class JournalEntry:
     """An entry of the journal (`journal:` in a manifest), readable once its condition holds:
     the story writes it as the player goes, with the text forms of a scene."""
@@ -351,7 +352,7 @@ class JournalEntry:
     condition: Condition | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Pack:
     """A scene pack layered on the story. Saves record its id and version; players see its
     title; its scenes and choices are already merged into the story's own."""
@@ -375,7 +376,7 @@ FileRole = Literal["manifest", "act", "beat sheet", "pack manifest", "pack file"
 a pack's manifest, or a scene file a pack's manifest lists."""
 
 
-@dataclass(frozen=True)
+@frozen
 class StoryFile:
     """A file the story was built from, as the loader read it. Recorded once, where the file is
     read, so that what depends on the story's files (the save's fingerprint, `check`'s
@@ -390,7 +391,7 @@ class StoryFile:
     size: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Story:
     """The story with its packs layered on: `scenes` and `variables` hold the packs' too."""
 

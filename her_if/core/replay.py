@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, TypeVar
 
@@ -24,6 +23,7 @@ from her_if.core.engine import (
     start,
     view,
 )
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, Choice, Scene, Story, once_key
 from her_if.core.wording import short
 
@@ -35,7 +35,7 @@ without it, the story now ends before it, a pause cannot be continued from there
 choice already taken, or a choice whose condition (or room for a call) fails there."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Stop:
     """The step at which a history stopped applying: `step` counts from 1, as a player would."""
 
@@ -49,7 +49,7 @@ class Stop:
     """Why, as one word a report can sort by (`check-saves --json` gives it)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Replay:
     """What a history reaches on the current story: all of it, or up to `stop`."""
 
@@ -58,7 +58,7 @@ class Replay:
     stop: Stop | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Recap:
     """What led to the current scene, shown when a game is resumed.
 
@@ -71,7 +71,7 @@ class Recap:
     chosen: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Resumed:
     """A saved game brought onto the current story.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from her_if.core.errors import SourceError
 from her_if.core.expr import (
@@ -28,6 +27,7 @@ from her_if.core.expr import (
     Visited,
     Visits,
 )
+from her_if.core.frozen import frozen
 from her_if.core.model import Enum, Position, Variable
 from her_if.core.typing_rules import (
     CONDITION,
@@ -77,7 +77,7 @@ class ConditionError(ValueError, SourceError):
         """Set by the loader when the error only follows from another (see `Diagnostic`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class _Typed:
     expr: Expr
     type: Type

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from her_if.core.errors import SourceError
+from her_if.core.frozen import frozen
 from her_if.core.sanitize import clean
 
 if TYPE_CHECKING:  # only named in annotations: `check` from the cache needs no model
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # only named in annotations: `check` from the cache needs no 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Related:
     """A second place a problem points to, as PyYAML's `MarkedYAMLError` has a context mark
     beside its problem mark: where a duplicate was first defined. The message still names it
@@ -43,7 +43,7 @@ class Related:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Diagnostic:
     """One problem and its place: an error stops the story loading, a warning does not."""
 

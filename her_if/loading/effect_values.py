@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from itertools import chain
 
 from her_if.core.expr import Expr, Literal
+from her_if.core.frozen import frozen
 from her_if.core.model import Counter, Enum, Flag, Variable
 from her_if.core.typing_rules import Type, enum_read, expression_fits, fits, variable_type
 from her_if.loading.condition_hints import one_of
@@ -23,7 +23,7 @@ from her_if.loading.diagnostics import as_written, did_you_mean
 from her_if.loading.yaml_source import Source
 
 
-@dataclass(frozen=True)
+@frozen
 class Reading:
     """What reading an effect's value needs: its file, the declared state, and the scenes an
     expression's `visits()` may name, as the act the effect is in sees them."""

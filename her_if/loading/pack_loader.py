@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from her_if.core.frozen import frozen
 from her_if.core.model import Pack, Position, Variable
 from her_if.core.wording import short
 from her_if.loading.diagnostics import (
@@ -36,7 +37,7 @@ STORY = ""
 """The owner of what the base story defines (packs are named by their id)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Extension:
     """An `extend:` entry, kept for the second pass: the scene it names and its new choices."""
 

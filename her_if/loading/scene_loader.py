@@ -15,6 +15,7 @@ from typing import cast
 import yaml
 
 from her_if.core.expr import Expr, compile_expr
+from her_if.core.frozen import frozen
 from her_if.core.model import (
     CONTINUE,
     RETURN,
@@ -73,7 +74,7 @@ FOLLOW_UPS = 1_000
 """Errors that only follow from another, kept at most per builder (see `follow_up`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RawScene:
     """A scene as found by the first pass: its id, and its nodes for the second."""
 

@@ -22,10 +22,10 @@ import stat
 import sys
 import time
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 from her_if.core.errors import StorageError
+from her_if.core.frozen import frozen
 
 LOCK_NAME = ".her-if.lock"
 """A dot file: listings of saves never show it, and no save can be named so."""
@@ -41,7 +41,7 @@ class Busy(StorageError):
         self.holder = holder
 
 
-@dataclass(frozen=True)
+@frozen
 class Held:
     """The lock on a folder, held until `release`."""
 

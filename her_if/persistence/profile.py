@@ -18,12 +18,13 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from her_if.core.errors import StorageError
+from her_if.core.frozen import frozen
 from her_if.persistence.atomic_file import replace_whole, temporary_for
 
 FORMAT = "her-if-profile"
@@ -46,7 +47,7 @@ class ProfileError(StorageError):
     """The profile cannot be written (the disk, the folder's permissions)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """How the player likes the text: its speed, its measure (the longest line, in columns)
     and margins, and the colours."""
@@ -59,7 +60,7 @@ class Settings:
     theme: Theme = "default"
 
 
-@dataclass(frozen=True)
+@frozen
 class EndingFound:
     id: str
     title: str
@@ -69,7 +70,7 @@ class EndingFound:
     times: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class ActEntry:
     """How the player's latest game entered an act: its moves and seed, which replay to the
     very state it had there (chapter select starts from it)."""
@@ -80,7 +81,7 @@ class ActEntry:
     at: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Profile:
     story: str
     endings: tuple[EndingFound, ...] = ()
@@ -100,7 +101,7 @@ class Profile:
         return next((a for a in self.acts if a.act == act_id), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class ProfileRead:
     """A profile as read: `said` is the one line to tell the player when the file on disk
     could not be read and was set aside (None when all is well)."""

@@ -21,11 +21,11 @@ written, moved or locked there.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from her_if.core.engine import GameState, moves
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, Story, Value
 from her_if.core.replay import Resumed, Stop, replay, resume
 from her_if.core.wording import count, short
@@ -44,7 +44,7 @@ Outcome = Literal["continues exactly", "falls back", "cannot be read"]
 Change = Literal["removed", "type", "value", "new"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Cause:
     """One reason a save falls back: `kind` for a report to sort by, `text` for the author."""
 
@@ -52,7 +52,7 @@ class Cause:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Difference:
     """One entry of state (`part`: variable, visits, shown, used, stack, draws, returned)
     that the replay gives otherwise than the save holds. A `new` one is state the save never
@@ -66,7 +66,7 @@ class Difference:
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """A save that reads: where loading it lands (`resumed`), and why it is not where it was."""
 
@@ -127,7 +127,7 @@ class Checked:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class SaveCheck:
     """Every save in `folder`, in the order of their file names."""
 

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from types import MappingProxyType
 
 from her_if.core.engine import Frame, GameState
+from her_if.core.frozen import frozen
 from her_if.core.model import MAX_CALL_DEPTH, Value
 from her_if.core.wording import short
 from her_if.persistence import save_fields as read
@@ -68,7 +69,7 @@ MAX_VERSION = 999_999
 this game does not read is unknown. Either way the save is refused, saying which."""
 
 
-@dataclass(frozen=True)
+@frozen
 class SavedPack:
     """A scene pack as a save records it: enough to tell whether the same one is loaded."""
 
@@ -81,7 +82,7 @@ class SavedPack:
         return f"{self.title} {self.version}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Save:
     """One save file's content. `created` is when the playthrough began, `updated` when it was
     saved; `play_time` is in seconds. Scene and act titles are copies, for listings."""

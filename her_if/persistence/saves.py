@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
 from her_if.core.engine import GameState
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.loading.diagnostics import display_path
 from her_if.loading.story_reads import MAX_FILE_BYTES, read_bytes
@@ -100,14 +100,14 @@ STORY_FILE_BYTES = MAX_FILE_BYTES
 each one with the loader's own reader (`story_reads.read_bytes`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     slot: str
     path: Path
     save: Save
 
 
-@dataclass(frozen=True)
+@frozen
 class Unreadable:
     slot: str
     path: Path
@@ -115,7 +115,7 @@ class Unreadable:
     """The one-line message, naming the file."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Listing:
     """The saves in a folder: readable ones newest first, then the ones that cannot be read;
     `packs` are the packs loaded now, to tell which saves were made with others."""

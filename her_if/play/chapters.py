@@ -10,9 +10,9 @@ so choosing a chapter never costs a save.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.replay import replay
 from her_if.core.wording import roman
@@ -20,7 +20,7 @@ from her_if.persistence.profile import Profile
 from her_if.play.session import Game, Saving
 
 
-@dataclass(frozen=True)
+@frozen
 class Chapter:
     act: str
     label: str

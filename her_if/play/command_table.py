@@ -10,8 +10,8 @@ the row, and a command that shows a screen of its own (history, help) gets that 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from her_if.core.frozen import frozen
 from her_if.play import commands, endings, paths, settings, slot_changes, views
 from her_if.play.commands import Outcome, Playing
 
@@ -20,7 +20,7 @@ SAVES, RELOAD = "saves", "reload"
 OFF = {SAVES: "Saving is off in this game.", RELOAD: "Reloading is off in this game."}
 
 
-@dataclass(frozen=True)
+@frozen
 class Command:
     name: str
     run: Callable[[Playing, str], Outcome] | None

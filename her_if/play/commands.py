@@ -13,10 +13,11 @@ screen, the transcript's notes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from her_if.core.engine import ChoiceError, choose
+from her_if.core.frozen import frozen
 from her_if.core.model import CONTINUE, Story
 from her_if.core.replay import undo as undone
 from her_if.loading.diagnostics import display_path
@@ -42,7 +43,7 @@ REPLACE = "!"
 """Ends `save NAME!`: the player's yes to replacing another game in the slot."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Playing:
     """The game in progress, as every command takes it: the story as it reads now, the game,
     where saves go (None: saving is off) and how the story is read again (None: reloading is
@@ -58,7 +59,7 @@ class Playing:
     as when saving is off)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """What a command did, for a front end to render."""
 

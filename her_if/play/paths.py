@@ -17,10 +17,11 @@ where each is.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from her_if.core.engine import GameState, view
+from her_if.core.frozen import frozen
 from her_if.core.model import Act, Scene, Story
 from her_if.core.replay import replay, steps
 from her_if.core.text import render
@@ -36,7 +37,7 @@ TEXT_LIMIT = 60
 """A choice's text is cut to this many characters on the map: it is a reminder, not the text."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """A choice the player made in this game (a pause's Continue is none), numbered from 1:
     `step` is its place in the history, the number of moves before it."""
@@ -82,7 +83,7 @@ def map_lines(playing: Playing, hint: str) -> Iterator[str]:
         yield from _act_lines(story, state, act, _Seen(seen, path, taken, made))
 
 
-@dataclass(frozen=True)
+@frozen
 class _Seen:
     """What the map is drawn from: the scenes seen in any game, this game's path, every
     (scene, choice) taken in any game, and this game's decisions."""

@@ -25,10 +25,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TextIO
 
 from her_if.core.engine import Offer, View, view
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.persistence.profile import Profile
 from her_if.play.choices import refusal
@@ -219,7 +220,7 @@ def _watched(playing: Playing) -> bool:
     return playing.watch is not None and playing.watch.changed()
 
 
-@dataclass(frozen=True)
+@frozen
 class _Told:
     """Where piped play writes: the scenes and the answers to `out` (and a transcript kept
     apart, the scenes), what became of the saves to `err`; both cleaned on their way."""

@@ -14,10 +14,10 @@ a story and its packs) is the command line's business.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from her_if.core.engine import GameState
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.replay import Resumed, resume
 from her_if.core.wording import count
@@ -27,7 +27,7 @@ MAX_ERRORS_SHOWN = 10
 """Enough to fix the first problems by; `her-if check` lists them all."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Reloading:
     """`load` reads the story from disk again, as it was first read (raising StoryError);
     `watch` holds the files and folders whose changes reload it unasked (empty: only when the
@@ -37,7 +37,7 @@ class Reloading:
     watch: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Reloaded:
     """The story as it is on disk now, and the player's place in it; `change` says in one line
     why that place moved (None when it did not)."""
@@ -47,7 +47,7 @@ class Reloaded:
     change: str | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Broken:
     """The story on disk does not load; every error, in the loader's order."""
 

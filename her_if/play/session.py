@@ -47,13 +47,14 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import count, pairwise
 from pathlib import Path
 
 from her_if.core.draws import SEED_BITS
 from her_if.core.engine import GameState, start
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.replay import Recap, Stop, recap, resume
 from her_if.core.sanitize import clean
@@ -82,7 +83,7 @@ BACKUPS = 3
 `autosave-3`; one more new game and the oldest of them is dropped."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Saving:
     """Where saves go, and the slot written after every choice and on quitting."""
 
@@ -92,7 +93,7 @@ class Saving:
     """Seconds a save waits for another her-if saving in the folder before giving up."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Game:
     """`created` is when the playthrough began (a save keeps it)."""
 
@@ -114,7 +115,7 @@ class Game:
     them all (`her_if.play.commands.take`). Never saved: a loaded game has none."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Loaded:
     """A save brought onto the current story: the game to go on with and what to tell the player.
 
@@ -164,7 +165,7 @@ def lives_in(saving: Saving, game: Game) -> str:
     return game.slot if game.slot is not None else saving.autosave
 
 
-@dataclass(frozen=True)
+@frozen
 class Saved:
     """A save written: the game to go on with, the slot and file written, and where the game
     the slot held before went, when that was another game (None when it was not)."""
@@ -178,7 +179,7 @@ class Saved:
     (by another process) and the game moved to `slot` to keep both."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Occupied:
     """A save not written: `slot` holds `save`, another game, which the player has not
     agreed to replace."""

@@ -10,9 +10,10 @@ pure functions here: the width text is laid out at (`text_width`) and how long p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from typing import Any
 
+from her_if.core.frozen import frozen
 from her_if.persistence.profile import (
     MARGINS,
     MEASURES,
@@ -47,7 +48,7 @@ LABELS = {
 TITLE = "Settings"
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """One setting as the screens show it: its key, its label, its value as words."""
 

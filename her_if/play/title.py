@@ -8,8 +8,8 @@ slot loaded, a new game. A game resumed from `--slot` is opened here too.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.persistence.profile import Profile
 from her_if.persistence.saves import Entry, Listing, SaveError, slot_path
@@ -77,7 +77,7 @@ def picked_line(key: str, entry: Entry) -> str:
     return f"{what}: {describe_save(entry.save)}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Opened:
     """A game to play from the title (or `--slot`): `loaded` when it came from a save (None
     for a new game, or when the save could not be read); `said`, what to tell the player."""

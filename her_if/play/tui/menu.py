@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.application.current import get_app
@@ -39,6 +38,7 @@ from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
 from her_if.core.engine import Closed, Offer
+from her_if.core.frozen import frozen
 from her_if.play.choices import CLOSED_MARK, closed_note
 from her_if.play.tui.keys import add_leave_and_suspend, run
 from her_if.play.tui.markup import marked, wrap_fragments
@@ -48,14 +48,14 @@ from her_if.play.tui.style import STYLE
 POLL_SECONDS = 0.5
 
 
-@dataclass(frozen=True)
+@frozen
 class Command:
     """A command key pressed instead of taking a choice (kept apart from choice ids)."""
 
     key: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Resized:
     """The terminal's width changed under the menu; `selected` is the highlighted choice."""
 

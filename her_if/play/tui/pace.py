@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 
 from prompt_toolkit.application import Application, in_terminal
@@ -21,6 +21,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import Layout, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 
+from her_if.core.frozen import frozen
 from her_if.persistence.profile import Speed
 from her_if.play.settings import SPEED_FACTORS
 from her_if.play.tui.keys import add_leave_and_suspend, discard_typed_ahead, run
@@ -33,7 +34,7 @@ Show = Callable[[StyleAndTextTuples], None]
 HINT = "  … any key shows the rest"
 
 
-@dataclass(frozen=True)
+@frozen
 class Pace:
     """How long to wait after a paragraph of `size` characters: `shortest`, plus
     `per_character` for each, at most `longest` (seconds); and for how long after a scene is

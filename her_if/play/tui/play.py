@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from her_if.core.engine import GameState, Offer, View, start, view
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.persistence.profile import Profile
 from her_if.persistence.saves import Unreadable, list_saves
@@ -318,7 +319,7 @@ def _menu(playing: Playing, scene: View, screen: Screen, shown: _Shown) -> str |
     return picked
 
 
-@dataclass(frozen=True)
+@frozen
 class _ToTitle:
     """From an ending, back to the title screen, with the story as it now reads (and the
     profile as the game left it)."""

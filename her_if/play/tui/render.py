@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.utils import get_cwidth
 
 from her_if.core.engine import View
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.replay import Recap
 from her_if.core.sanitize import clean
@@ -34,7 +34,7 @@ to read, however wide the terminal."""
 NEWLINE = ("", "\n")
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     """A piece of a scene revealed at once when pacing; `size` (characters of text) sets how
     long the reader is given before the next piece."""
@@ -63,7 +63,7 @@ def measure(columns: int) -> int:
     return text_width(_SETTINGS[0], columns)
 
 
-@dataclass(frozen=True)
+@frozen
 class Laid:
     """The terminal a screenful was laid out for: the text measure its width gives, and its
     rows (the bar is pinned to the last one). Either changing calls for laying it out again."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import partial
 
 from prompt_toolkit.application.current import get_app_session
@@ -25,6 +24,7 @@ from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from prompt_toolkit.renderer import print_formatted_text
 
 from her_if.core.engine import GameState, View, view
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.core.replay import Recap, steps
 from her_if.persistence.profile import Settings
@@ -49,7 +49,7 @@ from her_if.play.tui.style import STYLE, use_theme
 Content = Callable[[int], StyleAndTextTuples]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Entry:
     content: Content
     story: bool

@@ -10,7 +10,6 @@ where).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application.current import get_app
@@ -20,6 +19,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.validation import Validator
 
 from her_if.core.engine import Offer
+from her_if.core.frozen import frozen
 from her_if.core.model import Story
 from her_if.persistence.profile import Profile
 from her_if.persistence.saves import (
@@ -81,7 +81,7 @@ def ended(save: Save, story: Story) -> str | None:
     return None if ending is None else ending.title  # the menu cleans what it shows
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """In the load list, `d` (delete) or `n` (rename) pressed on a save."""
 
