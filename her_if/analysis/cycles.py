@@ -10,7 +10,7 @@ every scene of a long story.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from her_if.analysis.flow import successors
 from her_if.core.model import Story
@@ -19,13 +19,10 @@ from her_if.core.model import Story
 def components(story: Story) -> dict[str, int]:
     """Each scene's strongly connected component, numbered in the order Tarjan's algorithm
     completes them: a scene can only lead to scenes whose number is at most its own, so a
-    scene numbered below another can never lead to it. Without recursion, so a chain of ten
-    thousand scenes is no deeper than one."""
+    scene numbered below another can never lead to it."""
     if _LAST and _LAST[0][0] is story:
         return _LAST[0][1]
-    number: dict[str, int] = {}
-    for count, component in enumerate(_tarjan(story)):
-        number.update(dict.fromkeys(component, count))
+    number = graph_components({sid: successors(story, sid) for sid in story.scenes})
     _LAST[:] = [(story, number)]
     return number
 
@@ -38,22 +35,35 @@ changes, and is kept beside them so that its id() is never reused)."""
 def on_cycles(story: Story) -> set[str]:
     """The scenes that lie on a cycle of the scene graph (whatever the conditions say): the
     only ones a player can be shown twice."""
-    order = components(story)
+    return cyclic(components(story), lambda sid: successors(story, sid))
+
+
+def graph_components(graph: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """`components` of a graph given as each scene's successors (every scene a key, in the
+    story's order). Without recursion, so a chain of ten thousand scenes is no deeper than
+    one."""
+    number: dict[str, int] = {}
+    for count, component in enumerate(_tarjan(graph)):
+        number.update(dict.fromkeys(component, count))
+    return number
+
+
+def cyclic(order: Mapping[str, int], successors: Callable[[str], Sequence[str]]) -> set[str]:
+    """The scenes on a cycle, from their components (`order`): in a component of more than
+    one, or leading to themselves."""
     sizes = Counter(order.values())
-    return {
-        sid for sid, number in order.items() if sizes[number] > 1 or sid in successors(story, sid)
-    }
+    return {sid for sid, number in order.items() if sizes[number] > 1 or sid in successors(sid)}
 
 
-def _tarjan(story: Story) -> Iterator[list[str]]:
+def _tarjan(graph: Mapping[str, Sequence[str]]) -> Iterator[list[str]]:
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    for root in story.scenes:
+    for root in graph:
         if root in index:
             continue
-        work = [(root, iter(successors(story, root)))]
+        work = [(root, iter(graph[root]))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -65,7 +75,7 @@ def _tarjan(story: Story) -> Iterator[list[str]]:
                     index[target] = low[target] = len(index)
                     stack.append(target)
                     on_stack.add(target)
-                    work.append((target, iter(successors(story, target))))
+                    work.append((target, iter(graph[target])))
                 elif target in on_stack:
                     low[sid] = min(low[sid], index[target])
                 continue

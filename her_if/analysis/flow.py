@@ -11,7 +11,7 @@ makes in turn; so a return no call can reach has no edge, and is the dead end it
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Literal
 
 from her_if.core.frozen import frozen
@@ -50,7 +50,7 @@ Edges = Mapping[str, tuple[Edge, ...]]
 
 
 @frozen
-class _Call:
+class Call:
     """A call as written: the scene it is made from, the scene called, and where its return
     leads (None: back to `scene`'s choices)."""
 
@@ -68,11 +68,14 @@ def edges(story: Story) -> Edges:
     """Every scene's edges, in the order its moves are written."""
     if _LAST and _LAST[0][0] is story:
         return _LAST[0][1]
-    calls = list(_calls(story))
-    returns_to = _return_targets(story, calls)
+    scenes = story.scenes
+    returns_to = return_targets(
+        _calls(story),
+        lambda sid: _onward(scenes[sid]),
+        lambda sid: scenes[sid].returns or any(c.returns for c in scenes[sid].choices),
+    )
     built = {
-        sid: tuple(_scene_edges(scene, returns_to.get(sid, ())))
-        for sid, scene in story.scenes.items()
+        sid: tuple(_scene_edges(scene, returns_to.get(sid, ()))) for sid, scene in scenes.items()
     }
     _LAST[:] = [(story, built)]
     return built
@@ -102,39 +105,50 @@ def _scene_edges(scene: Scene, returns_to: tuple[tuple[str, bool], ...]) -> Iter
             yield Edge(choice, choice.target, "call" if choice.call else "go")
 
 
-def _calls(story: Story) -> Iterator[_Call]:
+def _calls(story: Story) -> Iterator[Call]:
     for sid, scene in story.scenes.items():
         if scene.calls and scene.next is not None:
-            yield _Call(sid, scene.next, scene.then)
+            yield Call(sid, scene.next, scene.then)
         for choice in scene.choices:
             if choice.call:
-                yield _Call(sid, choice.target, choice.then)
+                yield Call(sid, choice.target, choice.then)
 
 
-def _return_targets(story: Story, calls: list[_Call]) -> dict[str, tuple[tuple[str, bool], ...]]:
-    """For each scene that returns, where its returns may lead: (scene, come back to it)."""
+Places = tuple[tuple[str, bool], ...]
+"""Where a scene's returns may lead: each a scene, and whether it is come back to (its
+choices again, not entered)."""
+
+
+def return_targets(
+    calls: Iterable[Call],
+    onward: Callable[[str], Iterable[str]],
+    returning: Callable[[str], bool],
+) -> dict[str, Places]:
+    """For each scene that returns, where its returns may lead, from the story's calls, where
+    each scene goes on to at its own depth (`onward`: past a call, to where its return leads)
+    and which scenes return: plain data, so that `edges` and the check report's facts of
+    each scene (`check_facts`) share one reckoning."""
     targets: dict[str, dict[tuple[str, bool], None]] = {}
-    bodies: dict[str, set[str]] = {}
+    bodies: dict[str, list[str]] = {}
     for call in calls:
         body = bodies.get(call.called)
         if body is None:
-            body = bodies[call.called] = _body(story, call.called)
+            body = bodies[call.called] = [
+                sid for sid in _body(call.called, onward) if returning(sid)
+            ]
         place = (call.scene, True) if call.then is None else (call.then, False)
         for sid in body:
-            scene = story.scenes[sid]
-            if scene.returns or any(c.returns for c in scene.choices):
-                targets.setdefault(sid, {})[place] = None
+            targets.setdefault(sid, {})[place] = None
     return {sid: tuple(places) for sid, places in targets.items()}
 
 
-def _body(story: Story, called: str) -> set[str]:
+def _body(called: str, onward: Callable[[str], Iterable[str]]) -> set[str]:
     """The scenes a subroutine reaches at its own depth: from the called scene, by `to:` and
     `continue:`, and past each call it makes to where that call's return leads."""
     seen = {called}
     work = [called]
     while work:
-        scene = story.scenes[work.pop()]
-        for after in _onward(scene):
+        for after in onward(work.pop()):
             if after not in seen:
                 seen.add(after)
                 work.append(after)

@@ -35,27 +35,50 @@ SHOWN = "shown:"
 
 
 def expr_facts(tree: Expr) -> frozenset[str]:
-    """The facts an expression or condition reads. Asked of the same trees by every analysis
-    of a story (the loader shares a tree among conditions of the same text), so each is
-    worked out once; the tree is kept beside its facts, so that its id() is never reused."""
+    """The facts an expression or condition reads."""
+    return _read(tree).facts
+
+
+def tree_reads(tree: Expr) -> tuple[frozenset[str], int]:
+    """The variables an expression or condition reads, and how many `visits()` it has (as
+    `check` counts them, each where it is written)."""
+    read = _read(tree)
+    return read.names, read.visits
+
+
+@frozen
+class _Read:
+    tree: Expr
+    """Kept, so that its id() is never reused while it is remembered."""
+    facts: frozenset[str]
+    names: frozenset[str]
+    visits: int
+
+
+def _read(tree: Expr) -> _Read:
+    """What a tree reads. Asked of the same trees by every analysis of a story (the loader
+    shares a tree among conditions of the same text), so each is worked out once."""
     known = _FACTS.get(id(tree))
-    if known is not None and known[0] is tree:
-        return known[1]
+    if known is not None and known.tree is tree:
+        return known
+    names: set[str] = set()
     facts: set[str] = set()
+    visits = 0
     for node in walk(tree):
         if isinstance(node, Var):
-            facts.add(node.name)
+            names.add(node.name)
         elif isinstance(node, Visited):
             facts.add(VISITED + node.scene)
         elif isinstance(node, Visits):
             facts.add(VISITS + node.scene)
+            visits += 1
     if len(_FACTS) > _REMEMBERED:
         _FACTS.clear()
-    found = _FACTS[id(tree)] = (tree, frozenset(facts))
-    return found[1]
+    found = _FACTS[id(tree)] = _Read(tree, frozenset(facts | names), frozenset(names), visits)
+    return found
 
 
-_FACTS: dict[int, tuple[Expr, frozenset[str]]] = {}
+_FACTS: dict[int, _Read] = {}
 _REMEMBERED = 100_000
 """Trees remembered at most: a process that loads story after story (--watch, the tests)
 starts again past it."""

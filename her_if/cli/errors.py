@@ -91,11 +91,10 @@ def _diagnostics(err: BaseException) -> Told:
 def _wrapped(message: str, keep: str) -> str:
     """`message` in lines that fit 80 columns (or the terminal, if narrower), broken at
     spaces, never inside `keep`."""
-    import shutil
-
+    from her_if.play.streams import terminal_columns
     from her_if.play.wrapping import wrap_message
 
-    width = min(shutil.get_terminal_size((80, 24)).columns, 80)
+    width = min(terminal_columns(80), 80)
     return "\n".join(wrap_message(message, width, [keep]))
 
 

@@ -8,50 +8,56 @@ module, and a line in the table of `her_if.cli`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import NoReturn
 
 from her_if import __version__
 from her_if.core.sanitize import clean
 from her_if.loading.diagnostics import did_you_mean
+from her_if.play.streams import terminal_columns
 
 COMMANDS = ("play", "check", "playtest", "graph", "saves", "check-saves", "new-scene")
 
-_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-"""Where each command's parser is added."""
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's own, told the terminal's width as argparse would find it: asking it
+    imports shutil, and its archive formats, 2 ms of every start."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        width = terminal_columns(80) - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser, with every command; for any `command` but playtest (None: all of them),
-    playtest's options are left out, since their defaults come from the explorer."""
+    """The parser of `command` (None: of every command, with all their options; `--help`
+    or `--version`: every command, to list them). A parser costs each start a millisecond
+    or so, and only the command given is ever parsed."""
     parser = argparse.ArgumentParser(
         prog="her-if",
+        formatter_class=_Formatter,
         description="Live through the story of Her as Theodore Twombly.",
     )
     parser.add_argument("--version", action="version", version=f"her-if {__version__}")
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", help="what to do (play, when none is given)"
     )
-    _play(commands)
-    _saves(commands)
-    _check_saves(commands)
-    _check(commands)
-    playtest = commands.add_parser(
-        "playtest",
-        help="prove the story has no dead ends: explore every state, play at random, "
-        "run walkthroughs (with no option: --exhaustive)",
-    )
-    _story_option(playtest)
-    if command in (None, "playtest"):
-        _playtest_options(playtest)
-    _graph(commands)
-    _new_scene(commands)
+    for name, (what, options) in _COMMANDS.items():
+        if command in _COMMANDS and name != command:
+            continue
+        made = commands.add_parser(name, help=what, formatter_class=_Formatter)
+        if command in (None, name):
+            options(made)
     return parser
 
 
-def _play(commands: _Commands) -> None:
-    play = commands.add_parser("play", help="play the story (the default command)")
+def _play(play: argparse.ArgumentParser) -> None:
     _story_option(play)
     play.add_argument(
         "--script", metavar="FILE", help="replay a walkthrough file instead of asking"
@@ -89,29 +95,27 @@ def _play(commands: _Commands) -> None:
     _saves_option(play)
 
 
-def _saves(commands: _Commands) -> None:
-    saves = commands.add_parser("saves", help="list the save slots")
+def _saves(saves: argparse.ArgumentParser) -> None:
     _story_option(saves)
     _saves_option(saves)
     saves.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _check_saves(commands: _Commands) -> None:
-    check_saves = commands.add_parser(
-        "check-saves",
-        help="replay every save against the story as it is now: which continue exactly, "
-        "which fall back, to where and why (read-only)",
-    )
+def _check_saves(check_saves: argparse.ArgumentParser) -> None:
     _story_option(check_saves)
     _saves_option(check_saves)
     check_saves.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _check(commands: _Commands) -> None:
-    check = commands.add_parser("check", help="validate the story and report errors and warnings")
+def _check(check: argparse.ArgumentParser) -> None:
     _story_option(check)
     check.add_argument("--json", action="store_true", help="print one JSON object")
     _ci_options(check)
+
+
+def _playtest(playtest: argparse.ArgumentParser) -> None:
+    _story_option(playtest)
+    _playtest_options(playtest)
 
 
 def _playtest_options(playtest: argparse.ArgumentParser) -> None:
@@ -168,8 +172,7 @@ def _playtest_options(playtest: argparse.ArgumentParser) -> None:
     _ci_options(playtest)
 
 
-def _graph(commands: _Commands) -> None:
-    graph = commands.add_parser("graph", help="draw the scene graph (Graphviz DOT or Mermaid)")
+def _graph(graph: argparse.ArgumentParser) -> None:
     _story_option(graph)
     graph.add_argument(
         "--format",
@@ -183,10 +186,7 @@ def _graph(commands: _Commands) -> None:
     graph.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
 
-def _new_scene(commands: _Commands) -> None:
-    new_scene = commands.add_parser(
-        "new-scene", help="print a commented skeleton of a new scene, or add it to its act file"
-    )
+def _new_scene(new_scene: argparse.ArgumentParser) -> None:
     new_scene.add_argument(
         "scene", metavar="ACT.SCENE", help="the new scene's id, e.g. upgrade.rain"
     )
@@ -293,3 +293,38 @@ def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
     return [option for action in parser._actions for option in action.option_strings]
+
+
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "play": (
+        "play the story (the default command)",
+        _play,
+    ),
+    "saves": (
+        "list the save slots",
+        _saves,
+    ),
+    "check-saves": (
+        "replay every save against the story as it is now: which continue exactly, "
+        "which fall back, to where and why (read-only)",
+        _check_saves,
+    ),
+    "check": (
+        "validate the story and report errors and warnings",
+        _check,
+    ),
+    "playtest": (
+        "prove the story has no dead ends: explore every state, play at random, "
+        "run walkthroughs (with no option: --exhaustive)",
+        _playtest,
+    ),
+    "graph": (
+        "draw the scene graph (Graphviz DOT or Mermaid)",
+        _graph,
+    ),
+    "new-scene": (
+        "print a commented skeleton of a new scene, or add it to its act file",
+        _new_scene,
+    ),
+}
+"""Each command: its line in the list of commands, and what adds its options."""

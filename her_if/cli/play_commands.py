@@ -27,7 +27,7 @@ from her_if.persistence.saves import AUTOSAVE
 from her_if.play.hangup import Hangup, hangups_raised
 from her_if.play.piped import play_lines
 from her_if.play.session import Saving, resume_slot
-from her_if.play.streams import lines_read, named
+from her_if.play.streams import lines_read, named, terminal_columns
 from her_if.play.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -132,8 +132,6 @@ def _play_story(
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _play_piped(story, transcript, saving, args, reloading)
     if _wants_plain(args):
-        import shutil
-
         from her_if.play.plain import play_plain
 
         return play_plain(
@@ -141,7 +139,7 @@ def _play_story(
             sys.stdin,
             sys.stdout,
             sys.stderr,
-            min(shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns, PLAIN_WIDTH),
+            min(terminal_columns(TRANSCRIPT_WIDTH), PLAIN_WIDTH),
             saving=saving,
             slot=args.slot,
             new=args.new,
@@ -199,9 +197,7 @@ def _play_piped(
     reloading: Reloading,
 ) -> int:
     """Play from lines on standard input; a pipe has no title menu: a new game, unless --slot."""
-    import shutil
-
-    width = shutil.get_terminal_size((TRANSCRIPT_WIDTH, 24)).columns
+    width = terminal_columns(TRANSCRIPT_WIDTH)
     fresh = args.new or args.slot is None
     resumed = None if fresh else resume_slot(story, saving.folder, args.slot)
     return play_lines(

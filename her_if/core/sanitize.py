@@ -8,28 +8,35 @@ through `clean` first.
 
 from __future__ import annotations
 
+import functools
 import re
 
-_ESCAPE_SEQUENCE = re.compile(
-    r"""
+_ESCAPE_SEQUENCE = r"""
     \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?      # OSC ... BEL or ST (title, clipboard, hyperlinks)
   | \x1b[P^_X][^\x1b]*(?:\x1b\\)?           # DCS, PM, APC, SOS strings
   | \x1b\[[0-?]*[ -/]*[@-~]?                # CSI: colours, cursor moves, screen clears
   | \x1b[ -/]*[0-~]?                        # any other escape
   | \x9b[0-?]*[ -/]*[@-~]?                  # 8-bit CSI
   | \x9d[^\x07\x9c]*[\x07\x9c]?             # 8-bit OSC
-    """,
-    re.VERBOSE,
-)
-_CONTROLS = re.compile(
+    """
+_CONTROLS = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab and newline), DEL, C1
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # bidi marks, embeddings, overrides, isolates
 )
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 """A lone surrogate: bytes that were not text (a file name, a line typed), which no stream can
 write; shown as U+FFFD, the sign for what could not be read."""
+
+
+@functools.cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Compiled when first needed: most text is printable as it is, and a start of the game
+    need not pay a millisecond for them."""
+    return (
+        re.compile(_ESCAPE_SEQUENCE, re.VERBOSE),
+        re.compile(_CONTROLS),
+        re.compile(_SURROGATE),
+    )
 
 
 def clean(text: str) -> str:
@@ -37,8 +44,9 @@ def clean(text: str) -> str:
     surrogate the replacement character."""
     if text.isprintable():
         return text
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _SURROGATE.sub("\ufffd", _CONTROLS.sub("", text)).replace("\t", " ")
+    escapes, controls, surrogates = _patterns()
+    text = escapes.sub("", text)
+    return surrogates.sub("\ufffd", controls.sub("", text)).replace("\t", " ")
 
 
 _STAND_INS = str.maketrans(

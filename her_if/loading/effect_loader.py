@@ -53,6 +53,8 @@ def read_effects(
 ) -> tuple[Effect, ...]:
     """The effects in `fields` (a scene's or a choice's, named `what`): sets, then adds.
     `resolve_scene` finds the scenes an expression's `visits()` names, as its act sees them."""
+    if "set" not in fields and "add" not in fields:  # as most scenes and choices
+        return ()
     written = [
         key
         for kind in ("set", "add")

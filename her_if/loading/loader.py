@@ -13,13 +13,14 @@ story carries the list (`Story.files`).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
 import yaml
 
-from her_if.core.model import Act, Beat, JournalEntry, Position, Scene, Stat, Story, Variable
+from her_if.core.model import Act, Beat, JournalEntry, Position, Stat, Story, Variable
 from her_if.core.wording import short
 from her_if.loading.beat_loader import read_beat_sheet
 from her_if.loading.diagnostics import (
@@ -29,11 +30,14 @@ from her_if.loading.diagnostics import (
     display_path,
     relative_path,
 )
+from her_if.loading.file_parts import SceneFile, _Changed
 from her_if.loading.gc_pause import collector_paused
+from her_if.loading.link import Linked, Linking
 from her_if.loading.locate import MANIFEST, PACK_MANIFEST, layer_problem
 from her_if.loading.manifest_fields import read_characters, read_premise
 from her_if.loading.pack_extend import extend_scenes
 from her_if.loading.pack_loader import STORY, Defined, RawPack, outside_manifest, read_pack
+from her_if.loading.parts import PartStore, layer_context
 from her_if.loading.scene_files import read_scene_file, scene_entries
 from her_if.loading.scene_loader import RawScene, SceneBuilder
 from her_if.loading.state_loader import read_state
@@ -47,16 +51,46 @@ def load_story(root: str | os.PathLike[str], packs: Sequence[str | os.PathLike[s
     """Load and validate the story in folder `root` with the packs in `packs` layered on it, in
     that order; raise StoryError with every problem in every file. Each call reads the files
     afresh, so calling it again with the same arguments is how a story is reloaded."""
+    return link_story(root, packs, None).story
+
+
+def link_story(
+    root: str | os.PathLike[str],
+    packs: Sequence[str | os.PathLike[str]] = (),
+    store: PartStore | None = None,
+) -> Linked:
+    """`load_story`, with each file's parts taken from `store` where they are kept (`parts`):
+    the same story, or the same StoryError, as a load with no store."""
+    try:
+        return _linked(Path(root), [Path(p) for p in packs], store)
+    except _Changed:  # a file changed while it was read: once more, from the files alone
+        return _linked(Path(root), [Path(p) for p in packs], None)
+
+
+def _linked(root: Path, packs: list[Path], store: PartStore | None) -> Linked:
     # a thousand mistakes must not take an hour, nor a thousand files a gigabyte
     with bounded_hints(), collector_paused(), story_bytes() as tally:
-        return _StoryLoader(Path(root), [Path(p) for p in packs], tally).load()
+        loader = _StoryLoader(root, packs, tally, store)
+        try:
+            return loader.load()
+        except StoryError:
+            if store is not None:  # its clean files need not be read while the rest is mended
+                store.kept([part for file in loader.every_file() for part in file.fresh])
+            raise
 
 
 class _StoryLoader:
-    def __init__(self, root: Path, packs: list[Path], tally: StoryBytes) -> None:
+    def __init__(
+        self, root: Path, packs: list[Path], tally: StoryBytes, store: PartStore | None
+    ) -> None:
         self.root = root
         self.pack_roots = packs
         self.tally = tally
+        self.store = store
+        self.files: list[SceneFile] = []
+        """The story's files of scenes, an act's each, in order."""
+        self.packs: list[RawPack] = []
+        """The packs read so far, in order."""
         self.errors: list[Diagnostic] = []
         self.variables: dict[str, Variable] = {}
         self.raw: dict[str, RawScene] = {}
@@ -64,7 +98,7 @@ class _StoryLoader:
         """Acts the manifest names whose scenes could not be read, each with the place of the
         error that says why: what refers into them only follows from that error."""
 
-    def load(self) -> Story:
+    def load(self) -> Linked:
         manifest, fields = self.read_manifest()
         story_id = manifest.identifier_field(fields, "id", "story id")
         title = manifest.string_field(fields, "title", "story title")
@@ -82,22 +116,26 @@ class _StoryLoader:
         story_pos = manifest.pos(fields["id"][1]) if "id" in fields else None
         defined = self.defined(Defined(story_id, story_pos, tuple(named)))
         packs = self.read_packs(defined)
-        if not within_limits(defined, packs, self.tally, self.errors):
+        files = {id(file.source): file for file in self.every_file()}
+        if not within_limits(
+            defined, packs, self.tally, self.errors, lambda raw: files[id(raw.source)].node_of(raw)
+        ):
             raise StoryError(self.errors)  # the second pass is the work the limits bound
-        start, scenes = self.build(manifest, fields.get("start"), beats, packs, defined)
-        check_pauses(scenes, defined.scenes)
+        context = partial(layer_context, story=story_id, beats=beats, acts=acts)
+        start, scenes = self.build(manifest, fields.get("start"), beats, packs, defined, context)
+        check_pauses(scenes.links, defined.scenes)
         stats, journal = self.read_views(manifest, fields, beats)
-        check_beats_staged(beats, scenes, self.broken_acts, self.errors)
+        check_beats_staged(beats, scenes.links, self.broken_acts, self.errors)
         if self.errors:
             raise StoryError(self.errors)
         assert story_id is not None and title is not None and start is not None
-        return Story(
+        outline = Story(
             id=story_id,
             title=title,
             start=start,
             acts=tuple(acts),
             variables=MappingProxyType(defined.variables),
-            scenes=MappingProxyType(scenes),
+            scenes=MappingProxyType({}),
             beats=tuple(beats.values()),
             root=str(self.root),
             packs=tuple(p.pack for p in packs if p.pack is not None),
@@ -107,6 +145,13 @@ class _StoryLoader:
             stats=stats,
             journal=journal,
         )
+        fresh = tuple(part for file in files.values() for part in file.fresh)
+        story = scenes.scenes(outline, self.store)
+        return Linked(story, scenes.parts, scenes.built, frozenset(scenes.extended), fresh)
+
+    def every_file(self) -> list[SceneFile]:
+        """The files of scenes read so far: the story's, then each pack's, in order."""
+        return [*self.files, *(file for pack in self.packs for file in pack.files)]
 
     def read_manifest(self) -> tuple[Source, Fields]:
         """The manifest and its keys; StoryError when there is nothing more to read."""
@@ -146,22 +191,35 @@ class _StoryLoader:
         beats: dict[str, Beat],
         packs: list[RawPack],
         defined: Defined,
-    ) -> tuple[str | None, dict[str, Scene]]:
+        context: Callable[..., str],
+    ) -> tuple[str | None, Linking]:
         """The second pass: the start and every scene, the story's then each pack's, each
-        layer resolved in its own scope, and the packs' `extend:` choices added."""
+        layer resolved in its own scope (`context` digests it, for the parts), and the packs'
+        `extend:` choices added. A file holding a scene a pack extends is built afresh: the
+        scene is read there, and its kept part holds it without the pack's choices."""
         endings: dict[str, Position] = {}  # ending ids are unique across the story and its packs
         builder = SceneBuilder(self.variables, self.raw.keys(), beats, self.broken_acts, endings)
         first = self.read_start(manifest, builder, start)
-        scenes = {sid: builder.build(raw) for sid, raw in self.raw.items()}
+        extended = {
+            ext.name if "." in ext.name else f"{ext.act}.{ext.name}"
+            for pack in packs
+            for ext in pack.extensions
+        }
+        scenes = Linking()
+        story = context(STORY, variables=self.variables, broken=self.broken_acts)
+        for file in self.files:
+            fresh = any(raw.id in extended for raw in file.scenes)
+            scenes.add(file.build(builder, story, fresh))
         for pack in packs:
+            variables = {**self.variables, **pack.variables}
             own = SceneBuilder(
-                {**self.variables, **pack.variables},
-                self.raw.keys() | pack.scenes.keys(),
-                beats,
-                self.broken_acts,
-                endings,
+                variables, self.raw.keys() | pack.scenes.keys(), beats, self.broken_acts, endings
             )
-            scenes.update({sid: own.build(raw) for sid, raw in pack.scenes.items()})
+            layer = pack.pack.id if pack.pack is not None else str(pack.root)
+            digest = context(layer, variables=variables, broken=self.broken_acts)
+            for file in pack.files:
+                fresh = any(raw.id in extended for raw in file.scenes)
+                scenes.add(file.build(own, digest, fresh))
             extend_scenes(pack, scenes, own, defined)
         return first, scenes
 
@@ -178,14 +236,14 @@ class _StoryLoader:
 
     def read_packs(self, defined: Defined) -> list[RawPack]:
         """The first pass over every pack, in order; each registers what it defines."""
-        packs: list[RawPack] = []
+        packs = self.packs
         for root in self.pack_roots:
             problem = layer_problem(root, "pack")
             if problem is not None:
                 where = Position(display_path(root / PACK_MANIFEST), 1, 1)
                 self.errors.append(Diagnostic(where, problem))
                 continue
-            pack = read_pack(root, defined, self.errors)
+            pack = read_pack(root, defined, self.errors, self.store)
             if pack is not None:
                 packs.append(pack)
         return packs
@@ -249,7 +307,13 @@ class _StoryLoader:
             )
             self.broken(act.id, mark)
             return
-        src = Source(path, act.path, self.errors, role="act")
+        file = SceneFile(path, act.path, "act", self.errors, self.store, act.id)
+        self.files.append(file)
+        if file.stored_first(lambda part: True) is not None:
+            for scene in file.scenes:
+                self.raw[scene.id] = scene
+            return
+        src = file.source
         fields = read_scene_file(src, "an act file", required=("act", "scenes"))
         if fields is None:
             self.broken(act.id, mark)
@@ -268,8 +332,10 @@ class _StoryLoader:
         scenes = scene_entries(src, fields["scenes"][1], act.id, "an act needs at least one scene")
         if scenes is None:
             self.broken(act.id, mark)
-        for scene in scenes or ():
+        file.scenes = list(scenes or ())
+        for scene in file.scenes:
             self.raw[scene.id] = scene
+        file.read(act.id)
 
     def read_start(
         self, src: Source, builder: SceneBuilder, entry: tuple[yaml.Node, yaml.Node] | None

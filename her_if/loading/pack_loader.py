@@ -23,7 +23,9 @@ from her_if.loading.diagnostics import (
     display_path,
     relative_path,
 )
+from her_if.loading.file_parts import SceneFile
 from her_if.loading.locate import PACK_MANIFEST
+from her_if.loading.parts import FirstPart, PartStore
 from her_if.loading.scene_files import read_scene_file, scene_entries
 from her_if.loading.scene_loader import RawScene
 from her_if.loading.state_loader import read_state
@@ -57,6 +59,8 @@ class RawPack:
     variables: dict[str, Variable] = field(default_factory=dict)
     scenes: dict[str, RawScene] = field(default_factory=dict)
     extensions: list[Extension] = field(default_factory=list)
+    files: list[SceneFile] = field(default_factory=list)
+    """Its files of scenes, in order, each with its parts."""
 
 
 @dataclass
@@ -86,8 +90,11 @@ def owner_name(owner: str) -> str:
     return "the story" if owner == STORY else f"the pack '{owner}'"
 
 
-def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack | None:
-    """Read the pack in `root` and register what it defines; every problem goes to `errors`."""
+def read_pack(
+    root: Path, defined: Defined, errors: list[Diagnostic], store: PartStore | None = None
+) -> RawPack | None:
+    """Read the pack in `root` and register what it defines; every problem goes to `errors`.
+    Its files of scenes are read from the parts `store` keeps where it can (`file_parts`)."""
     path = root / PACK_MANIFEST
     src = Source(path, display_path(path), errors, role="pack manifest")
     if not within(root, src.path):
@@ -124,15 +131,32 @@ def read_pack(root: Path, defined: Defined, errors: list[Diagnostic]) -> RawPack
     if "state" in fields:
         raw.variables = _read_own_state(src, fields["state"][1], owner, defined)
     files = _read_file_list(src, fields["files"][1], root) if "files" in fields else []
-    for file in files:
-        _read_pack_file(
-            Source(file, display_path(file), errors, role="pack file"), raw, owner, defined
-        )
+    for path in files:
+        file = SceneFile(path, display_path(path), "pack file", errors, store)
+        raw.files.append(file)
+        if file.stored_first(lambda part: _fits(part, defined)) is not None:
+            for scene in file.scenes:
+                raw.scenes[scene.id] = defined.scenes[scene.id] = scene
+                defined.scene_owner[scene.id] = owner
+            continue
+        scenes, extensions = len(raw.scenes), len(raw.extensions)
+        _read_pack_file(file.source, raw, owner, defined)
+        file.scenes = list(raw.scenes.values())[scenes:]
+        act = file.scenes[0].act if file.scenes else None
+        file.read(act, cacheable=len(raw.extensions) == extensions)
     if pack_id is not None and title is not None and version is not None:
         raw.pack = Pack(
             pack_id, title, version, str(root), tuple(relative_path(p) for p in files), about
         )
     return raw
+
+
+def _fits(part: FirstPart, defined: Defined) -> bool:
+    """Whether a kept first part of a pack's file reads as it would now: its act is the
+    story's, and none of its scenes is already defined (reading it reports either)."""
+    return part.act in defined.acts and not any(
+        f"{part.act}.{name}" in defined.scenes for name in part.names
+    )
 
 
 def _version(src: Source, node: yaml.Node) -> str | None:
@@ -246,19 +270,18 @@ def _read_scenes(
 ) -> None:
     empty = "'scenes' is empty; add a scene or remove the key"
     for scene in scene_entries(src, node, act, empty) or ():
-        sid, key = scene.id, scene.key
+        sid, pos = scene.id, scene.pos
         if sid in defined.scenes:
-            first = defined.scenes[sid]
-            where = first.source.pos(first.key)
+            where = defined.scenes[sid].pos
             if defined.scene_owner[sid] == owner:
-                src.error(
-                    key,
+                src.error_at(
+                    pos,
                     f"scene '{sid}' is defined twice in this pack (also at {where}); rename one",
                     (Related(where, "first defined here"),),
                 )
             else:
-                src.error(
-                    key,
+                src.error_at(
+                    pos,
                     f"scene '{sid}' is already defined by {owner_name(defined.scene_owner[sid])} at "
                     f"{where}; a pack cannot replace a scene: give this one a new id, or add "
                     "choices to that one with 'extend:'",

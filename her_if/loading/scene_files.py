@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import yaml
 
 from her_if.loading.scene_loader import RawScene
+from her_if.loading.story_limits import authored_choices
 from her_if.loading.yaml_source import Fields, Source
 
 
@@ -38,4 +39,5 @@ def scene_entries(src: Source, node: yaml.Node, act: str, empty: str) -> Iterato
 def _entries(src: Source, scenes: Fields, act: str) -> Iterator[RawScene]:
     for name, (key, value) in scenes.items():
         if src.check_identifier(key, name, "scene id") is not None:
-            yield RawScene(f"{act}.{name}", act, src, key, value)
+            count = len(authored_choices(value))
+            yield RawScene(f"{act}.{name}", act, src, src.pos(key), count, value)

@@ -76,13 +76,20 @@ FOLLOW_UPS = 1_000
 
 @frozen
 class RawScene:
-    """A scene as found by the first pass: its id, and its nodes for the second."""
+    """A scene as found by the first pass: its id and place, what the limits count, and its
+    YAML for the second pass."""
 
     id: str
     act: str
     source: Source
-    key: yaml.Node
-    node: yaml.Node
+    pos: Position
+    """Where its id is written: the scene's own place."""
+    choices: int
+    """The items of its `choices:` list as written, before any is read (`authored_choices`):
+    what the first pass counts against the limit on a whole story."""
+    node: yaml.Node | None
+    """Its YAML; None when the first pass came from the part cache (`file_parts` composes
+    the file again if the second pass needs it)."""
 
 
 @dataclass
@@ -98,9 +105,16 @@ class SceneBuilder:
     endings: dict[str, Position] = field(default_factory=dict)
     follow_ups: int = 0
     """Errors reported so far that only follow from another (see `follow_up`)."""
-    parsed: dict[tuple[str, str], Parsed | ConditionError] = field(default_factory=dict)
-    """Each condition text met so far in each act, parsed and compiled once: a story repeats
-    its conditions, and the answer depends only on the text, the act and what is declared."""
+    parsed: dict[tuple[str, str], tuple[Parsed | ConditionError, tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    """Each condition text met so far in each act, parsed and compiled once, with the scene
+    names it looked up: a story repeats its conditions, and the answer depends only on the
+    text, the act and what is declared."""
+    looked: dict[str, bool] | None = None
+    """While one file is built for the part cache: every scene id it looked up, and whether
+    it was there. A file built cleanly depends on the story's other scenes through these
+    alone, so its part is reused while they answer the same (`parts.Built.fits`)."""
 
     def resolve_scene(
         self, src: Source, node: yaml.Node, name: str, act: str | None, lead: str
@@ -131,7 +145,10 @@ class SceneBuilder:
     def lookup_scene(self, name: str, act: str | None) -> str | None:
         if "." not in name and act is not None:
             name = f"{act}.{name}"
-        return name if name in self.scene_ids else None
+        found = name in self.scene_ids
+        if self.looked is not None:
+            self.looked[name] = found
+        return name if found else None
 
     def scene_hint(self, name: str, act: str | None) -> str:
         # lazy: did_you_mean reads only as many as it looks at, once a story has thousands
@@ -140,6 +157,7 @@ class SceneBuilder:
 
     def build(self, raw: RawScene) -> Scene:
         src, act = raw.source, raw.act
+        assert raw.node is not None  # `file_parts` gives the second pass nodes
         what = f"scene '{raw.id.partition('.')[2]}'"
         fields = src.mapping(raw.node, what, required=SCENE_REQUIRED, optional=SCENE_OPTIONAL) or {}
         title = src.string_field(fields, "title", f"{what} title") or ""
@@ -169,7 +187,7 @@ class SceneBuilder:
             id=raw.id,
             act=act,
             title=title,
-            pos=src.pos(raw.key),
+            pos=raw.pos,
             paragraphs=paragraphs,
             effects=effects,
             choices=choices,
@@ -478,12 +496,18 @@ class SceneBuilder:
         source = src.string(node, "condition")
         if source is None:
             return None
-        parsed = self.parsed.get((source, act))
-        if parsed is None:
+        memo = self.parsed.get((source, act))
+        if memo is not None:
+            parsed, names = memo
+            for name in names:  # what this file depends on, as if it were parsed here
+                self.lookup_scene(name, None)
+        else:
             causes: list[Position] = []
+            looked: list[str] = []
 
             def resolve(name: str) -> str | None:
                 sid = self.lookup_scene(name, act)
+                looked.append(name if "." in name else f"{act}.{name}")
                 cause = self.broken_cause(name, act) if sid is None else None
                 if cause is not None:
                     causes.append(cause)
@@ -495,7 +519,7 @@ class SceneBuilder:
             except ConditionError as err:
                 err.follows = causes[0] if causes else None  # visited() fails at once
                 parsed = err
-            self.parsed[source, act] = parsed
+            self.parsed[source, act] = parsed, tuple(looked)
         if isinstance(parsed, ConditionError):
             pos = src.pos_in(node, parsed.offset)
             if parsed.follows is not None:

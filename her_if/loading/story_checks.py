@@ -4,12 +4,14 @@ returns too) and beats no scene stages. Each is reported where it shows, in the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from itertools import chain
+from collections.abc import Callable, Mapping
 
-from her_if.core.model import MAX_CALL_DEPTH, Beat, Position, Scene
+import yaml
+
+from her_if.core.model import MAX_CALL_DEPTH, Beat, Position
 from her_if.loading.diagnostics import Diagnostic
 from her_if.loading.pack_loader import Defined, RawPack
+from her_if.loading.parts import Onward
 from her_if.loading.scene_loader import RawScene
 from her_if.loading.story_limits import (
     MAX_CHOICES,
@@ -19,14 +21,21 @@ from her_if.loading.story_limits import (
     past_limit,
 )
 from her_if.loading.story_reads import StoryBytes
+from her_if.loading.yaml_source import Source
 
 
 def within_limits(
-    defined: Defined, packs: list[RawPack], tally: StoryBytes, errors: list[Diagnostic]
+    defined: Defined,
+    packs: list[RawPack],
+    tally: StoryBytes,
+    errors: list[Diagnostic],
+    node_of: Callable[[RawScene], yaml.Node],
 ) -> bool:
     """Whether the story with its packs keeps within the limits on a whole story
     (`story_limits`), each counted from what the first pass found, in the order it was
-    read; a limit passed is reported where it is passed (the first thing over it)."""
+    read; a limit passed is reported where it is passed (the first thing over it). The
+    choices are counted from the first pass's counts; only the scene that passes the limit
+    is read again (`node_of`), for the place of its choice."""
     crossed = tally.crossed is not None  # reported where it was read
     var = past_limit(defined.variables.values(), MAX_VARIABLES)
     if var is not None and var.pos is not None:
@@ -41,25 +50,12 @@ def within_limits(
     scene = past_limit(defined.scenes.values(), MAX_SCENES)
     if scene is not None:
         crossed = True
-        scene.source.error(
-            scene.key,
+        scene.source.error_at(
+            scene.pos,
             f"scene '{scene.id}' is past the {MAX_SCENES:,} scenes a story and its packs "
             "may have together: shorten the story, or load fewer packs",
         )
-    written = chain(
-        (
-            (raw.source, item)
-            for raw in defined.scenes.values()
-            for item in authored_choices(raw.node)
-        ),
-        (
-            (ext.source, item)
-            for pack in packs
-            for ext in pack.extensions
-            for item in authored_choices(ext.node)
-        ),
-    )
-    choice = past_limit(written, MAX_CHOICES)
+    choice = _past_choices(defined, packs, node_of)
     if choice is not None:
         crossed = True
         src, node = choice
@@ -71,7 +67,25 @@ def within_limits(
     return not crossed
 
 
-def check_pauses(scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> None:
+def _past_choices(
+    defined: Defined, packs: list[RawPack], node_of: Callable[[RawScene], yaml.Node]
+) -> tuple[Source, yaml.Node] | None:
+    """The first choice past `MAX_CHOICES`, the scenes' then the packs' `extend:` entries'."""
+    left = MAX_CHOICES
+    for raw in defined.scenes.values():
+        if raw.choices > left:
+            return raw.source, authored_choices(node_of(raw))[left]
+        left -= raw.choices
+    written = (
+        (ext.source, item)
+        for pack in packs
+        for ext in pack.extensions
+        for item in authored_choices(ext.node)
+    )
+    return past_limit(written, left)
+
+
+def check_pauses(scenes: Mapping[str, Onward], raws: Mapping[str, RawScene]) -> None:
     """A ring of pauses would hold the player forever with no way out.
 
     A pause goes on to its `continue:`; one that calls goes on to the scene it calls, and a
@@ -94,15 +108,15 @@ def check_pauses(scenes: Mapping[str, Scene], raws: Mapping[str, RawScene]) -> N
             walked = list(seen)
             ring = [place for place, _ in walked[walked.index(current) :]]
             raw = raws[current[0]]
-            raw.source.error(
-                raw.key,
+            raw.source.error_at(
+                raw.pos,
                 "these scenes continue into each other forever with no choice: "
                 + " -> ".join([*ring, current[0]]),
             )
 
 
 def _continued(
-    scenes: Mapping[str, Scene], sid: str, calls: tuple[str, ...]
+    scenes: Mapping[str, Onward], sid: str, calls: tuple[str, ...]
 ) -> tuple[str, tuple[str, ...]] | None:
     """Where a pause's Continue leads, with the calls still unreturned (each by where its
     return leads); None: not a pause, or where this walk cannot follow."""
@@ -122,7 +136,7 @@ def _continued(
 
 def check_beats_staged(
     beats: Mapping[str, Beat],
-    scenes: Mapping[str, Scene],
+    scenes: Mapping[str, Onward],
     broken_acts: Mapping[str, Position],
     errors: list[Diagnostic],
 ) -> None:

@@ -6,13 +6,15 @@ hundred bytes can stand for a billion values ("billion laughs"), and knows no bo
 number of nodes. This one reads the parser's events in a loop, so nothing recurses; refuses
 aliases where they are written, so every node is reached by exactly one path; and stops at
 `MAX_DEPTH` levels and `MAX_NODES` values, before the work or the memory can grow. Each
-refusal is a `ComposeError` with its line, column and the fix.
+refusal is a `ComposeError` with its line, column and the fix. Plain values are typed by the
+parser's own patterns, tried in the loop rather than through a call for each value.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 import yaml
 from yaml.events import (
@@ -24,10 +26,11 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import Node
 from yaml.reader import ReaderError
 
 from her_if.core.errors import SourceError
+from her_if.loading.yaml_nodes import Lines, MappingNode, ScalarNode, SequenceNode
 
 try:
     _Parser: type = yaml.CSafeLoader
@@ -41,6 +44,9 @@ MAX_NODES = 100_000
 
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters YAML does not allow in a file, even inside quotes (it allows them as escapes)."""
+_STR = "tag:yaml.org,2002:str"
+Resolvers = dict[str, tuple[tuple[str, re.Pattern[str]], ...]]
+"""The parser's implicit resolvers for plain scalars, by the first character of the value."""
 
 
 class ComposeError(SourceError):
@@ -54,8 +60,12 @@ class ComposeError(SourceError):
         self.index = index  # the character offset in the text, where the parser gave one
 
 
-def compose(text: str) -> yaml.Node | None:
-    """The one document in `text` as nodes, or None when it holds no document at all.
+def compose(text: str, lines: Lines | None = None) -> Node | None:
+    """The one document in `text` as nodes (`yaml_nodes`: PyYAML's types, made small; `lines`,
+    if given, is the text's, for the nodes to share), or None when it holds no document at all.
+
+    A byte-order mark (U+FEFF) left at the start is dropped first: both parsers skip it, but
+    libyaml counts places from after it and the pure-Python parser from before it.
 
     libyaml is used when it is there, for speed; the pure-Python parser gives the same events,
     so the same nodes and the same refusals of ours (nesting, aliases, values, documents, control
@@ -69,23 +79,37 @@ def compose(text: str) -> yaml.Node | None:
     place it refused at is read again: that part opens nearly 1,000 levels but not 1,000, so
     libyaml gives their events and our limit refuses first, at its own place, with our message.
     """
+    text = text.removeprefix("\ufeff")
     try:
-        return _compose_with(_Parser, text)
+        return _compose_with(_Parser, text, lines or Lines(text))
     except ComposeError as err:
         if not err.message.startswith(_LIBYAML_DEPTH):
             raise
-        _compose_with(_Parser, text[: max(err.index, 0)])
+        _compose_with(_Parser, text[: max(err.index, 0)], Lines(text))
         raise  # pragma: no cover - the part read again opens hundreds of levels: ours refuses
 
 
 _LIBYAML_DEPTH = "YAML syntax: exceeded maximum nesting depth"
 
 
-def _compose_with(parser_class: type, text: str) -> yaml.Node | None:
+@cache
+def _resolvers(parser_class: Any) -> Resolvers | None:
+    """The parser's own table of implicit types (`yes` is true, `0x1F` a number, `~` empty),
+    read once, so a plain scalar is typed by the same patterns `resolve` tries, without a call
+    for each: most values are prose, and no pattern starts with their first letter. None when
+    the parser resolves by anything but the first character (no safe loader does), so that
+    `resolve` itself is asked."""
+    table = parser_class.yaml_implicit_resolvers
+    if None in table or parser_class.yaml_path_resolvers:  # pragma: no cover - see above
+        return None
+    return {first: tuple(found) for first, found in table.items()}
+
+
+def _compose_with(parser_class: type, text: str, lines: Lines) -> Node | None:
     parser = None
     try:
         parser = parser_class(text)  # the pure-Python reader checks every character here
-        return _compose(parser)
+        return _compose(parser, lines, _resolvers(parser_class))
     except yaml.MarkedYAMLError as err:
         raise _syntax_error(err, text) from None
     except ReaderError as err:
@@ -97,7 +121,7 @@ def _compose_with(parser_class: type, text: str) -> yaml.Node | None:
             parser.dispose()
 
 
-def _compose(parser: Any) -> yaml.Node | None:
+def _compose(parser: Any, lines: Lines, resolvers: Resolvers | None) -> Node | None:
     # Whole on purpose (over 60 lines): its loop runs once per YAML event of every file read,
     # the innermost loop of loading, so its steps stay inline rather than a call per event.
     get = parser.get_event
@@ -107,17 +131,39 @@ def _compose(parser: Any) -> yaml.Node | None:
     if type(event) is StreamEndEvent:
         return None
     anchors: dict[str, Any] = {}
-    stack: list[list[Any]] = []  # [collection, key waiting for its value] for each open one
+    texts: dict[str, str] = {}  # each value once: a file repeats its keys thousands of times
+    once = texts.setdefault
+    stack: list[Any] = []  # the collections open around `top`, the innermost last
+    top: Any = None  # the collection being filled; a mapping's keys and values in turn
     count = 0
     while True:
         event = get()
         kind = type(event)
-        node: yaml.Node
+        node: Any
         if kind is ScalarEvent:
+            value = event.value
+            value = once(value, value)
             tag = event.tag
-            if tag is None or tag == "!":
-                tag = resolve(ScalarNode, event.value, event.implicit)
-            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            if tag is None and resolvers is not None:  # as `resolve` would, without the call
+                tag = _STR
+                if event.implicit[0] and (found := resolvers.get(value[:1])) is not None:
+                    for candidate, pattern in found:
+                        if pattern.match(value):
+                            tag = candidate
+                            break
+            elif tag is None or tag == "!":
+                tag = resolve(yaml.ScalarNode, value, event.implicit)
+            start = event.start_mark.index
+            node = ScalarNode(tag, value, event.style, start, event.end_mark.index - start, lines)
+            if event.anchor is not None:
+                anchors.setdefault(event.anchor, event.start_mark)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            node = top
+            node.size = event.end_mark.index - node.start
+            if kind is MappingEndEvent:
+                flat = iter(node.value)
+                node.value = list(zip(flat, flat, strict=True))
+            top = stack.pop()
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if len(stack) == MAX_DEPTH:
                 raise _at(
@@ -125,17 +171,18 @@ def _compose(parser: Any) -> yaml.Node | None:
                     f"nested more than {MAX_DEPTH} levels deep; a story file needs far fewer: "
                     "flatten it",
                 )
-            cls = MappingNode if kind is MappingStartEvent else SequenceNode
+            mapping = kind is MappingStartEvent
             tag = event.tag
             if tag is None or tag == "!":
-                tag = resolve(cls, None, event.implicit)
-            stack.append([cls(tag, [], event.start_mark, None, event.flow_style), None])
+                tag = resolve(
+                    yaml.MappingNode if mapping else yaml.SequenceNode, None, event.implicit
+                )
+            cls = MappingNode if mapping else SequenceNode
+            stack.append(top)
+            top = cls(tag, event.flow_style, event.start_mark.index, lines)
             if event.anchor is not None:
                 anchors.setdefault(event.anchor, event.start_mark)
             continue
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            node = stack.pop()[0]
-            node.end_mark = event.end_mark
         elif kind is AliasEvent:
             raise _alias_error(event, anchors)
         else:  # pragma: no cover - the parser emits nothing else inside a document
@@ -146,19 +193,9 @@ def _compose(parser: Any) -> yaml.Node | None:
                 event.start_mark,
                 f"more than {MAX_NODES:,} values in one file; split it into several files",
             )
-        if kind is ScalarEvent and event.anchor is not None:
-            anchors.setdefault(event.anchor, event.start_mark)
-        if not stack:
+        if top is None:
             break
-        top = stack[-1]
-        parent = top[0]
-        if type(parent) is SequenceNode:
-            parent.value.append(node)
-        elif top[1] is None:
-            top[1] = node
-        else:
-            parent.value.append((top[1], node))
-            top[1] = None
+        top.value.append(node)
     get()  # the document's end
     event = get()
     if type(event) is not StreamEndEvent:
@@ -167,7 +204,7 @@ def _compose(parser: Any) -> yaml.Node | None:
             "a second YAML document ('---'); a story file holds one: remove the '---' line "
             "and what follows, or move it to a file of its own",
         )
-    return node
+    return cast(Node, node)
 
 
 def _alias_error(event: AliasEvent, anchors: dict[str, Any]) -> ComposeError:

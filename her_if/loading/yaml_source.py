@@ -11,7 +11,6 @@ too big (and records it for `Story.files` when it is one of a story's).
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +26,7 @@ from her_if.loading.story_reads import MAX_FILE_BYTES as MAX_FILE_BYTES
 from her_if.loading.story_reads import MAX_STORY_BYTES as MAX_STORY_BYTES
 from her_if.loading.story_reads import current_load, decode_text, read_bytes
 from her_if.loading.yaml_compose import ComposeError, compose
+from her_if.loading.yaml_nodes import Lines, ScalarNode, end_line, where
 
 MAX_NUMBER_LENGTH = 20
 """Characters in a whole number (19 digits and a sign): longer is a typo or an attack, and
@@ -37,8 +37,6 @@ MAX_ERRORS = 1_000
 hostile file with an error in every byte would otherwise fill the memory with them."""
 
 _T = TypeVar("_T")
-_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-"""Line breaks as YAML counts them, so that a mark's line is the line we look up."""
 _TAGGED = re.compile(r"(?:&\S+\s+)?!")
 """A node's text starting with a tag (perhaps after an anchor): the author wrote the tag."""
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -46,6 +44,9 @@ Fields = dict[str, tuple[yaml.Node, yaml.Node]]
 """A mapping's entries by key: (key node, value node)."""
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_INT = _TAG + "int"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+"""A whole number PyYAML reads as Python does (no `_`, base prefix, leading 0 or `:`)."""
 _PLAIN_TAGS = frozenset(_TAG + t for t in ("str", "int", "bool", "null", "float", "seq", "map"))
 _KIND = {
     "str": "a string",
@@ -70,7 +71,8 @@ class Source:
         self.errors = errors
         self.role = role
         self.text = ""
-        self._line_starts: array[int] | None = None
+        self.lines = Lines("")
+        """The text's lines, shared with its nodes, which find their line and column in it."""
         self._breaks: dict[int, list[int]] = {}  # by id(node): where a block's lines break
         self._reported = 0
         self.root: yaml.Node | None = None
@@ -93,9 +95,10 @@ class Source:
         if isinstance(text, Diagnostic):
             self.error_at(text.pos, text.message)
             return None
-        self.text = text
+        self.text = text = text.removeprefix("\ufeff")  # a second one: see `compose`
+        self.lines = Lines(text)
         try:
-            self.root = compose(text)
+            self.root = compose(text, self.lines)
         except ComposeError as err:
             self.error_at(Position(self.display, err.line, err.column), err.message)
             return None
@@ -109,16 +112,17 @@ class Source:
     # -- positions and errors --------------------------------------------------------------
 
     def pos(self, node: yaml.Node) -> Position:
-        return Position(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
+        line, column = where(node)
+        return Position(self.display, line + 1, column + 1)
 
     def pos_in(self, node: yaml.Node, offset: int) -> Position:
         """The position of character `offset` of a scalar's value, as exactly as we can tell."""
         if not isinstance(node, yaml.ScalarNode):
             return self.pos(node)
-        start, value = node.start_mark, node.value
-        if node.style in (None, "", "'", '"') and start.line == node.end_mark.line:
+        (line, column), value = where(node), node.value
+        if node.style in (None, "", "'", '"') and line == end_line(node):
             quote = 1 if node.style in ("'", '"') else 0
-            return Position(self.display, start.line + 1, start.column + 1 + quote + offset)
+            return Position(self.display, line + 1, column + 1 + quote + offset)
         if node.style in ("|", ">"):
             breaks = self._breaks.get(id(node))
             if breaks is None:  # once per block, not per error: a block may hold thousands
@@ -126,7 +130,7 @@ class Source:
             row = bisect_left(breaks, offset)  # the newlines before `offset`
             line_start = breaks[row - 1] + 1 if row else 0
             in_line = offset - line_start
-            line_no = start.line + 1 + row  # 0-based index of the source line
+            line_no = line + 1 + row  # 0-based index of the source line
             text_line = value[line_start : breaks[row] if row < len(breaks) else len(value)]
             if line_no < self.line_count():
                 source_line = self.line(line_no)
@@ -137,24 +141,16 @@ class Source:
 
     def line(self, index: int) -> str:
         """Line `index` (from 0) of the file, as YAML counts lines; "" past the end. Found
-        through an index built on the first call, so that only a file with errors pays for
-        it, and each call is cheap however many errors it has."""
-        starts = self._starts()
-        if not 0 <= index < len(starts):
+        through the index of lines its nodes share, so each call is cheap however many
+        errors the file has."""
+        if not 0 <= index < self.lines.count():
             return ""
-        end = starts[index + 1] if index + 1 < len(starts) else len(self.text) + 1
+        starts = self.lines.starts()
+        end = starts[index + 1] if index + 1 < len(starts) else len(self.text)
         return self.text[starts[index] : end].rstrip("\r\n\x85\u2028\u2029")
 
     def line_count(self) -> int:
-        return len(self._starts())
-
-    def _starts(self) -> array[int]:
-        if self._line_starts is None:
-            self._line_starts = array("q", [0])
-            self._line_starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
-            if self.text.endswith(("\n", "\r", "\x85", "\u2028", "\u2029")):
-                self._line_starts.pop()  # as splitlines: no empty line after the last break
-        return self._line_starts
+        return self.lines.count()
 
     def error(self, node: yaml.Node, message: str, related: tuple[Related, ...] = ()) -> None:
         self.error_at(self.pos(node), message, related)
@@ -196,7 +192,7 @@ class Source:
         allowed = [*required, *optional]
         result: Fields = {}
         for key_node, value_node in node.value:
-            if not (isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str"):
+            if not (key_node.tag == _STR and isinstance(key_node, yaml.ScalarNode)):
                 if key_node.tag == _TAG + "merge":
                     self.error(
                         key_node,
@@ -271,7 +267,7 @@ class Source:
         if not isinstance(node, yaml.ScalarNode):
             raise ValueError(f"expected a single value, not {self.kind(node)}")
         tag = node.tag
-        if tag == _TAG + "str":
+        if tag == _STR:
             return node.value
         if tag == _TAG + "null":
             return None
@@ -280,6 +276,8 @@ class Source:
                 f"the number '{short(node.value, ascii=True)}' is too long ({len(node.value):,} characters; "
                 f"at most {MAX_NUMBER_LENGTH}); write a smaller one"
             )
+        if tag == _INT and _DECIMAL.match(node.value):  # most numbers: as PyYAML reads them
+            return int(node.value)
         try:
             if tag == _TAG + "int":
                 return self._constructor.construct_yaml_int(node)
@@ -295,7 +293,7 @@ class Source:
 
     def string(self, node: yaml.Node, what: str) -> str | None:
         value: str | None
-        if node.tag == _STR and type(node) is yaml.ScalarNode:  # most values: nothing to check
+        if node.tag == _STR and type(node) is ScalarNode:  # most values: nothing to check
             value = node.value
         else:
             value = self._typed(node, what, str, "a string")
@@ -349,9 +347,8 @@ class Source:
         "value", `<<` a merge); an author who wrote no tag is told to quote the text.
         """
         tag = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
-        mark = node.start_mark
-        line = self.line(mark.line)
-        if isinstance(node, yaml.ScalarNode) and not _TAGGED.match(line, mark.column):
+        line, column = where(node)
+        if isinstance(node, yaml.ScalarNode) and not _TAGGED.match(self.line(line), column):
             return f"YAML reads '{short(node.value, ascii=True)}' as {tag}, not as text; quote it"
         return f"the tag {short(tag, ascii=True)} is not allowed in a story; write a plain value"
 

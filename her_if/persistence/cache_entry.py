@@ -3,7 +3,7 @@
 An entry is three lines: the format, its version and the sha256 of the next two lines; a
 header of JSON (what it answers, the digest of the files it was built from, the files named
 outside the story's folders, and the check report once `check` has asked for it); then the
-story, as `story_codec` encodes it. `check` reads only the first two. A truncated or
+story, as `lazy_story` lays it out (an outline line, then its scenes). `check` reads only the first two. A truncated or
 hand-edited entry, or one built from other files than those on disk now, is never used; nor is
 a report holding a string that would not print as it reads.
 """
@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from her_if.core.model import Story
 
 FORMAT = "her-if-story-cache"
-VERSION = 3
+VERSION = 4
 """The layout of an entry; bumped whenever it changes: 3 when the story's shapes grew the
-reactive scene format (issue 16) and the report its `features`."""
+reactive scene format (issue 16) and the report its `features`; 4 when the story became an
+outline and its scenes apart, each decoded when first read (`lazy_story`)."""
 MAX_ENTRY_BYTES = 64_000_000
 """An entry is never read past this size (a story of 5,000 scenes takes about 7 MB)."""
 Report = dict[str, Any]

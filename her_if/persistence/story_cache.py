@@ -25,7 +25,8 @@ miss (the story is loaded from its files as if there were no cache, and nothing 
 
 A story with errors is never cached. Entries are plain JSON, read back by `story_codec`, which
 builds nothing but the model's own classes and checks them as the loader would; no pickle,
-marshal or shelve. The report `check` prints is kept only if every string in it is printable
+marshal or shelve. A hit decodes the story's outline only, and each scene when it is first
+read (`lazy_story`): a game shows its first scene having decoded one. The report `check` prints is kept only if every string in it is printable
 as it is, and refused on read otherwise. Writes are atomic.
 
 `$HER_IF_CACHE` names the folder (`off` turns the cache off); else `$XDG_CACHE_HOME/her-if`,
@@ -59,7 +60,6 @@ from her_if.persistence.cache_entry import (
     MAX_ENTRY_BYTES,
     Entry,
     Report,
-    dump,
     entry_bytes,
     printable,
     read_entry,
@@ -77,6 +77,8 @@ from her_if.persistence.cache_trust import folder_problem as folder_problem
 
 if TYPE_CHECKING:
     from her_if.core.model import Story
+    from her_if.persistence.lazy_story import Reload
+    from her_if.persistence.part_cache import Parted
 
 KEEP = 32
 """Entries kept; older ones are removed when a new one is written."""
@@ -171,21 +173,38 @@ def _compiled_now(
         story = _load(root, packs)
         return story, _report(story) if want_report else None
     path = folder / f"her-if-{hashlib.sha256(json.dumps(key).encode()).hexdigest()}.cache"
-    entry = _lookup(path, key, inside, want_report=want_report)
+    reloaded: list[Story] = []
+
+    def reload() -> Story:
+        """For a scene of the entry that will not decode: the story from its files, and the
+        entry removed, so that the next run writes it afresh."""
+        with suppress(OSError):
+            os.unlink(path)
+        reloaded.append(_load(root, packs))
+        return reloaded[-1]
+
+    entry = _lookup(path, key, inside, reload, want_report=want_report)
     if entry is not None and (entry.report is not None or not want_report):
         with suppress(OSError):
             os.utime(path)  # recently used: the last to be pruned
         return entry.story, entry.report
     built: tuple[list[str], str] | None
     body: bytes | None
+    parted: Parted | None = None
     if entry is not None and entry.story is not None:  # played, never checked: add the report
         story, built, body = entry.story, (entry.outside, entry.sources), entry.body
-    else:
-        story = _load(root, packs)
-        built, body = built_from(inside, story.files), None
-    report = _report(story) if want_report else None
+    else:  # through the parts of its files kept so far, so only the files edited are read
+        parted = _load_parts(root, packs, folder, reload)
+        story, body = parted.story, parted.body
+        built = built_from(inside, story.files)
+    report = _report(story, parted) if want_report else None
+    if parted is not None and not want_report:
+        parted.keep()
+    if reloaded:  # a scene of the entry would not decode: store the story from the files
+        story, body = reloaded[-1], None
     kept = report if report is not None and printable(report) else None
-    if built is not None and not (body is not None and kept is None):  # else nothing new
+    new = body is None or parted is not None
+    if built is not None and (new or kept is not None):  # else nothing new
         _store(path, key, built, kept, story, body)
     return story, report
 
@@ -207,10 +226,10 @@ def _store(
         "report": report,
     }
     if body is None:
-        from her_if.persistence.story_codec import encode
+        from her_if.persistence.lazy_story import encode_entry
 
         try:
-            body = dump(encode(story))
+            body = encode_entry(story)
         except TypeError:  # pragma: no cover - a model field of a type the codec cannot hold
             return  # (the tests' round trips of the stories would show it)
     _write(path, entry_bytes(header, body))
@@ -223,7 +242,20 @@ def _load(root: Path, packs: list[Path]) -> Story:
     return load_story(root, packs)
 
 
-def _report(story: Story) -> Report:
+def _load_parts(root: Path, packs: list[Path], folder: Path, reload: Reload) -> Parted:
+    """`_load`, through the parts of the story's files kept beside the entries."""
+    from her_if.persistence.part_cache import load_parts
+
+    return load_parts(root, packs, folder, [__version__, _code()], reload)
+
+
+def _report(story: Story, parted: Parted | None = None) -> Report:
+    """`check.report(story)`; from the facts of its parts when it was loaded through them,
+    which is the same report (`check_facts`) without reading the scenes kept."""
+    if parted is not None:
+        from her_if.analysis.check_facts import report_from
+
+        return report_from(story, parted.facts())
     from her_if.analysis.check import report
 
     return report(story)
@@ -248,10 +280,14 @@ def _code() -> list[list[object]]:
     return sorted(found)
 
 
-def _lookup(path: Path, key: list[object], inside: list[str], *, want_report: bool) -> Entry | None:
+def _lookup(
+    path: Path, key: list[object], inside: list[str], reload: Reload, *, want_report: bool
+) -> Entry | None:
     """The entry at `path` if it proves itself (see the module's docstring) and answers `key`,
     with what was asked for: the report, or the story (decoded also when a report is wanted
-    and the entry has none yet, to make one); None for anything else, whatever is wrong."""
+    and the entry has none yet, to make one); None for anything else, whatever is wrong.
+    The story's scenes are decoded as they are read (`lazy_story`); `reload` loads the story
+    from its files, for a scene that will not decode."""
     opened = open_regular(path, NO_FOLLOW)  # an entry is never a link: we write none
     if opened is None:
         return None
@@ -266,10 +302,10 @@ def _lookup(path: Path, key: list[object], inside: list[str], *, want_report: bo
     header, body = found
     story = None
     if body is not None:
-        from her_if.persistence.story_codec import decode
+        from her_if.persistence.lazy_story import decode_entry
 
         try:
-            story = decode(json.loads(body))
+            story = decode_entry(body, reload)
         except (ValueError, RecursionError):  # not JSON, or not a story we would have written
             return None
     return Entry(header["sources"], header["outside"], header["report"], story, body or b"")

@@ -25,6 +25,7 @@ from her_if.core.model import (
     Effect,
     Expression,
     Printed,
+    Scene,
     Slot,
     Story,
     Switch,
@@ -32,7 +33,7 @@ from her_if.core.model import (
 )
 from her_if.core.text import every_part
 from her_if.core.typing_rules import CONDITION, condition_type, effect_fits, fits
-from her_if.persistence.typed_json import Bad, Codec
+from her_if.persistence.typed_json import Bad, Codec, Derived
 
 
 def encode(story: Story) -> list[Any]:
@@ -55,7 +56,7 @@ def decode(data: object) -> Story:
 
 
 _compiled_tests: dict[Expr, Evaluator] = {}
-"""The tests compiled during one `decode`, by tree."""
+"""The tests compiled during one `decode` (or for the scenes `lazy_story` decodes), by tree."""
 
 
 def _compile(fields: dict[str, Any]) -> Evaluator:
@@ -68,13 +69,25 @@ def _compile(fields: dict[str, Any]) -> Evaluator:
     return test
 
 
-_STORY = Codec(
-    Story,
-    trusted=frozenset({"her_if.core.model", "her_if.core.expr"}),
-    derived={(Condition, "test"): _compile, (Expression, "evaluate"): _compile},
-)
-"""The only modules whose classes an entry may build, and the fields rebuilt, not kept: the
-compiled form of each condition and expression."""
+_TRUSTED = frozenset({"her_if.core.model", "her_if.core.expr"})
+"""The only modules whose classes an entry may build."""
+_DERIVED: Derived = {(Condition, "test"): _compile, (Expression, "evaluate"): _compile}
+"""The fields rebuilt, not kept: the compiled form of each condition and expression."""
+_STORY = STORY_CODEC = Codec(Story, trusted=_TRUSTED, derived=_DERIVED)
+"""Also a scene alone (`STORY_CODEC.decode(value, Scene)`), for `lazy_story`, which keeps
+each scene of an entry apart."""
+SCENE_CODEC = Codec(Scene, trusted=_TRUSTED, derived=_DERIVED)
+"""A scene as the root, for the part cache."""
+
+
+def story_keys(scene: Scene) -> list[str]:
+    """The keys of the alternatives in `scene`'s paragraphs (they name counts in the state)."""
+    return [
+        part.key
+        for paragraph in scene.paragraphs
+        for part in every_part(paragraph.text)
+        if type(part) is Alternatives
+    ]
 
 
 # -- what the loader would have refused -------------------------------------------------------
@@ -83,29 +96,40 @@ compiled form of each condition and expression."""
 def _sound(story: Story) -> None:
     """Raise Bad unless every reference in the story resolves, every value fits its variable
     and every condition is typed: the engine trusts a loaded story, and so may it a cached one."""
-    scenes, variables = story.scenes, story.variables
-    acts = {act.id for act in story.acts}
-    beats = {beat.id for beat in story.beats}
+    sound_outline(story)
     keys: set[str] = set()
-    _want(story.start in scenes)
-    _want(all(name == var.name and fits(var, var.default) for name, var in variables.items()))
-    for sid, scene in scenes.items():
-        _want(sid == scene.id and scene.act in acts and set(scene.beats) <= beats)
-        _want(_way_on(scene.next, scene.calls, scene.then, scene.returns, scenes))
-        _want(not scene.calls or scene.then is not None)
-        _effects(scene.effects, story)
-        for paragraph in scene.paragraphs:
-            _template(paragraph.text, story, keys)
-            _condition(paragraph.condition, story)
-        for choice in scene.choices:
-            _want(_way_on(choice.target, choice.call, choice.then, choice.returns, scenes))
-            _want((choice.open_if is None) == (choice.closed is None))
-            for text in (choice.text, choice.closed, choice.echo):
-                if text is not None:
-                    _template(text, story, keys, alternatives=False)
-            _condition(choice.condition, story)
-            _condition(choice.open_if, story)
-            _effects(choice.effects, story)
+    for sid, scene in story.scenes.items():
+        _want(sid == scene.id)
+        sound_scene(scene, story, keys)
+
+
+def sound_outline(story: Story) -> None:
+    """What is sound about a story apart from its scenes' contents (their ids are enough)."""
+    _want(story.start in story.scenes)
+    _want(all(name == var.name and fits(var, var.default) for name, var in story.variables.items()))
+
+
+def sound_scene(scene: Scene, story: Story, keys: set[str]) -> None:
+    """Raise Bad unless `scene` is sound in `story`; the keys of its alternatives are added to
+    `keys`, and must not be there already."""
+    scenes = story.scenes
+    _want(scene.act in {act.id for act in story.acts})
+    _want(set(scene.beats) <= {beat.id for beat in story.beats})
+    _want(_way_on(scene.next, scene.calls, scene.then, scene.returns, scenes))
+    _want(not scene.calls or scene.then is not None)
+    _effects(scene.effects, story)
+    for paragraph in scene.paragraphs:
+        _template(paragraph.text, story, keys)
+        _condition(paragraph.condition, story)
+    for choice in scene.choices:
+        _want(_way_on(choice.target, choice.call, choice.then, choice.returns, scenes))
+        _want((choice.open_if is None) == (choice.closed is None))
+        for text in (choice.text, choice.closed, choice.echo):
+            if text is not None:
+                _template(text, story, keys, alternatives=False)
+        _condition(choice.condition, story)
+        _condition(choice.open_if, story)
+        _effects(choice.effects, story)
 
 
 def _way_on(

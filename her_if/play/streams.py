@@ -238,3 +238,17 @@ class _Closed:
 
     def __next__(self) -> str:
         return self.readline()
+
+
+def terminal_columns(fallback: int) -> int:
+    """The columns of the terminal on standard output, as `shutil.get_terminal_size` counts
+    them ($COLUMNS first), or `fallback`; written here because shutil costs every start 2 ms
+    of imports (its archive formats) for these few lines."""
+    with_env = os.environ.get("COLUMNS", "")
+    if with_env.isdigit() and int(with_env) > 0:
+        return int(with_env)
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return fallback
+    return columns or fallback

@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from her_if.analysis.check import report
+from her_if.analysis.check import features, report
 from her_if.analysis.check_report import FEATURES_SHAPE, Features
-from her_if.analysis.features import features
 from her_if.core.model import MAX_CALL_DEPTH
 from her_if.loading.loader import load_story
 from tests.conftest import WriteStory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -93,3 +94,41 @@ def test_defaults_and_the_dataclass_helpers_work() -> None:
 def test_eq_false_keeps_identity() -> None:
     one, other = Identity("a"), Identity("a")
     assert one != other and one == one and len({one, other}) == 2
+
+
+@frozen
+class Derived(Ours):
+    extra: int = 1
+
+
+def test_a_subclass_has_its_bases_fields_first() -> None:
+    assert [f.name for f in dataclasses.fields(Derived)] == [
+        "name",
+        "count",
+        "tags",
+        "note",
+        "extra",
+    ]
+    assert Derived("a", extra=2) == Derived("a", 0, (), None, 2) != Derived("a")
+    assert Derived("a") != Ours("a")
+
+
+def test_what_a_dataclass_would_refuse_is_refused() -> None:
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @frozen
+        class Mutable:
+            items: list[int] = []  # noqa: RUF012 - the mistake under test
+
+    with pytest.raises(TypeError, match="follows default"):
+
+        @frozen
+        class Order:
+            first: int = 0
+            second: int  # type: ignore[misc]
+
+    with pytest.raises(TypeError, match="ClassVar"):
+
+        @frozen
+        class Shared:
+            every: typing.ClassVar[int] = 0

@@ -68,13 +68,13 @@ def test_a_new_game_is_given_a_seed_of_32_random_bits(
     story = load_story(root)
     asked: list[int] = []
 
-    def randbits(bits: int) -> int:
-        asked.append(bits)
-        return SEED
+    def urandom(size: int) -> bytes:
+        asked.append(size)
+        return SEED.to_bytes(size)
 
-    monkeypatch.setattr("her_if.play.session.secrets.randbits", randbits)
+    monkeypatch.setattr("her_if.play.session.os.urandom", urandom)
     game = new_game(story)
-    assert asked == [32] and game.state.seed == SEED
+    assert asked == [4] and game.state.seed == SEED
     assert game.state == start(story, seed=SEED)
     monkeypatch.undo()
     assert 0 <= new_game(story).state.seed < 2**32

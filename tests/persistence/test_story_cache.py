@@ -286,19 +286,19 @@ def test_an_edit_that_breaks_the_story_reports_every_error_each_time(
 def test_an_entry_of_the_layout_before_the_reactive_format_misses(
     write_story: WriteStory,
 ) -> None:
-    """Version 2 entries hold stories of fewer shapes and reports without `features`: one
-    left by an older her-if is read again from the files, even signed as it should be."""
-    assert story_cache.VERSION == 3
+    """Version 3 entries hold the story whole, with no outline: one left by an older her-if
+    is read again from the files, even signed as it should be."""
+    assert story_cache.VERSION == 4
     root = write_story()
     fresh = load_story(root)
     cached_story(root)
-    _, head, body = the_entry().read_bytes().decode().splitlines()
-    older = signed(head, body).replace(f"{story_cache.FORMAT} 3 ", f"{story_cache.FORMAT} 2 ", 1)
-    the_entry().write_text(older)
+    _, head, *body = the_entry().read_bytes().decode().splitlines()
+    older = signed(head, "\n".join(body))
+    the_entry().write_text(older.replace(f"{story_cache.FORMAT} 4 ", f"{story_cache.FORMAT} 3 ", 1))
     with yaml_counted() as read:
         assert cached_story(root) == fresh
     assert read
-    assert the_entry().read_bytes().startswith(f"{story_cache.FORMAT} 3 ".encode())
+    assert the_entry().read_bytes().startswith(f"{story_cache.FORMAT} 4 ".encode())
 
 
 def test_a_kept_report_without_features_misses(
@@ -319,17 +319,20 @@ def test_a_kept_report_without_features_misses(
 def test_another_version_of_her_if_misses(
     write_story: WriteStory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Another her-if, or an edited module, reads every file again; another layout of the
+    entry only is a new entry, made from the parts of the files kept (the manifest, which
+    has none, is read)."""
     root = write_story()
     cached_story(root)
-    for name, value in (
-        ("__version__", "99.0"),
-        ("VERSION", story_cache.VERSION + 1),
-        ("_code", lambda: [["loading/loader.py", 1, 2]]),  # an edited module of the package
+    for name, value, files in (
+        ("__version__", "99.0", 2),
+        ("VERSION", story_cache.VERSION + 1, 1),
+        ("_code", lambda: [["loading/loader.py", 1, 2]], 2),  # an edited module of the package
     ):
         with monkeypatch.context() as patch, yaml_counted() as read:
             patch.setattr(story_cache, name, value)
             assert cached_story(root) == load_story(root)
-            assert len(read) == 2 * 2, f"{name} changed, yet the story was not read again"
+            assert len(read) == files + 2, f"{name} changed: {read}"
     assert len(entries()) == 4
 
 
@@ -347,10 +350,6 @@ def test_the_same_folders_asked_from_elsewhere_are_another_entry(
 
 
 # -- a damaged or foreign entry is a miss, never an error -------------------------------------
-
-
-def story_text(path: Path) -> str:
-    return path.read_bytes().splitlines()[2].decode()
 
 
 def truncate(path: Path) -> None:
@@ -375,8 +374,9 @@ def pickle_payload(path: Path) -> None:
 def a_foreign_class(path: Path) -> None:
     """A variable that names a class outside the model, as a tagged value does."""
     header, story = header_and_story(path)
-    assert isinstance(story, list)
-    variables = story[4]
+    outline = story[0]
+    assert isinstance(outline, list)
+    variables = outline[4]
     assert isinstance(variables, dict)
     name = next(iter(variables))
     variables[name] = ["subprocess.Popen", ["touch", str(path.parent / "pwned")]]
@@ -385,25 +385,34 @@ def a_foreign_class(path: Path) -> None:
 
 def a_wrong_type(path: Path) -> None:
     header, story = header_and_story(path)
-    assert isinstance(story, list)
-    story[0] = 42  # the story's id
+    outline = story[0]
+    assert isinstance(outline, list)
+    outline[0] = 42  # the story's id
     write_entry(path, header, story)
 
 
 def a_dangling_target(path: Path) -> None:
     """Well-formed, well-typed, and wrong: a choice leads to a scene that is not there."""
-    header, _ = header_and_story(path)
-    text = story_text(path)
+    header, story = header_and_story(path)
+    text = json.dumps(story[1], separators=(",", ":"))
     assert '"one.room"' in text
-    path.write_text(signed(json.dumps(header), text.replace('"one.room"', '"one.cellar"', 1)))
+    write_entry(
+        path,
+        header,
+        [story[0], json.loads(text.replace('"one.room"', '"one.cellar"', 1)), story[2]],
+    )
 
 
 def an_ill_typed_condition(path: Path) -> None:
     """A comparison of a flag with a number would raise during play: the loader refuses it."""
-    header, _ = header_and_story(path)
-    text = story_text(path)
+    header, story = header_and_story(path)
+    text = json.dumps(story[1], separators=(",", ":"))
     assert '["Var","met"]' in text
-    path.write_text(signed(json.dumps(header), text.replace('["Var","met"]', '["Literal",3]', 1)))
+    write_entry(
+        path,
+        header,
+        [story[0], json.loads(text.replace('["Var","met"]', '["Literal",3]', 1)), story[2]],
+    )
 
 
 def deep_nesting(path: Path) -> None:

@@ -29,6 +29,7 @@ from tests.support.story_cache import (
     entries,
     header_and_story,
     signed,
+    story_lines,
     the_entry,
     write_entry,
     yaml_counted,
@@ -94,8 +95,8 @@ def test_a_hand_edited_story_in_an_entry_is_a_miss(write_story: WriteStory) -> N
     cached_story(root)
     entry = the_entry()
     lines = entry.read_bytes().split(b"\n")
-    assert b'"It ends."' in lines[2]
-    lines[2] = lines[2].replace(b'"It ends."', b'"It never ends."')
+    assert b'"It ends."' in lines[3]
+    lines[3] = lines[3].replace(b'"It ends."', b'"It never ends."')
     entry.write_bytes(b"\n".join(lines))
     with yaml_counted() as read:
         story = cached_story(root)
@@ -198,7 +199,7 @@ def test_a_poisoned_report_never_reaches_the_terminal(
     header, story = header_and_story(the_entry())
     poisoned = json.dumps(header).replace("notes.yaml", "notes\\u001b]0;pwned\\u0007.yaml")
     assert poisoned != json.dumps(header)
-    the_entry().write_text(signed(poisoned, json.dumps(story)))
+    the_entry().write_text(signed(poisoned, story_lines(story)))
     with yaml_counted() as read:
         out = check_output(root, capsys)
     assert read and out == first and "\x1b" not in out

@@ -15,6 +15,7 @@ import pytest
 
 from her_if.core.model import Story
 from her_if.loading.loader import load_story
+from her_if.persistence.lazy_story import decode_entry, encode_entry
 from her_if.persistence.story_codec import decode, encode
 from tests.conftest import ROOT, STORY, WriteStory
 from tests.support.paths import CONSTRUCTS, PACKS
@@ -125,6 +126,16 @@ def test_every_story_round_trips_in_every_field(stories: dict[str, Story]) -> No
         assert list(differences(story, back)) == [], name
 
 
+def test_every_story_round_trips_through_an_entry_scene_by_scene(
+    stories: dict[str, Story],
+) -> None:
+    """The layout an entry keeps (an outline, then each scene apart) holds every field too."""
+    for name, story in stories.items():
+        back = decode_entry(encode_entry(story), reload=lambda: pytest.fail("reloaded"))
+        assert list(differences(story, back)) == [], name
+        assert back == story and list(back.scenes) == list(story.scenes), name
+
+
 def test_every_class_and_field_of_the_model_is_exercised_by_a_story(
     stories: dict[str, Story],
 ) -> None:
@@ -160,3 +171,23 @@ def test_a_difference_in_a_position_is_found() -> None:
 def test_the_arithmetic_story_holds_what_the_shipped_ones_do_not(write_story: WriteStory) -> None:
     story = load_story(write_story({"one.yaml": ARITHMETIC}))
     assert {"Arith", "Negate"} <= {cls.__name__ for cls, _ in exercised(story)}
+
+
+def test_the_codec_reads_each_field_type_as_typing_does() -> None:
+    """The codec reads annotations itself (`typed_json._hints`), without a ForwardRef per field:
+    for every class a story can hold, exactly what `typing.get_type_hints` gives."""
+    import her_if.core.expr
+    import her_if.core.model
+    from her_if.persistence.typed_json import _hints
+
+    classes = [
+        value
+        for module in (her_if.core.model, her_if.core.expr)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and dataclasses.is_dataclass(value)
+        and value.__module__ == module.__name__
+    ]
+    assert len(classes) > 30
+    for cls in classes:
+        assert _hints(cls) == typing.get_type_hints(cls), cls.__name__

@@ -56,9 +56,25 @@ def the_entry() -> Path:
     return entry
 
 
-def header_and_story(path: Path) -> tuple[dict[str, object], object]:
-    _, header, story = path.read_bytes().splitlines()
-    return json.loads(header), json.loads(story)
+def header_and_story(path: Path) -> tuple[dict[str, object], list[object]]:
+    """The header, and the story as one value: [its outline, its scenes by id, the owner of
+    each key of alternatives] (`lazy_story` keeps each scene apart, by byte range)."""
+    _, header, outline, scenes = path.read_bytes().splitlines()
+    story, ranges, owners = json.loads(outline)
+    found = {sid: json.loads(scenes[start:end]) for sid, (start, end) in ranges.items()}
+    return json.loads(header), [story, found, owners]
+
+
+def story_lines(story: list[object]) -> str:
+    """The story's two lines in an entry, from the value `header_and_story` gives."""
+    outline, scenes, owners = story
+    assert isinstance(scenes, dict)
+    blobs = [json.dumps(scene).encode() for scene in scenes.values()]
+    ends = [sum(map(len, blobs[: i + 1])) for i in range(len(blobs))]
+    ranges = {
+        sid: [end - len(blob), end] for sid, blob, end in zip(scenes, blobs, ends, strict=True)
+    }
+    return f"{json.dumps([outline, ranges, owners])}\n{b''.join(blobs).decode()}"
 
 
 def signed(header: str, story: str) -> str:
@@ -68,5 +84,5 @@ def signed(header: str, story: str) -> str:
     return f"{story_cache.FORMAT} {story_cache.VERSION} {' '.join(digests)}\n{header}\n{story}\n"
 
 
-def write_entry(path: Path, header: object, story: object) -> None:
-    path.write_text(signed(json.dumps(header), json.dumps(story)))
+def write_entry(path: Path, header: object, story: list[object]) -> None:
+    path.write_text(signed(json.dumps(header), story_lines(story)))
