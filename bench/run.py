@@ -223,6 +223,14 @@ def within(over: float, limit: float, what: str) -> str:
     return f"{what}: MISSED ({times(over)}, {100 * (over / limit - 1):.0f}% over)"
 
 
+def at_most_mb(kb: int, limit: int) -> str:
+    """Whether a peak of `kb` keeps within `limit` MB."""
+    peak = kb / 1024
+    if peak <= limit:
+        return f"peak <= {limit} MB: met ({peak:.0f} MB)"
+    return f"peak <= {limit} MB: MISSED ({peak:.0f} MB, {100 * (peak / limit - 1):.0f}% over)"
+
+
 def anchor_memory(ours: int | None, figures: Mapping[str, Figure]) -> str:
     return mb(ours, *(figures[k].rss_kb if k in figures else None for k in ANCHORS))
 
@@ -428,7 +436,10 @@ def _check(bench: Bench, size: int, story: Path, *, last: bool) -> list[Row]:
         row.ratio = faster(ratio, "the inkjs compiler")
         row.data["inkjs_seconds"] = ink.seconds
         if last:
-            row.target = verdict(ratio, 4.0, ">= 4x faster than inkjs")
+            row.target = verdict(ratio, 5.0, ">= 5x faster than inkjs")
+    if last and ours.rss_kb is not None:
+        held = at_most_mb(ours.rss_kb, 100)
+        row.target = f"{row.target}; {held}" if row.target else held
     rows = [row]
     if "warm" in got:
         warm = got["warm"]

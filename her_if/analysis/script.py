@@ -12,8 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import field
 from pathlib import Path
 
-import yaml
-
 from her_if.core.draws import MAX_SEED
 from her_if.core.engine import GameState, View, choose, start, view
 from her_if.core.frozen import frozen
@@ -27,6 +25,7 @@ from her_if.loading.diagnostics import (
     did_you_mean,
     display_path,
 )
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 
@@ -108,7 +107,7 @@ def _load_script(path: Path, story: Story) -> Script:
     return Script(src.display, tuple(steps), expect, origin, seed)
 
 
-def _read_seed(src: Source, node: yaml.Node) -> int:
+def _read_seed(src: Source, node: Node) -> int:
     """The seed a script's game draws from: a whole number of 32 bits, as a game's is."""
     seed = src.integer(node, "seed")
     if seed is not None and not 0 <= seed <= MAX_SEED:
@@ -120,14 +119,14 @@ def _read_seed(src: Source, node: yaml.Node) -> int:
     return seed if seed is not None and 0 <= seed <= MAX_SEED else 0
 
 
-def _read_origin(src: Source, node: yaml.Node, story: Story) -> Origin | None:
+def _read_origin(src: Source, node: Node, story: Story) -> Origin | None:
     fields = src.mapping(node, "from", required=("scene",), optional=("state",)) or {}
     scene = _scene(src, fields["scene"][1], story) if "scene" in fields else None
     state = _read_state(src, fields["state"][1], story) if "state" in fields else {}
     return Origin(scene, state) if scene is not None else None
 
 
-def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectations:
+def _read_expectations(src: Source, node: Node, story: Story) -> Expectations:
     fields = src.mapping(node, "expect", optional=("ending", "scene", "state", "visited")) or {}
     endings = {s.ending.id for s in story.scenes.values() if s.ending is not None}
     ending = src.string(fields["ending"][1], "expected ending") if "ending" in fields else None
@@ -147,7 +146,7 @@ def _read_expectations(src: Source, node: yaml.Node, story: Story) -> Expectatio
     return Expectations(ending, scene, state, visited)
 
 
-def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
+def _read_state(src: Source, node: Node, story: Story) -> dict[str, Value]:
     state: dict[str, Value] = {}
     for name, (key, value_node) in (src.mapping(node, "state", open_keys=True) or {}).items():
         var = story.variables.get(name)
@@ -161,7 +160,7 @@ def _read_state(src: Source, node: yaml.Node, story: Story) -> dict[str, Value]:
     return state
 
 
-def _scene(src: Source, node: yaml.Node, story: Story) -> str | None:
+def _scene(src: Source, node: Node, story: Story) -> str | None:
     name = src.string(node, "scene")
     if name is not None and name not in story.scenes:
         src.error(

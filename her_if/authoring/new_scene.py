@@ -15,14 +15,13 @@ from dataclasses import field
 from itertools import count
 from pathlib import Path
 
-import yaml
-
 from her_if.authoring.skeleton import scene_skeleton
 from her_if.core.errors import HerIfError
 from her_if.core.frozen import frozen
 from her_if.core.model import Pack, Story
 from her_if.loading.diagnostics import Diagnostic, did_you_mean, display_path
 from her_if.loading.locate import PACK_MANIFEST
+from her_if.loading.yaml_nodes import MappingNode, ScalarNode, SequenceNode
 from her_if.loading.yaml_source import IDENTIFIER, Source
 from her_if.persistence.atomic_file import replace_whole
 
@@ -125,7 +124,7 @@ def draft_scene(story: Story, scene: str) -> Draft:
 
 
 def _draft_in_file(
-    path: Path, node: yaml.MappingNode, scene: str, name: str, target: str, pack: str | None = None
+    path: Path, node: MappingNode, scene: str, name: str, target: str, pack: str | None = None
 ) -> Draft:
     """The skeleton at the end of the `scenes:` block `node` of the file at `path`."""
     text = path.read_bytes()
@@ -134,7 +133,7 @@ def _draft_in_file(
     key, value = node.value[0]
     indent = key.start_mark.column
     step = 2
-    if isinstance(value, yaml.MappingNode) and value.value and not value.flow_style:
+    if isinstance(value, MappingNode) and value.value and not value.flow_style:
         step = value.value[0][0].start_mark.column - indent
     bom = len(_BOM) if text.startswith(_BOM) else 0
     decoded = text[bom:].decode("utf-8")
@@ -242,16 +241,16 @@ def _write_new_file(draft: Draft, listing: Listing) -> int:
     )
 
 
-def _pack_scenes_block(path: Path, act_id: str) -> yaml.MappingNode | None:
+def _pack_scenes_block(path: Path, act_id: str) -> MappingNode | None:
     """A pack file's `scenes:` mapping, if the file is for act `act_id` and has one."""
     root = Source(path, str(path), []).load()
-    if not isinstance(root, yaml.MappingNode):
+    if not isinstance(root, MappingNode):
         return None
-    fields = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    fields = {k.value: v for k, v in root.value if isinstance(k, ScalarNode)}
     act, scenes = fields.get("act"), fields.get("scenes")
-    if not (isinstance(act, yaml.ScalarNode) and act.value == act_id):
+    if not (isinstance(act, ScalarNode) and act.value == act_id):
         return None
-    return scenes if isinstance(scenes, yaml.MappingNode) and scenes.value else None
+    return scenes if isinstance(scenes, MappingNode) and scenes.value else None
 
 
 def _listing(manifest: Path, name: str) -> Listing:
@@ -260,9 +259,9 @@ def _listing(manifest: Path, name: str) -> Listing:
     data = manifest.read_bytes()
     root = Source(manifest, str(manifest), []).load()
     files = None
-    if isinstance(root, yaml.MappingNode):
+    if isinstance(root, MappingNode):
         files = next((v for k, v in root.value if k.value == "files"), None)
-    if not isinstance(files, yaml.SequenceNode):  # the story loaded: cannot be
+    if not isinstance(files, SequenceNode):  # the story loaded: cannot be
         raise NewSceneError(
             f"{display_path(manifest)} has no files list to add to; check it with her-if check"
         )
@@ -301,14 +300,14 @@ def _schema_line(manifest: bytes) -> str:
     return ""
 
 
-def _scenes_block(path: Path) -> yaml.MappingNode:
+def _scenes_block(path: Path) -> MappingNode:
     """The act file's `scenes:` mapping, as the loader read it."""
     errors: list[Diagnostic] = []
     root = Source(path, str(path), errors).load()
     value = None
-    if isinstance(root, yaml.MappingNode):
+    if isinstance(root, MappingNode):
         value = next((v for k, v in root.value if k.value == "scenes"), None)
-    if not isinstance(value, yaml.MappingNode) or not value.value:  # the story loaded: cannot be
+    if not isinstance(value, MappingNode) or not value.value:  # the story loaded: cannot be
         raise NewSceneError(
             f"{display_path(path)} has no scenes to add to; check it with her-if check"
         )

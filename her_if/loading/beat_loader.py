@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from her_if.core.model import Beat
 from her_if.loading.diagnostics import Diagnostic, Related, did_you_mean, relative_path
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 
 def read_beat_sheet(
     root: Path,
     manifest: Source,
-    entry: tuple[yaml.Node, yaml.Node] | None,
+    entry: tuple[Node, Node] | None,
     acts: set[str],
     errors: list[Diagnostic],
 ) -> dict[str, Beat]:
@@ -52,7 +51,7 @@ def read_beat_sheet(
     return beats
 
 
-def _read_beat(src: Source, node: yaml.Node, acts: set[str]) -> Beat | None:
+def _read_beat(src: Source, node: Node, acts: set[str]) -> Beat | None:
     fields = src.mapping(node, "a beat", required=("id", "act", "summary", "sources"))
     if fields is None or len(fields) < 4:
         return None

@@ -11,13 +11,12 @@ from __future__ import annotations
 import ast
 import re
 
-import yaml
-
 from her_if.core.model import Counter, DrawEffect, Enum, Flag, Value, Variable
 from her_if.core.typing_rules import fits
 from her_if.loading.conditions import MAX_LENGTH
 from her_if.loading.diagnostics import a, as_written, did_you_mean
 from her_if.loading.effect_values import Reading, kind, misfit
+from her_if.loading.yaml_nodes import Node, ScalarNode
 
 MAX_OUTCOMES = 1_000
 """Outcomes of one `random()` at most (HI - LO < this): each is a branch of the explorer's."""
@@ -42,9 +41,7 @@ def draw_call(text: str) -> ast.Call | None:
     return None
 
 
-def read_draw(
-    reading: Reading, node: yaml.Node, call: ast.Call, var: Variable
-) -> DrawEffect | None:
+def read_draw(reading: Reading, node: Node, call: ast.Call, var: Variable) -> DrawEffect | None:
     """The draw `call` (of `text`, the value in `node`) sets `var` to, or None once every
     fault in it is reported, each at its own argument."""
     assert isinstance(call.func, ast.Name)
@@ -57,7 +54,7 @@ def read_draw(
         outcomes, faults = _random(call, var)
     else:
         outcomes, faults = _pick(call, var, reading)
-    text = node.value if isinstance(node, yaml.ScalarNode) else ""
+    text = node.value if isinstance(node, ScalarNode) else ""
     lead = len(text) - len(text.lstrip())
     said = set()
     for at, message in faults:

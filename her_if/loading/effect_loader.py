@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import cast
 
-import yaml
-
 from her_if.core.expr import compile_expr
 from her_if.core.model import (
     AddEffect,
@@ -39,6 +37,7 @@ from her_if.loading.effect_values import (
     stray_word,
 )
 from her_if.loading.story_limits import MAX_EFFECTS
+from her_if.loading.yaml_nodes import MappingNode, Node, ScalarNode
 from her_if.loading.yaml_source import Fields, Source
 
 _STR = "tag:yaml.org,2002:str"
@@ -58,7 +57,7 @@ def read_effects(
     written = [
         key
         for kind in ("set", "add")
-        if kind in fields and isinstance(fields[kind][1], yaml.MappingNode)
+        if kind in fields and isinstance(fields[kind][1], MappingNode)
         for key, _ in fields[kind][1].value
     ]
     if len(written) > MAX_EFFECTS:
@@ -78,7 +77,7 @@ def read_effects(
     return tuple(effects)
 
 
-def _read_sets(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
+def _read_sets(reading: Reading, node: Node, what: str) -> list[Effect]:
     src, effects = reading.src, list[Effect]()
     for name, _, value_node, var in _entries(reading, node, "set", what):
         value = src.value(value_node, f"set {name}")
@@ -101,13 +100,13 @@ def _read_sets(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
     return effects
 
 
-def _read_adds(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
+def _read_adds(reading: Reading, node: Node, what: str) -> list[Effect]:
     src, effects = reading.src, list[Effect]()
     for name, key, value_node, var in _entries(reading, node, "add", what):
         if not adds_to(var):
             src.error(key, f"add works on counters, and '{name}' is {a(kind(var))}; use set")
             continue
-        if isinstance(value_node, yaml.ScalarNode) and value_node.tag == _STR:
+        if isinstance(value_node, ScalarNode) and value_node.tag == _STR:
             effect = _read_text(reading, value_node, value_node.value, var, add=True)
             if effect is not None:
                 effects.append(effect)
@@ -118,9 +117,7 @@ def _read_adds(reading: Reading, node: yaml.Node, what: str) -> list[Effect]:
     return effects
 
 
-def _read_text(
-    reading: Reading, node: yaml.Node, text: str, var: Variable, add: bool
-) -> Effect | None:
+def _read_text(reading: Reading, node: Node, text: str, var: Variable, add: bool) -> Effect | None:
     """The effect of `set: {name: "text"}` (or `add:`, `add`) on `var`, or None once reported
     why there is none, at the character of `text` that is wrong."""
     src, name, lead = reading.src, var.name, len(text) - len(text.lstrip())
@@ -155,10 +152,10 @@ def _read_text(
     return ComputeEffect(name, expression, add=add)
 
 
-def _plus_sign(node: yaml.Node) -> bool:
+def _plus_sign(node: Node) -> bool:
     """A plain number written with a leading '+', which YAML reads as the number alone."""
     return (
-        isinstance(node, yaml.ScalarNode)
+        isinstance(node, ScalarNode)
         and not node.style
         and node.tag == "tag:yaml.org,2002:int"
         and node.value.startswith("+")
@@ -166,8 +163,8 @@ def _plus_sign(node: yaml.Node) -> bool:
 
 
 def _entries(
-    reading: Reading, node: yaml.Node, kind: str, what: str
-) -> Iterator[tuple[str, yaml.Node, yaml.Node, Variable]]:
+    reading: Reading, node: Node, kind: str, what: str
+) -> Iterator[tuple[str, Node, Node, Variable]]:
     """The entries of a `set:` or `add:` (`kind`) that name declared state: name, key, value
     and declaration, in order; an unknown name is reported as it is met."""
     src, variables = reading.src, reading.variables
@@ -185,7 +182,7 @@ def _entries(
             yield name, key, value_node, var
 
 
-def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
+def _unsplit(src: Source, node: Node, key: str, entries: Fields) -> Fields:
     """The entries of a `{...}` mapping, less those YAML split off at a comma inside a value.
 
     In `{n: random(1, 3)}` the comma ends an entry, so YAML reads `n: random(1` and a key `3)`
@@ -193,20 +190,20 @@ def _unsplit(src: Source, node: yaml.Node, key: str, entries: Fields) -> Fields:
     an unclosed `(` and the keys after it, up to the one that closes it, are one mistake: say
     what YAML did, and that quoting the value keeps it whole.
     """
-    if not (isinstance(node, yaml.MappingNode) and node.flow_style):
+    if not (isinstance(node, MappingNode) and node.flow_style):
         return entries
     items = list(entries.items())
     kept: Fields = {}
     index = 0
     while index < len(items):
         name, (key_node, value_node) = items[index]
-        text = value_node.value if isinstance(value_node, yaml.ScalarNode) else ""
+        text = value_node.value if isinstance(value_node, ScalarNode) else ""
         depth = text.count("(") - text.count(")") if isinstance(text, str) else 0
         parts, last = [text], index
         while depth > 0 and last + 1 < len(items):
             last += 1
             later, (_, later_value) = items[last]
-            tail = later_value.value if isinstance(later_value, yaml.ScalarNode) else ""
+            tail = later_value.value if isinstance(later_value, ScalarNode) else ""
             piece = f"{later}: {tail}" if tail else later
             parts.append(piece)
             depth += piece.count("(") - piece.count(")")

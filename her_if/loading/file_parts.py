@@ -14,8 +14,6 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 from her_if.core.model import FileRole, Position, Scene
 from her_if.loading.diagnostics import Diagnostic
 from her_if.loading.parts import (
@@ -28,6 +26,7 @@ from her_if.loading.parts import (
 )
 from her_if.loading.scene_loader import RawScene, SceneBuilder
 from her_if.loading.story_reads import MAX_STORY_BYTES, current_load, read_bytes, story_bytes
+from her_if.loading.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode
 from her_if.loading.yaml_source import Source
 
 
@@ -113,14 +112,14 @@ class SceneFile:
         )
         self.fresh.append((self.key, part))
 
-    def node_of(self, raw: RawScene) -> yaml.Node:
+    def node_of(self, raw: RawScene) -> Node:
         """The YAML of one of the file's scenes, composing the file if it was not."""
         if raw.node is not None:
             return raw.node
         nodes = self._composed()
         return nodes[raw.id]
 
-    def _composed(self) -> dict[str, yaml.Node]:
+    def _composed(self) -> dict[str, Node]:
         """The scenes' nodes of a file whose first part was kept: composed from the file, which
         must still hold the bytes the part was kept for (else `_Changed`)."""
         src = self.source
@@ -141,9 +140,9 @@ class SceneFile:
             ):
                 raise _Changed(src.display)
         assert src.root is not None
-        found: dict[str, yaml.Node] = {}
-        for key, value in src.root.value if isinstance(src.root, yaml.MappingNode) else ():
-            if isinstance(key, yaml.ScalarNode) and key.value == "scenes":
+        found: dict[str, Node] = {}
+        for key, value in src.root.value if isinstance(src.root, MappingNode) else ():
+            if isinstance(key, ScalarNode) and key.value == "scenes":
                 for name, scene in value.value:
                     found[f"{self.scene_act}.{name.value}"] = scene
         return found
@@ -167,6 +166,7 @@ class SceneFile:
             if nodes is not None:
                 raw = RawScene(raw.id, raw.act, raw.source, raw.pos, raw.choices, nodes[raw.id])
             scenes[raw.id] = builder.build(raw)
+            _let_go(raw.node)
         looked, builder.looked = builder.looked, None
         endings = builder.endings
         links = tuple(
@@ -175,6 +175,16 @@ class SceneFile:
         found = tuple(sid for sid, there in (looked or {}).items() if there)
         missing = tuple(sid for sid, there in (looked or {}).items() if not there)
         built = Built(links, found, missing, scenes)
+        if len(self.errors) == mark:
+            self.source.let_go()
         if key is not None and len(self.errors) == mark:
             self.fresh.append((key, built))
         return built
+
+
+def _let_go(node: Node | None) -> None:
+    """Let a scene's nodes go once it is built: nothing reads them again in this load (a
+    scene is built once, and what reads a file again composes it afresh, `_composed`), and a
+    5,000-scene story's nodes would otherwise all be held until it has loaded, some 50 MB."""
+    if isinstance(node, MappingNode | SequenceNode):
+        node.value = []

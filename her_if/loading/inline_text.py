@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable
 from typing import Literal, cast
 
-import yaml
-
 from her_if.core.expr import Expr, Var, Visited, compile_expr, walk
 from her_if.core.expr import Visits as VisitCount
 from her_if.core.model import (
@@ -44,6 +42,7 @@ from her_if.loading.diagnostics import did_you_mean
 from her_if.loading.inline_case import read_case
 from her_if.loading.text_scan import Scanner, fold, matching_close
 from her_if.loading.text_scope import TextScope
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 KEYWORDS = ("if", "case", *ALTERNATIVE_KINDS)
@@ -73,7 +72,7 @@ class _Unclosed(Exception):
 
 
 def parse_inline(
-    src: Source, node: yaml.Node, raw: str, base: int, what: str, scope: TextScope
+    src: Source, node: Node, raw: str, base: int, what: str, scope: TextScope
 ) -> Template | None:
     """The template of `raw`, which starts at offset `base` of the node's value; None once
     any error is reported (every one found is)."""
@@ -89,7 +88,7 @@ class TextReader(Scanner):
     """One text being read: where it is, and whether anything in it was wrong."""
 
     def __init__(
-        self, src: Source, node: yaml.Node, raw: str, base: int, what: str, scope: TextScope
+        self, src: Source, node: Node, raw: str, base: int, what: str, scope: TextScope
     ) -> None:
         super().__init__(src, node, raw, base)
         self.what, self.scope, self.variables = what, scope, scope.variables

@@ -18,8 +18,6 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from her_if.core.model import Act, Beat, JournalEntry, Position, Stat, Story, Variable
 from her_if.core.wording import short
 from her_if.loading.beat_loader import read_beat_sheet
@@ -44,6 +42,7 @@ from her_if.loading.state_loader import read_state
 from her_if.loading.story_checks import check_beats_staged, check_pauses, within_limits
 from her_if.loading.story_reads import StoryBytes, story_bytes, within
 from her_if.loading.views_loader import read_journal, read_stats
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Fields, Source
 
 
@@ -187,7 +186,7 @@ class _StoryLoader:
     def build(
         self,
         manifest: Source,
-        start: tuple[yaml.Node, yaml.Node] | None,
+        start: tuple[Node, Node] | None,
         beats: dict[str, Beat],
         packs: list[RawPack],
         defined: Defined,
@@ -248,11 +247,11 @@ class _StoryLoader:
                 packs.append(pack)
         return packs
 
-    def read_acts(self, src: Source, node: yaml.Node) -> list[Act]:
+    def read_acts(self, src: Source, node: Node) -> list[Act]:
         items = src.sequence(node, "acts")
         acts: list[Act] = []
         act_ids: set[str] = set()
-        files: dict[str, yaml.Node] = {}
+        files: dict[str, Node] = {}
         for item in items or []:
             mark = len(self.errors)
             fields = src.mapping(item, "an act", required=("id", "title", "file"))
@@ -299,7 +298,7 @@ class _StoryLoader:
         if len(self.errors) > mark:
             self.broken_acts.setdefault(act_id, self.errors[mark].pos)
 
-    def read_act_file(self, act: Act, path: Path, manifest: Source, file_node: yaml.Node) -> None:
+    def read_act_file(self, act: Act, path: Path, manifest: Source, file_node: Node) -> None:
         mark = len(self.errors)
         if not path.exists():  # a folder or a named pipe is read, and refused, by Source
             manifest.error(
@@ -338,7 +337,7 @@ class _StoryLoader:
         file.read(act.id)
 
     def read_start(
-        self, src: Source, builder: SceneBuilder, entry: tuple[yaml.Node, yaml.Node] | None
+        self, src: Source, builder: SceneBuilder, entry: tuple[Node, Node] | None
     ) -> str | None:
         if entry is None:
             return None

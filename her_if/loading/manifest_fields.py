@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from her_if.core.wording import short
 from her_if.loading.diagnostics import Related
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Fields, Source
 
 PREMISE_LIMIT = 200
@@ -39,7 +38,7 @@ def read_characters(src: Source, fields: Fields) -> tuple[str, ...]:
     """The names styled as speakers; each once, each a name as the text spells it."""
     if "characters" not in fields:
         return ()
-    names: dict[str, yaml.Node] = {}
+    names: dict[str, Node] = {}
     for node in src.sequence(fields["characters"][1], "characters") or []:
         name = src.string(node, "character name")
         if name is None:

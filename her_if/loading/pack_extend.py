@@ -10,13 +10,12 @@ from collections.abc import MutableMapping
 from dataclasses import replace
 from itertools import chain
 
-import yaml
-
 from her_if.core.model import Choice, Scene
 from her_if.loading.diagnostics import Related, did_you_mean
 from her_if.loading.pack_loader import Defined, Extension, RawPack, owner_name
 from her_if.loading.scene_loader import SCENE_OPTIONAL, SCENE_REQUIRED, SceneBuilder
 from her_if.loading.story_limits import conditions, past_terms, terms_message
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 
@@ -122,7 +121,7 @@ def _extendable(
     return scene
 
 
-def _extension_fields(ext: Extension) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+def _extension_fields(ext: Extension) -> dict[str, tuple[Node, Node]] | None:
     """Its keys, where only `choices` is allowed: a pack adds, it never rewrites a scene."""
     src, what = ext.source, f"extend '{ext.name}'"
     fields = src.mapping(ext.node, what, open_keys=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from her_if.core.frozen import frozen
 from her_if.core.model import Pack, Position, Variable
 from her_if.core.wording import short
@@ -30,6 +28,7 @@ from her_if.loading.scene_files import read_scene_file, scene_entries
 from her_if.loading.scene_loader import RawScene
 from her_if.loading.state_loader import read_state
 from her_if.loading.story_reads import within
+from her_if.loading.yaml_nodes import Node, ScalarNode
 from her_if.loading.yaml_source import Source
 
 PACK_REQUIRED = ("pack", "title", "version", "extends", "files")
@@ -46,8 +45,8 @@ class Extension:
     source: Source
     act: str
     name: str
-    key: yaml.Node
-    node: yaml.Node
+    key: Node
+    node: Node
 
 
 @dataclass
@@ -159,14 +158,14 @@ def _fits(part: FirstPart, defined: Defined) -> bool:
     )
 
 
-def _version(src: Source, node: yaml.Node) -> str | None:
+def _version(src: Source, node: Node) -> str | None:
     """A version is free-form text; `2` or `1.10` are taken as written, not as numbers."""
-    if isinstance(node, yaml.ScalarNode) and node.tag.rpartition(":")[2] in ("int", "float"):
+    if isinstance(node, ScalarNode) and node.tag.rpartition(":")[2] in ("int", "float"):
         return str(node.value)
     return src.string(node, "pack version")
 
 
-def _extends_story(src: Source, node: yaml.Node, defined: Defined) -> bool:
+def _extends_story(src: Source, node: Node, defined: Defined) -> bool:
     name = src.string(node, "extends")
     if name is None or defined.story is None or name == defined.story:
         return True
@@ -179,9 +178,7 @@ def _extends_story(src: Source, node: yaml.Node, defined: Defined) -> bool:
     return False
 
 
-def _read_own_state(
-    src: Source, node: yaml.Node, owner: str, defined: Defined
-) -> dict[str, Variable]:
+def _read_own_state(src: Source, node: Node, owner: str, defined: Defined) -> dict[str, Variable]:
     own: dict[str, Variable] = {}
     for name, var in read_state(src, node).items():
         if name in defined.variables:
@@ -204,7 +201,7 @@ def _read_own_state(
     return own
 
 
-def _read_file_list(src: Source, node: yaml.Node, root: Path) -> list[Path]:
+def _read_file_list(src: Source, node: Node, root: Path) -> list[Path]:
     items = src.sequence(node, "files")
     if items is not None and not items:
         src.error(node, "a pack needs at least one scene file in 'files'")
@@ -266,7 +263,7 @@ def _read_pack_file(src: Source, raw: RawPack, owner: str, defined: Defined) -> 
 
 
 def _read_scenes(
-    src: Source, node: yaml.Node, act: str, raw: RawPack, owner: str, defined: Defined
+    src: Source, node: Node, act: str, raw: RawPack, owner: str, defined: Defined
 ) -> None:
     empty = "'scenes' is empty; add a scene or remove the key"
     for scene in scene_entries(src, node, act, empty) or ():

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import yaml
-
 from her_if.loading.scene_loader import RawScene
 from her_if.loading.story_limits import authored_choices
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Fields, Source
 
 
@@ -24,7 +23,7 @@ def read_scene_file(
     return src.mapping(node, what, required=required, optional=optional)
 
 
-def scene_entries(src: Source, node: yaml.Node, act: str, empty: str) -> Iterator[RawScene] | None:
+def scene_entries(src: Source, node: Node, act: str, empty: str) -> Iterator[RawScene] | None:
     """The scenes under a file's `scenes:` key, as the first pass finds them, in order; those
     with a malformed id are reported as they are reached, and left out. None when `scenes:` is
     not a mapping (reported); `empty` is the error for a mapping of no scenes."""

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import cast
 
-import yaml
-
 from her_if.core.expr import Expr, compile_expr
 from her_if.core.frozen import frozen
 from her_if.core.model import (
@@ -45,6 +43,7 @@ from her_if.loading.story_limits import (
 from her_if.loading.text_loader import read_paragraph, read_template, split_paragraphs
 from her_if.loading.text_scope import TextScope
 from her_if.loading.views_loader import HINT_LIMIT, read_words
+from her_if.loading.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode
 from her_if.loading.yaml_source import Fields, Source
 
 Parsed = tuple[Expr, Callable[[Vars, Visits], bool]]
@@ -87,7 +86,7 @@ class RawScene:
     choices: int
     """The items of its `choices:` list as written, before any is read (`authored_choices`):
     what the first pass counts against the limit on a whole story."""
-    node: yaml.Node | None
+    node: Node | None
     """Its YAML; None when the first pass came from the part cache (`file_parts` composes
     the file again if the second pass needs it)."""
 
@@ -117,7 +116,7 @@ class SceneBuilder:
     alone, so its part is reused while they answer the same (`parts.Built.fits`)."""
 
     def resolve_scene(
-        self, src: Source, node: yaml.Node, name: str, act: str | None, lead: str
+        self, src: Source, node: Node, name: str, act: str | None, lead: str
     ) -> str | None:
         """`scene` (within `act`) or `act.scene` to a scene id; report unknown ones."""
         sid = self.lookup_scene(name, act)
@@ -200,11 +199,11 @@ class SceneBuilder:
         )
 
     def read_continue(
-        self, src: Source, node: yaml.Node, act: str, what: str
+        self, src: Source, node: Node, act: str, what: str
     ) -> tuple[str | None, bool, str | None]:
         """A pause's `continue:`: a scene, or `{call: scene, then: scene}`. A pause that calls
         must say where its return leads: coming back to a pause would only call again."""
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, MappingNode):
             name = src.string(node, f"{what} continue")
             if name is None:
                 return None, False, None
@@ -224,7 +223,7 @@ class SceneBuilder:
             return None, False, None
         return called, True, then
 
-    def read_return(self, src: Source, node: yaml.Node, what: str) -> bool:
+    def read_return(self, src: Source, node: Node, what: str) -> bool:
         """`return: true`, the one value it takes: anything else is an author's slip, and
         `return: false` says nothing a scene could do."""
         value = src.boolean(node, f"{what} return")
@@ -239,7 +238,7 @@ class SceneBuilder:
     def read_scene_beats(
         self,
         src: Source,
-        entry: tuple[yaml.Node, yaml.Node] | None,
+        entry: tuple[Node, Node] | None,
         what: str,
     ) -> tuple[str, ...]:
         if entry is None:
@@ -257,7 +256,7 @@ class SceneBuilder:
                 found.append(name)
         return tuple(found)
 
-    def read_ending(self, src: Source, node: yaml.Node, what: str) -> Ending | None:
+    def read_ending(self, src: Source, node: Node, what: str) -> Ending | None:
         fields = src.mapping(node, f"{what} ending", required=("id", "title"), optional=("hint",))
         if fields is None:
             return None
@@ -276,7 +275,7 @@ class SceneBuilder:
         return Ending(ending_id, title, hint or "")
 
     def read_choices(
-        self, src: Source, node: yaml.Node, act: str, what: str, extends: Scene | None = None
+        self, src: Source, node: Node, act: str, what: str, extends: Scene | None = None
     ) -> tuple[Choice, ...]:
         """A scene's choices, or those a pack adds to the scene `extends`; either way, past
         `MAX_SCENE_CHOICES` in the scene, the first over is reported and no more are read."""
@@ -311,7 +310,7 @@ class SceneBuilder:
             choices.append(choice)
         return tuple(choices)
 
-    def read_choice(self, src: Source, node: yaml.Node, act: str, what: str) -> Choice | None:
+    def read_choice(self, src: Source, node: Node, act: str, what: str) -> Choice | None:
         fields = src.mapping(node, what, required=CHOICE_REQUIRED, optional=CHOICE_OPTIONAL)
         if fields is None:
             return None
@@ -363,7 +362,7 @@ class SceneBuilder:
         )
 
     def read_choice_lead(
-        self, src: Source, node: yaml.Node, fields: Fields, act: str, what: str
+        self, src: Source, node: Node, fields: Fields, act: str, what: str
     ) -> tuple[str, bool, str | None, bool] | None:
         """Where a choice goes: `to:` a scene, `call:` a scene (with `then:`, where its return
         leads), or `return: true`. Exactly one of the three; as (target, call, then, returns),
@@ -408,14 +407,14 @@ class SceneBuilder:
 
     def choice_label(self, fields: Fields, what: str) -> str:
         id_node = fields["id"][1] if "id" in fields else None
-        if isinstance(id_node, yaml.ScalarNode):
+        if isinstance(id_node, ScalarNode):
             return f"choice '{short(id_node.value, ascii=True)}'"
         return what
 
     def read_choice_id(
         self,
         src: Source,
-        node: yaml.Node,
+        node: Node,
         fields: Fields,
         lead: tuple[str, bool, str | None, bool] | None,
     ) -> str | None:
@@ -434,7 +433,7 @@ class SceneBuilder:
         return choice_id
 
     def read_closed(
-        self, src: Source, node: yaml.Node, fields: Fields, act: str, what: str
+        self, src: Source, node: Node, fields: Fields, act: str, what: str
     ) -> tuple[Condition | None, Template | None]:
         """`open_if:` and `closed:`, which come together: a choice shown shut must say why,
         in words the player reads."""
@@ -463,13 +462,13 @@ class SceneBuilder:
         return key in fields and src.boolean(fields[key][1], f"{what} {key}") is True
 
     def read_text(
-        self, src: Source, node: yaml.Node, act: str, what: str, scene: str | None = None
+        self, src: Source, node: Node, act: str, what: str, scene: str | None = None
     ) -> tuple[Paragraph, ...]:
         """A scene's `text:`; `scene` (its id) keys its alternatives, and is read from `what`
         (`scene 'name'`, as `build` words it) when not given."""
         scene = scene or act + "." + what.removeprefix("scene '").removesuffix("'")
         scope = TextScope(self.variables, self, act, scene)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, SequenceNode):
             items = src.sequence(node, f"{what} text")
             if items is not None and not items:
                 src.error(node, f"{what} text is an empty list")
@@ -483,16 +482,16 @@ class SceneBuilder:
         return tuple(Paragraph(t) for t in split_paragraphs(src, node, raw, what, scope))
 
     def read_paragraph_item(
-        self, src: Source, node: yaml.Node, act: str, what: str, scope: TextScope
+        self, src: Source, node: Node, act: str, what: str, scope: TextScope
     ) -> list[Paragraph]:
-        if not isinstance(node, yaml.MappingNode):  # most items: a string, one paragraph
+        if not isinstance(node, MappingNode):  # most items: a string, one paragraph
             raw = src.string(node, f"a paragraph of {what}")
             if raw is None:
                 return []
             return [Paragraph(t) for t in split_paragraphs(src, node, raw, what, scope)]
         return read_paragraph(src, node, what, scope, lambda n: self.read_condition(src, n, act))
 
-    def read_condition(self, src: Source, node: yaml.Node, act: str) -> Condition | None:
+    def read_condition(self, src: Source, node: Node, act: str) -> Condition | None:
         source = src.string(node, "condition")
         if source is None:
             return None

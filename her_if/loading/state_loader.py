@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from her_if.core.model import Counter, Enum, Flag, Position, Variable
 from her_if.loading.diagnostics import a, did_you_mean
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Fields, Source
 
 STATE_NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 RESERVED = frozenset({"true", "false", "and", "or", "not", "visited", "in", "is"})
 
 
-def read_state(src: Source, node: yaml.Node) -> dict[str, Variable]:
+def read_state(src: Source, node: Node) -> dict[str, Variable]:
     variables: dict[str, Variable] = {}
     decls = src.mapping(node, "state", open_keys=True)
     for name, (key_node, value_node) in (decls or {}).items():
@@ -35,9 +34,7 @@ def read_state(src: Source, node: yaml.Node) -> dict[str, Variable]:
     return variables
 
 
-def _read_variable(
-    src: Source, name: str, name_node: yaml.Node, node: yaml.Node
-) -> Variable | None:
+def _read_variable(src: Source, name: str, name_node: Node, node: Node) -> Variable | None:
     """Read one declaration; once its type is known, always return a variable of that type.
 
     A faulty declaration is reported, then kept in a usable stand-in form, so that every use
@@ -119,7 +116,7 @@ def _enum(src: Source, fields: Fields, name: str, about: str, pos: Position) -> 
     return Enum(name, default, values, about, pos)
 
 
-def _read_enum_values(src: Source, node: yaml.Node, what: str) -> tuple[str, ...] | None:
+def _read_enum_values(src: Source, node: Node, what: str) -> tuple[str, ...] | None:
     items = src.sequence(node, f"{what} values")
     if items is None:
         return None

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import yaml
-
 from her_if.core.model import MAX_CALL_DEPTH, Beat, Position
 from her_if.loading.diagnostics import Diagnostic
 from her_if.loading.pack_loader import Defined, RawPack
@@ -21,6 +19,7 @@ from her_if.loading.story_limits import (
     past_limit,
 )
 from her_if.loading.story_reads import StoryBytes
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 
@@ -29,7 +28,7 @@ def within_limits(
     packs: list[RawPack],
     tally: StoryBytes,
     errors: list[Diagnostic],
-    node_of: Callable[[RawScene], yaml.Node],
+    node_of: Callable[[RawScene], Node],
 ) -> bool:
     """Whether the story with its packs keeps within the limits on a whole story
     (`story_limits`), each counted from what the first pass found, in the order it was
@@ -68,8 +67,8 @@ def within_limits(
 
 
 def _past_choices(
-    defined: Defined, packs: list[RawPack], node_of: Callable[[RawScene], yaml.Node]
-) -> tuple[Source, yaml.Node] | None:
+    defined: Defined, packs: list[RawPack], node_of: Callable[[RawScene], Node]
+) -> tuple[Source, Node] | None:
     """The first choice past `MAX_CHOICES`, the scenes' then the packs' `extend:` entries'."""
     left = MAX_CHOICES
     for raw in defined.scenes.values():

@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TypeVar
 
-import yaml
-
 from her_if.core.expr import walk
 from her_if.core.model import Choice, Condition, Paragraph
+from her_if.loading.yaml_nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 MAX_SCENES = 20_000
 """Scenes in the story and its packs together: four times the benchmark's largest graph,
@@ -47,14 +46,14 @@ def past_limit(items: Iterable[_T], limit: int) -> _T | None:
     return next(islice(items, limit, None), None)
 
 
-def authored_choices(node: yaml.Node) -> list[yaml.Node]:
+def authored_choices(node: Node) -> list[Node]:
     """The items of the `choices:` list of a scene's (or an `extend:` entry's) mapping, as
     written, before any is read: what the first pass can count."""
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         return []
     for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "choices":
-            return list(value.value) if isinstance(value, yaml.SequenceNode) else []
+        if isinstance(key, ScalarNode) and key.value == "choices":
+            return list(value.value) if isinstance(value, SequenceNode) else []
     return []
 
 

@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator, Mapping
 from itertools import chain, zip_longest
 from typing import cast
 
-import yaml
-
 from her_if.core.model import (
     ALTERNATIVE_KINDS,
     Alternatives,
@@ -29,6 +27,7 @@ from her_if.loading.inline_text import AlternativeKind, parse_inline
 from her_if.loading.text_habits import sugar_habits
 from her_if.loading.text_scan import fold, matching_close
 from her_if.loading.text_scope import SceneNames, TextScope
+from her_if.loading.yaml_nodes import Node, ScalarNode
 from her_if.loading.yaml_source import Source
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -39,7 +38,7 @@ _EMPTY = Template(())
 
 
 def split_paragraphs(
-    src: Source, node: yaml.Node, raw: str, what: str, scope: TextScope
+    src: Source, node: Node, raw: str, what: str, scope: TextScope
 ) -> list[Template]:
     """One template per paragraph; blank lines separate paragraphs, and no form may run past
     one (a form is part of one paragraph's text)."""
@@ -61,7 +60,7 @@ def split_paragraphs(
     return templates
 
 
-def _crossing_forms(src: Source, node: yaml.Node, raw: str, what: str) -> list[tuple[int, int]]:
+def _crossing_forms(src: Source, node: Node, raw: str, what: str) -> list[tuple[int, int]]:
     """The forms of `raw` that run past a blank line, as (start, end), each reported."""
     found: list[tuple[int, int]] = []
     i = 0
@@ -106,7 +105,7 @@ def paragraphs(raw: str) -> Iterator[tuple[int, str]]:
 
 def read_template(
     src: Source,
-    node: yaml.Node,
+    node: Node,
     what: str,
     variables: Mapping[str, Variable],
     scenes: SceneNames | None = None,
@@ -122,7 +121,7 @@ def read_template(
 
 
 def parse_template(
-    src: Source, node: yaml.Node, raw: str, base: int, what: str, scope: TextScope
+    src: Source, node: Node, raw: str, base: int, what: str, scope: TextScope
 ) -> Template | None:
     """The template of `raw`, which starts at `base` in the node's value; None once an error
     in it is reported. Text without braces is taken whole, folded."""
@@ -141,10 +140,10 @@ def parse_template(
 
 def read_paragraph(
     src: Source,
-    node: yaml.Node,
+    node: Node,
     what: str,
     scope: TextScope,
-    read_condition: Callable[[yaml.Node], Condition | None],
+    read_condition: Callable[[Node], Condition | None],
 ) -> list[Paragraph]:
     """An item of a scene's `text:` list written as a mapping (a string is `split_paragraphs`'):
     `{text:, if:, else:}`, or one of `{seq: [...]}` and its kin (with `if:` and `else:` too),
@@ -195,13 +194,13 @@ def read_paragraph(
     ]
 
 
-def _texts(src: Source, node: yaml.Node, what: str, scope: TextScope) -> list[Template]:
+def _texts(src: Source, node: Node, what: str, scope: TextScope) -> list[Template]:
     raw = src.string(node, f"a paragraph of {what}")
     return [] if raw is None else split_paragraphs(src, node, raw, what, scope)
 
 
 def _alternatives(
-    src: Source, entry: tuple[yaml.Node, yaml.Node], kind: str, what: str, scope: TextScope
+    src: Source, entry: tuple[Node, Node], kind: str, what: str, scope: TextScope
 ) -> list[Template]:
     """`seq: [...]` and its kin as one paragraph: an `Alternatives` of the paragraphs listed."""
     key_node, node = entry
@@ -220,11 +219,9 @@ def _alternatives(
     return [Template((alternatives,))]
 
 
-def _option(
-    src: Source, node: yaml.Node, kind: str, what: str, scope: TextScope
-) -> Template | None:
+def _option(src: Source, node: Node, kind: str, what: str, scope: TextScope) -> Template | None:
     """One paragraph of a `seq:` (or its kin); "" is an option that shows nothing."""
-    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str") and not node.value.strip():
+    if isinstance(node, ScalarNode) and node.tag.endswith(":str") and not node.value.strip():
         return _EMPTY
     raw = src.string(node, f"an item of '{kind}:' in {what}")
     if raw is None:

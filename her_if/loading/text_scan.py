@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from her_if.core.model import Position
+from her_if.loading.yaml_nodes import Node
 from her_if.loading.yaml_source import Source
 
 _BRACE = re.compile(r"[{}]")
@@ -52,7 +51,7 @@ class Scanner:
     """One text being read (`raw`, at offset `base` of the node's value), and whether
     anything in it was reported wrong."""
 
-    def __init__(self, src: Source, node: yaml.Node, raw: str, base: int) -> None:
+    def __init__(self, src: Source, node: Node, raw: str, base: int) -> None:
         self.src, self.node, self.raw, self.base = src, node, raw, base
         self.ok = True
 

@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Protocol
 
-import yaml
-
 from her_if.core.model import (
     Condition,
     Counter,
@@ -30,6 +28,7 @@ from her_if.core.model import (
 from her_if.core.text import show_value
 from her_if.core.wording import short
 from her_if.loading.diagnostics import Related, as_written, did_you_mean
+from her_if.loading.yaml_nodes import MappingNode, Node
 from her_if.loading.yaml_source import Fields, Source
 
 LABEL_LIMIT = 24
@@ -51,13 +50,13 @@ class ViewText(Protocol):
     entry's text is read as a scene's is, with every form."""
 
     def read_text(
-        self, src: Source, node: yaml.Node, act: str, what: str, scene: str | None = None
+        self, src: Source, node: Node, act: str, what: str, scene: str | None = None
     ) -> tuple[Paragraph, ...]: ...
 
-    def read_condition(self, src: Source, node: yaml.Node, act: str) -> Condition | None: ...
+    def read_condition(self, src: Source, node: Node, act: str) -> Condition | None: ...
 
 
-def read_words(src: Source, node: yaml.Node, what: str, limit: int) -> str | None:
+def read_words(src: Source, node: Node, what: str, limit: int) -> str | None:
     """Short plain words shown as they are (a label, a title, a hint), line breaks folded."""
     raw = src.string(node, what)
     if raw is None:
@@ -81,11 +80,11 @@ def read_words(src: Source, node: yaml.Node, what: str, limit: int) -> str | Non
 
 
 def read_stats(
-    src: Source, node: yaml.Node, variables: Mapping[str, Variable], text: ViewText
+    src: Source, node: Node, variables: Mapping[str, Variable], text: ViewText
 ) -> tuple[Stat, ...]:
     """The `stats:` list: each names declared state, drawn in a form its type allows."""
     stats: list[Stat] = []
-    seen: dict[str, yaml.Node] = {}
+    seen: dict[str, Node] = {}
     for item in src.sequence(node, "stats") or []:
         fields = src.mapping(item, "a stat", required=("name", "label"), optional=STAT_KEYS)
         if fields is None:
@@ -201,7 +200,7 @@ def _words(
         src.error(fields["words"][0], f"'words:' belongs to a word; this stat is a {form}")
         return None
     node = fields["words"][1]
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, MappingNode):
         src.error(node, f"stat words must be a mapping of value: word, not {src.kind(node)}")
         return None
     words: dict[str, str] = {}
@@ -227,10 +226,10 @@ def _words(
     return None if wrong else MappingProxyType(words)
 
 
-def read_journal(src: Source, node: yaml.Node, text: ViewText) -> tuple[JournalEntry, ...]:
+def read_journal(src: Source, node: Node, text: ViewText) -> tuple[JournalEntry, ...]:
     """The `journal:` list: entries with an id, a title, a condition and a scene's text."""
     entries: list[JournalEntry] = []
-    ids: dict[str, yaml.Node] = {}
+    ids: dict[str, Node] = {}
     for item in src.sequence(node, "journal") or []:
         fields = src.mapping(
             item, "a journal entry", required=("id", "title", "text"), optional=JOURNAL_KEYS

@@ -26,11 +26,10 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import Node
 from yaml.reader import ReaderError
 
 from her_if.core.errors import SourceError
-from her_if.loading.yaml_nodes import Lines, MappingNode, ScalarNode, SequenceNode
+from her_if.loading.yaml_nodes import Lines, MappingNode, Node, ScalarNode, SequenceNode
 
 try:
     _Parser: type = yaml.CSafeLoader

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from her_if.core.model import FileRole, Position
@@ -26,7 +25,16 @@ from her_if.loading.story_reads import MAX_FILE_BYTES as MAX_FILE_BYTES
 from her_if.loading.story_reads import MAX_STORY_BYTES as MAX_STORY_BYTES
 from her_if.loading.story_reads import current_load, decode_text, read_bytes
 from her_if.loading.yaml_compose import ComposeError, compose
-from her_if.loading.yaml_nodes import Lines, ScalarNode, end_line, where
+from her_if.loading.yaml_nodes import (
+    Lines,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    as_pyyaml,
+    end_line,
+    where,
+)
 
 MAX_NUMBER_LENGTH = 20
 """Characters in a whole number (19 digits and a sign): longer is a typo or an attack, and
@@ -40,7 +48,7 @@ _T = TypeVar("_T")
 _TAGGED = re.compile(r"(?:&\S+\s+)?!")
 """A node's text starting with a tag (perhaps after an anchor): the author wrote the tag."""
 IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-Fields = dict[str, tuple[yaml.Node, yaml.Node]]
+Fields = dict[str, tuple[Node, Node]]
 """A mapping's entries by key: (key node, value node)."""
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
@@ -75,10 +83,18 @@ class Source:
         """The text's lines, shared with its nodes, which find their line and column in it."""
         self._breaks: dict[int, list[int]] = {}  # by id(node): where a block's lines break
         self._reported = 0
-        self.root: yaml.Node | None = None
+        self.root: Node | None = None
         self._constructor = SafeConstructor()
 
-    def load(self) -> yaml.Node | None:
+    def let_go(self) -> None:
+        """Let the text go once the file is read cleanly and built: every place in it is
+        already found (its lines' starts are kept, so a place asked later is found still),
+        and a 5,000-scene story's texts are 4 MB held to the end for nothing."""
+        self.lines.let_go()
+        self.text = ""
+        self._breaks.clear()
+
+    def load(self) -> Node | None:
         """Compose the file; reading, encoding and syntax problems become diagnostics."""
         tally = current_load()
         if tally is not None and tally.crossed is not None:
@@ -111,13 +127,13 @@ class Source:
 
     # -- positions and errors --------------------------------------------------------------
 
-    def pos(self, node: yaml.Node) -> Position:
+    def pos(self, node: Node) -> Position:
         line, column = where(node)
         return Position(self.display, line + 1, column + 1)
 
-    def pos_in(self, node: yaml.Node, offset: int) -> Position:
+    def pos_in(self, node: Node, offset: int) -> Position:
         """The position of character `offset` of a scalar's value, as exactly as we can tell."""
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, ScalarNode):
             return self.pos(node)
         (line, column), value = where(node), node.value
         if node.style in (None, "", "'", '"') and line == end_line(node):
@@ -152,7 +168,7 @@ class Source:
     def line_count(self) -> int:
         return self.lines.count()
 
-    def error(self, node: yaml.Node, message: str, related: tuple[Related, ...] = ()) -> None:
+    def error(self, node: Node, message: str, related: tuple[Related, ...] = ()) -> None:
         self.error_at(self.pos(node), message, related)
 
     def error_at(self, pos: Position, message: str, related: tuple[Related, ...] = ()) -> None:
@@ -172,7 +188,7 @@ class Source:
 
     def mapping(
         self,
-        node: yaml.Node,
+        node: Node,
         what: str,
         *,
         required: Iterable[str] = (),
@@ -186,13 +202,13 @@ class Source:
         if node.tag not in _PLAIN_TAGS:
             self.error(node, f"{what}: {self.foreign_tag(node)}")
             return None
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, MappingNode):
             self.error(node, f"{what} must be a mapping, not {self.kind(node)}")
             return None
         allowed = [*required, *optional]
         result: Fields = {}
         for key_node, value_node in node.value:
-            if not (key_node.tag == _STR and isinstance(key_node, yaml.ScalarNode)):
+            if not (key_node.tag == _STR and isinstance(key_node, ScalarNode)):
                 if key_node.tag == _TAG + "merge":
                     self.error(
                         key_node,
@@ -200,7 +216,7 @@ class Source:
                     )
                 elif key_node.tag == _TAG + "null":
                     self.error(key_node, f"key in {what} is empty; write a name before the ':'")
-                elif isinstance(key_node, yaml.ScalarNode) and key_node.tag in _PLAIN_TAGS:
+                elif isinstance(key_node, ScalarNode) and key_node.tag in _PLAIN_TAGS:
                     self.error(
                         key_node,
                         f"key in {what} must be a word; quote it: '{short(key_node.value, ascii=True)}'",
@@ -240,7 +256,7 @@ class Source:
         node = fields[key][1]
         return self.check_identifier(node, self.string(node, what), what)
 
-    def check_identifier(self, node: yaml.Node, value: str | None, what: str) -> str | None:
+    def check_identifier(self, node: Node, value: str | None, what: str) -> str | None:
         """Ids are what scripts and saves record, so they are kept plain and stable."""
         if value is not None and not IDENTIFIER.match(value):
             self.error(
@@ -251,20 +267,20 @@ class Source:
             return None
         return value
 
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node] | None:
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
         if node.tag not in _PLAIN_TAGS:
             self.error(node, f"{what}: {self.foreign_tag(node)}")
             return None
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, SequenceNode):
             self.error(node, f"{what} must be a list, not {self.kind(node)}")
             return None
         return list(node.value)
 
-    def scalar(self, node: yaml.Node) -> object:
+    def scalar(self, node: Node) -> object:
         """A scalar's typed value; raises ValueError for tags we do not accept."""
         if node.tag not in _PLAIN_TAGS:
             raise ValueError(self.foreign_tag(node))
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, ScalarNode):
             raise ValueError(f"expected a single value, not {self.kind(node)}")
         tag = node.tag
         if tag == _STR:
@@ -280,18 +296,18 @@ class Source:
             return int(node.value)
         try:
             if tag == _TAG + "int":
-                return self._constructor.construct_yaml_int(node)
+                return self._constructor.construct_yaml_int(as_pyyaml(node))
             if tag == _TAG + "bool":
-                return self._constructor.construct_yaml_bool(node)
+                return self._constructor.construct_yaml_bool(as_pyyaml(node))
             if tag == _TAG + "float":
-                return self._constructor.construct_yaml_float(node)
+                return self._constructor.construct_yaml_float(as_pyyaml(node))
         except (ConstructorError, ValueError) as err:
             raise ValueError(
                 f"cannot read '{short(node.value, ascii=True)}': {short(str(err), ascii=True)}"
             ) from None
         raise ValueError(self.foreign_tag(node))  # pragma: no cover - every plain tag is handled
 
-    def string(self, node: yaml.Node, what: str) -> str | None:
+    def string(self, node: Node, what: str) -> str | None:
         value: str | None
         if node.tag == _STR and type(node) is ScalarNode:  # most values: nothing to check
             value = node.value
@@ -302,13 +318,13 @@ class Source:
             return None
         return value
 
-    def integer(self, node: yaml.Node, what: str) -> int | None:
+    def integer(self, node: Node, what: str) -> int | None:
         return self._typed(node, what, int, "a whole number")
 
-    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+    def boolean(self, node: Node, what: str) -> bool | None:
         return self._typed(node, what, bool, "true or false")
 
-    def value(self, node: yaml.Node, what: str) -> object:
+    def value(self, node: Node, what: str) -> object:
         """Any scalar value, or None after reporting why it cannot be read.
 
         An empty value (`key:` with nothing after it) is reported too: every caller wants a
@@ -323,8 +339,8 @@ class Source:
             self.error(node, f"{what} is empty; write a value")
         return value
 
-    def _typed(self, node: yaml.Node, what: str, type_: type[_T], noun: str) -> _T | None:
-        if node.tag in _PLAIN_TAGS and not isinstance(node, yaml.ScalarNode):
+    def _typed(self, node: Node, what: str, type_: type[_T], noun: str) -> _T | None:
+        if node.tag in _PLAIN_TAGS and not isinstance(node, ScalarNode):
             self.error(node, f"{what} must be {noun}, not {self.kind(node)}")
             return None
         try:
@@ -335,12 +351,12 @@ class Source:
         if isinstance(value, type_) and not (type_ is int and isinstance(value, bool)):
             return value
         hint = ""
-        if type_ is str and isinstance(node, yaml.ScalarNode) and value is not None:
+        if type_ is str and isinstance(node, ScalarNode) and value is not None:
             hint = f'; quote it: "{short(node.value, ascii=True)}"'
         self.error(node, f"{what} must be {noun}, not {self.kind(node)}{hint}")
         return None
 
-    def foreign_tag(self, node: yaml.Node) -> str:
+    def foreign_tag(self, node: Node) -> str:
         """Why a node of another type than the plain ones cannot be read, and the fix.
 
         YAML gives a few types to plain text by its look (`2013-12-18` is a date, `=` a
@@ -348,14 +364,14 @@ class Source:
         """
         tag = "!!" + node.tag.removeprefix(_TAG) if node.tag.startswith(_TAG) else node.tag
         line, column = where(node)
-        if isinstance(node, yaml.ScalarNode) and not _TAGGED.match(self.line(line), column):
+        if isinstance(node, ScalarNode) and not _TAGGED.match(self.line(line), column):
             return f"YAML reads '{short(node.value, ascii=True)}' as {tag}, not as text; quote it"
         return f"the tag {short(tag, ascii=True)} is not allowed in a story; write a plain value"
 
-    def kind(self, node: yaml.Node) -> str:
+    def kind(self, node: Node) -> str:
         tag = node.tag.removeprefix(_TAG)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, SequenceNode):
             return "a list"
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, MappingNode):
             return "a mapping"
         return _KIND.get(tag, f"a value tagged {node.tag}")

@@ -31,15 +31,23 @@ def temporary_for(name: str) -> str | None:
     return found["stem"] if found else None
 
 
-def replace_whole(path: Path, data: bytes, *, sync: bool = True, mode: int | None = None) -> None:
-    """Put `data` in `path` atomically; `sync` waits for the disk (a cache need not), `mode`
-    gives the new file the permissions of the one it replaces. Raises OSError."""
+def replace_whole(
+    path: Path,
+    data: bytes | list[bytes | bytearray],
+    *,
+    sync: bool = True,
+    mode: int | None = None,
+) -> None:
+    """Put `data` (or its chunks, one after another, never joined into one more copy of a
+    story's megabytes) in `path` atomically; `sync` waits for the disk (a cache need not),
+    `mode` gives the new file the permissions of the one it replaces. Raises OSError."""
     import tempfile  # only a write needs it, and a start that finds its cache never writes
 
     fd, temporary = tempfile.mkstemp(prefix=f".{path.stem}{MARK}", suffix=".tmp", dir=path.parent)
     try:
         try:
-            _write_all(fd, data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                _write_all(fd, chunk)
             if mode is not None:
                 os.fchmod(fd, mode)
             if sync:
@@ -53,7 +61,7 @@ def replace_whole(path: Path, data: bytes, *, sync: bool = True, mode: int | Non
         raise
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | bytearray) -> None:
     """`os.write` may write less than it is given (a signal, a nearly full disk): go on."""
     view = memoryview(data)
     while view:

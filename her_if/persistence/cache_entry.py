@@ -10,6 +10,7 @@ a report holding a string that would not print as it reads.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -29,6 +30,9 @@ reactive scene format (issue 16) and the report its `features`; 4 when the story
 outline and its scenes apart, each decoded when first read (`lazy_story`)."""
 MAX_ENTRY_BYTES = 64_000_000
 """An entry is never read past this size (a story of 5,000 scenes takes about 7 MB)."""
+Body = bytes | bytearray | tuple[bytes, bytearray]
+"""The story's lines of an entry: as read (one buffer), or as made from parts (the outline's
+line and the scenes' line apart, so that the scenes' megabytes are never copied to join them)."""
 Report = dict[str, Any]
 """What `her-if check --json` prints about a story that loads (`check.report`)."""
 MAGIC = FORMAT.encode() + b" "
@@ -45,7 +49,7 @@ class Entry(NamedTuple):  # not a dataclass: `check` answered from here imports 
     report: Report | None
     story: Story | None
     """None when it was not asked for (the report was enough)."""
-    body: bytes
+    body: Body
     """The story line as stored, to write again without encoding it anew."""
 
 
@@ -159,8 +163,20 @@ def dump(value: object) -> bytes:
     return text.encode("utf-8")
 
 
-def entry_bytes(header: dict[str, Any], body: bytes) -> bytes:
-    """The whole entry: the first line signing the header and the story's line, then both."""
+def body_chunks(body: Body) -> list[bytes | bytearray]:
+    """The story's lines of an entry, in order, as they are written."""
+    if isinstance(body, tuple):
+        outline, scenes = body
+        return [outline, b"\n", scenes]
+    return [body]
+
+
+def entry_chunks(header: dict[str, Any], body: Body) -> list[bytes | bytearray]:
+    """The whole entry, in the order it is written: the first line signing the header and the
+    story's lines, then both (the story as it is, not copied into one more buffer)."""
     head = dump(header)
-    first = b"%s%d %s %s\n" % (MAGIC, VERSION, sha(head).encode(), sha(body).encode())
-    return first + head + b"\n" + body + b"\n"
+    story = hashlib.sha256()
+    for chunk in body_chunks(body):
+        story.update(chunk)
+    first = b"%s%d %s %s\n" % (MAGIC, VERSION, sha(head).encode(), story.hexdigest().encode())
+    return [first, head, b"\n", *body_chunks(body), b"\n"]

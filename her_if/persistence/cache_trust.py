@@ -149,5 +149,5 @@ def open_regular(path: str | Path, flags: int = 0) -> tuple[IO[bytes], os.stat_r
     return None
 
 
-def sha(data: bytes) -> str:
+def sha(data: bytes | bytearray) -> str:
     return hashlib.sha256(data).hexdigest()

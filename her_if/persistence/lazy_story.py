@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any, NoReturn
 
 from her_if.core.model import Scene, Story
-from her_if.persistence.cache_entry import dump
+from her_if.persistence.cache_entry import Body, dump
 from her_if.persistence.story_codec import (
     STORY_CODEC,
     sound_outline,
@@ -49,10 +49,16 @@ def encode_entry(story: Story) -> bytes:
     return dump([outline, ranges, owners]) + b"\n" + b"".join(blobs)
 
 
-def decode_entry(body: bytes, reload: Reload) -> Story:
+def decode_entry(body: Body, reload: Reload) -> Story:
     """The story `body` holds, its scenes decoded when first read; ValueError unless its
     outline is exactly what `encode_entry` makes of a story the loader accepts."""
-    line, _, blobs = body.partition(b"\n")
+    line: bytes | bytearray
+    if isinstance(body, tuple):
+        line, blobs = body[0], memoryview(body[1])
+    else:
+        cut = body.find(b"\n")
+        line = body[:cut] if cut >= 0 else body
+        blobs = memoryview(body)[cut + 1 :] if cut >= 0 else memoryview(b"")  # not a copy
     try:
         outline, ranges, owners = json.loads(line)
         _want(_ranges_fit(ranges, len(blobs)) and _owners_fit(owners, ranges))
@@ -67,13 +73,13 @@ def decode_entry(body: bytes, reload: Reload) -> Story:
     return story
 
 
-def _decoder(blobs: bytes, owners: dict[str, str], reload: Reload) -> Callable[..., Scene]:
+def _decoder(blobs: memoryview, owners: dict[str, str], reload: Reload) -> Callable[..., Scene]:
     loaded: list[Story] = []
 
     def decode(scenes: LazyScenes, sid: str, start: int, end: int) -> Scene:
         story = scenes.story
         try:
-            scene: Scene = STORY_CODEC.decode(json.loads(blobs[start:end]), Scene)
+            scene: Scene = STORY_CODEC.decode(json.loads(bytes(blobs[start:end])), Scene)
             _want(scene.id == sid)
             keys: set[str] = set()
             sound_scene(scene, story, keys)

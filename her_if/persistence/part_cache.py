@@ -145,10 +145,12 @@ class PartCache:
         self.folder = folder
         self.code = code
         self.reload = reload
-        self.body: bytes | None = None
+        self.body: tuple[bytes, bytearray] | None = None
         """The story's entry body (`lazy_story`), once `story` made it."""
-        self._made: dict[str, tuple[bytes, tuple[str, ...]]] = {}
-        """Each scene's JSON and the keys of its alternatives, as `story` made them."""
+        self._made: dict[str, tuple[str, ...]] = {}
+        """The keys of each scene's alternatives, as `story` found them."""
+        self._ranges: dict[str, tuple[int, int]] = {}
+        """Where each scene's JSON is in the scenes' line of `body`, as `story` laid it out."""
 
     def _path(self, key: str) -> Path:
         name = hashlib.sha256(json.dumps([self.code, key]).encode()).hexdigest()
@@ -187,23 +189,22 @@ class PartCache:
     def story(self, outline: Story, scenes: Mapping[str, Scene | Built]) -> Story:
         """The story with its scenes decoded when first read (`lazy_story`), from the JSON of
         each: kept in its part, or made now of a scene built in this load."""
-        blobs: list[bytes] = []
+        scenes_line = bytearray()  # grown in place: never a list of pieces and a copy of them
         ranges: dict[str, list[int]] = {}
         owners: dict[str, str] = {}
-        at = 0
         for sid, scene in scenes.items():
             if isinstance(scene, Scene):
                 blob, keys = dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
             else:
                 assert isinstance(scene.stored, Kept)
                 blob, keys = scene.stored.blobs[sid]
-            ranges[sid] = [at, at + len(blob)]
-            at += len(blob)
-            blobs.append(blob)
+            ranges[sid] = [len(scenes_line), len(scenes_line) + len(blob)]
+            scenes_line += blob
             owners.update(dict.fromkeys(keys, sid))
-            self._made[sid] = blob, keys
+            self._made[sid] = keys
         line = dump([STORY_CODEC.encode(outline), ranges, owners])
-        self.body = line + b"\n" + b"".join(blobs)
+        self.body = line, scenes_line  # apart: joining them would copy the scenes' megabytes
+        self._ranges = {sid: (start, end) for sid, (start, end) in ranges.items()}
         return decode_entry(self.body, self.reload)
 
     # -- keeping -----------------------------------------------------------------------------
@@ -232,11 +233,13 @@ class PartCache:
         at = 0
         chunks: list[bytes] = []
         for link in part.links:
-            made = self._made.get(link.id)
-            if made is None or link.id in extended:
+            keys = self._made.get(link.id)
+            if keys is None or link.id in extended or self.body is None:
                 scene = part.scenes[link.id]
-                made = dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
-            blob, keys = made
+                blob, keys = dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
+            else:
+                start, end = self._ranges[link.id]
+                blob = bytes(self.body[1][start:end])
             spans.append([link.id, at, at + len(blob), list(keys)])
             at += len(blob)
             chunks.append(blob)

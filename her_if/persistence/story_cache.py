@@ -58,9 +58,10 @@ from her_if.persistence.cache_entry import FORMAT as FORMAT
 from her_if.persistence.cache_entry import (
     MAGIC,
     MAX_ENTRY_BYTES,
+    Body,
     Entry,
     Report,
-    entry_bytes,
+    entry_chunks,
     printable,
     read_entry,
 )
@@ -189,7 +190,7 @@ def _compiled_now(
             os.utime(path)  # recently used: the last to be pruned
         return entry.story, entry.report
     built: tuple[list[str], str] | None
-    body: bytes | None
+    body: Body | None
     parted: Parted | None = None
     if entry is not None and entry.story is not None:  # played, never checked: add the report
         story, built, body = entry.story, (entry.outside, entry.sources), entry.body
@@ -215,7 +216,7 @@ def _store(
     built: tuple[list[str], str],
     report: Report | None,
     story: Story,
-    body: bytes | None,
+    body: Body | None,
 ) -> None:
     outside, sources = built
     header = {
@@ -232,7 +233,7 @@ def _store(
             body = encode_entry(story)
         except TypeError:  # pragma: no cover - a model field of a type the codec cannot hold
             return  # (the tests' round trips of the stories would show it)
-    _write(path, entry_bytes(header, body))
+    _write(path, entry_chunks(header, body))
 
 
 def _load(root: Path, packs: list[Path]) -> Story:
@@ -314,10 +315,10 @@ def _lookup(
 # -- writing and pruning ---------------------------------------------------------------------------
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: list[bytes | bytearray]) -> None:
     """Write the entry atomically (a temporary file renamed over it), or not at all: not into
     a folder that is not ours alone, not even one that appeared since we looked."""
-    if len(data) > MAX_ENTRY_BYTES:
+    if sum(map(len, data)) > MAX_ENTRY_BYTES:
         return
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

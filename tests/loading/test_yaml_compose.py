@@ -8,6 +8,7 @@ import yaml
 
 from her_if.loading import yaml_compose
 from her_if.loading.yaml_compose import MAX_DEPTH, ComposeError, compose
+from her_if.loading.yaml_nodes import MappingNode
 
 LOADERS: list[type] = [yaml.SafeLoader]
 if hasattr(yaml, "CSafeLoader"):
@@ -92,7 +93,7 @@ def test_syntax_errors_agree_on_the_line(monkeypatch: pytest.MonkeyPatch, parser
 def test_both_parsers_build_the_same_nodes(monkeypatch: pytest.MonkeyPatch, parser: type) -> None:
     monkeypatch.setattr(yaml_compose, "_Parser", parser)
     node = compose("a: [1, {b: two}]\nc: |\n  text\n")
-    assert isinstance(node, yaml.MappingNode)
+    assert isinstance(node, MappingNode)
     [(k1, v1), (k2, v2)] = node.value
     assert (k1.value, k2.value, v2.value) == ("a", "c", "text\n")
     assert (v1.value[0].value, v1.value[0].tag) == ("1", "tag:yaml.org,2002:int")

@@ -5,6 +5,8 @@ types them."""
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from yaml.constructor import SafeConstructor
 
 from her_if.loading import yaml_compose
 from her_if.loading.yaml_compose import compose
-from her_if.loading.yaml_nodes import Lines
+from her_if.loading.yaml_nodes import Lines, MappingNode, ScalarNode, SequenceNode
 from her_if.loading.yaml_source import Source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,21 +66,34 @@ def _ours(monkeypatch: pytest.MonkeyPatch, loader: type, text: str) -> Any:
     return _shape(compose(text))
 
 
-def _shape(node: yaml.Node | None) -> Any:
-    """Everything a reader of a node can see, as plain data; where a collection ends, by its
-    offset alone (see `yaml_nodes`: libyaml's line for it at the end of a text is not one)."""
+def _shape(node: Any) -> Any:
+    """Everything a reader of a node can see, as plain data, from PyYAML's node or ours (the
+    kind by PyYAML's `id`, which ours keep); where a collection ends, by its offset alone (see
+    `yaml_nodes`: libyaml's line for it at the end of a text is not one)."""
     if node is None:
         return None
     start, end = node.start_mark, node.end_mark
     marks: tuple[Any, ...] = ((start.line, start.column, start.index), end.index)
-    if isinstance(node, yaml.ScalarNode):
+    if node.id == "scalar":
         marks = (*marks, (end.line, end.column))
         return ("scalar", node.tag, node.value, node.style or None, marks)
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         items = [(_shape(k), _shape(v)) for k, v in node.value]
         return ("map", node.tag, node.flow_style, marks, items)
-    assert isinstance(node, yaml.SequenceNode)
+    assert node.id == "sequence"
     return ("seq", node.tag, node.flow_style, marks, [_shape(n) for n in node.value])
+
+
+def test_a_node_is_one_object_without_a_dictionary() -> None:
+    """Each kind of node keeps its fields in slots alone (no `__dict__`, a second allocation
+    per node: some 40 bytes of 130) and is still the kind of node it says."""
+    root = compose("a: [b]\n")
+    assert isinstance(root, MappingNode)
+    [(key, items)] = root.value
+    assert isinstance(key, ScalarNode) and isinstance(items, SequenceNode)
+    for node, kind in ((root, "mapping"), (key, "scalar"), (items, "sequence")):
+        assert not hasattr(node, "__dict__"), kind
+        assert node.id == kind
 
 
 @pytest.mark.parametrize("parser", PARSERS)
@@ -154,6 +169,32 @@ def test_lines_are_counted_as_splitlines_counts_them(text: str) -> None:
     assert Lines(text).count() == len(text.splitlines())
 
 
+@pytest.mark.parametrize("parser", PARSERS)
+def test_plain_values_are_read_as_pyyaml_reads_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, parser: type
+) -> None:
+    """Every plain value `Source.scalar` reads (true or false, numbers, empty, text) is the
+    value PyYAML's own loader gives for it, through its constructor where we do not read it
+    ourselves (`yes`, `0x1F`, `.inf`): our nodes go to that constructor as PyYAML's."""
+    monkeypatch.setattr(yaml_compose, "_Parser", parser)
+    values = [v for v in TRICKY if v not in ("&", "*")]  # an anchor, an alias: not values
+    path = tmp_path / "values.yaml"
+    path.write_text("".join(f"- {v}\n" for v in values))
+    src = Source(path, "values.yaml", [])
+    root = src.load()
+    assert isinstance(root, SequenceNode)
+    read = 0
+    for item, value in zip(root.value, values, strict=True):
+        if item.tag.rpartition(":")[2] not in ("bool", "int", "float", "null", "str"):
+            continue
+        [want] = yaml.load(f"- {value}\n", Loader=parser)  # a safe loader: PARSERS
+        got = src.scalar(item)
+        assert type(got) is type(want), value
+        assert got == want or (got != got and want != want), value  # NaN is not itself
+        read += 1
+    assert read > len(TRICKY) // 2
+
+
 def test_whole_numbers_are_read_as_pyyaml_reads_them(tmp_path: Path) -> None:
     """`Source.scalar` reads plain decimals itself; every other way to write a number is still
     PyYAML's constructor's (`0x1F`, `017`, `1_000`, `1:30`)."""
@@ -171,3 +212,28 @@ def test_whole_numbers_are_read_as_pyyaml_reads_them(tmp_path: Path) -> None:
         assert item.tag == "tag:yaml.org,2002:int", number
         expected = constructor.construct_yaml_int(yaml.ScalarNode(item.tag, number))
         assert src.scalar(item) == expected, number
+
+
+def test_lines_start_after_each_break_yaml_counts() -> None:
+    """The quick way (`str.splitlines`, when the text holds none of the breaks only it knows)
+    and the careful way give each line's start where YAML's breaks end, on any text."""
+    breaks = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+    pieces = ["a", " ", "é", "\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\v", "\f", "\x1c"]
+    draw = random.Random(19)
+    for _ in range(5_000):
+        text = "".join(draw.choice(pieces) for _ in range(draw.randint(0, 12)))
+        assert list(Lines(text).starts()) == [0, *(m.end() for m in breaks.finditer(text))]
+
+
+def test_a_file_let_go_still_places_its_nodes(tmp_path: Path) -> None:
+    """Once a file is built its text is let go (`Source.let_go`): every place is still found,
+    and the count of its lines is the same."""
+    path = tmp_path / "one.yaml"
+    path.write_text("act: one\nscenes:\n  hall:\n    title: The hall\n    text: Quiet.\n")
+    src = Source(path, "one.yaml", [])
+    root = src.load()
+    assert isinstance(root, MappingNode)
+    nodes = [root, *(node for pair in root.value for node in pair)]
+    before = [src.pos(node) for node in nodes], src.line_count()
+    src.let_go()
+    assert src.text == "" and ([src.pos(node) for node in nodes], src.line_count()) == before
