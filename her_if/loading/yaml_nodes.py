@@ -143,32 +143,30 @@ class ScalarNode(Node):
         self.lines = lines
 
 
-class SequenceNode(Node):
+class _Collection(Node):
+    """A sequence or a mapping: filled while it is composed, its end found last."""
+
     __slots__ = ("flow_style",)
+
+    def __init__(self, tag: str, flow_style: bool | None, start: int, lines: Lines) -> None:
+        self.tag = tag
+        self.value = []
+        self.flow_style = flow_style
+        self.start = start
+        self.size = 0  # until its end is read
+        self.lines = lines
+
+
+class SequenceNode(_Collection):
+    __slots__ = ()
     id = "sequence"
     value: list[Node]
 
-    def __init__(self, tag: str, flow_style: bool | None, start: int, lines: Lines) -> None:
-        self.tag = tag
-        self.value = []
-        self.flow_style = flow_style
-        self.start = start
-        self.size = 0  # until its end is read
-        self.lines = lines
 
-
-class MappingNode(Node):
-    __slots__ = ("flow_style",)
+class MappingNode(_Collection):
+    __slots__ = ()
     id = "mapping"
     value: list[Any]  # keys and values in turn while composing, then (key, value) pairs
-
-    def __init__(self, tag: str, flow_style: bool | None, start: int, lines: Lines) -> None:
-        self.tag = tag
-        self.value = []
-        self.flow_style = flow_style
-        self.start = start
-        self.size = 0  # until its end is read
-        self.lines = lines
 
 
 def as_pyyaml(node: ScalarNode) -> yaml.ScalarNode:

@@ -16,7 +16,15 @@ the scene taken from there. The files are the ones the entry was proved against 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import (
+    Callable,
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    ValuesView,
+)
 from dataclasses import replace
 from typing import Any, NoReturn
 
@@ -27,8 +35,8 @@ from her_if.persistence.story_codec import (
     sound_outline,
     sound_scene,
     story_keys,
+    want,
 )
-from her_if.persistence.typed_json import Bad
 
 Reload = Callable[[], Story]
 """The story loaded from its files, for a scene the entry cannot give."""
@@ -36,17 +44,30 @@ Reload = Callable[[], Story]
 
 def encode_entry(story: Story) -> bytes:
     """The story as an entry stores it (see the module's docstring)."""
-    blobs: list[bytes] = []
-    ranges: dict[str, list[int]] = {}
-    at = 0
-    for sid, scene in story.scenes.items():
-        blob = dump(STORY_CODEC.encode(scene, Scene))
-        ranges[sid] = [at, at + len(blob)]
-        at += len(blob)
-        blobs.append(blob)
-    outline = STORY_CODEC.encode(replace(story, scenes={}))
-    owners = {key: sid for sid, scene in story.scenes.items() for key in story_keys(scene)}
-    return dump([outline, ranges, owners]) + b"\n" + b"".join(blobs)
+    line, scenes, _ = lay_out(story, ((sid, *scene_json(s)) for sid, s in story.scenes.items()))
+    return line + b"\n" + scenes
+
+
+def scene_json(scene: Scene) -> tuple[bytes, tuple[str, ...]]:
+    """A scene's JSON in an entry, and the keys of its alternatives (which it owns)."""
+    return dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
+
+
+def lay_out(
+    story: Story, scenes: Iterable[tuple[str, bytes, tuple[str, ...]]]
+) -> tuple[bytes, bytearray, dict[str, tuple[int, int]]]:
+    """The outline's line and the scenes' line of `story` with `scenes` (each id, its JSON and
+    its keys, in order), apart, and where each scene's JSON is in the second: the scenes'
+    line grows in place, never a list of pieces and a copy of them joined."""
+    line = bytearray()
+    ranges: dict[str, tuple[int, int]] = {}
+    owners: dict[str, str] = {}
+    for sid, blob, keys in scenes:
+        ranges[sid] = len(line), len(line) + len(blob)
+        line += blob
+        owners.update(dict.fromkeys(keys, sid))
+    outline = dump([STORY_CODEC.encode(replace(story, scenes={})), ranges, owners])
+    return outline, line, ranges
 
 
 def decode_entry(body: Body, reload: Reload) -> Story:
@@ -61,9 +82,9 @@ def decode_entry(body: Body, reload: Reload) -> Story:
         blobs = memoryview(body)[cut + 1 :] if cut >= 0 else memoryview(b"")  # not a copy
     try:
         outline, ranges, owners = json.loads(line)
-        _want(_ranges_fit(ranges, len(blobs)) and _owners_fit(owners, ranges))
+        want(_ranges_fit(ranges, len(blobs)) and _owners_fit(owners, ranges))
         story: Story = STORY_CODEC.decode(outline)
-        _want(not story.scenes)
+        want(not story.scenes)
         scenes = LazyScenes(ranges, _decoder(blobs, owners, reload))
         story = replace(story, scenes=scenes)
         scenes.story = story
@@ -80,10 +101,10 @@ def _decoder(blobs: memoryview, owners: dict[str, str], reload: Reload) -> Calla
         story = scenes.story
         try:
             scene: Scene = STORY_CODEC.decode(json.loads(bytes(blobs[start:end])), Scene)
-            _want(scene.id == sid)
+            want(scene.id == sid)
             keys: set[str] = set()
             sound_scene(scene, story, keys)
-            _want(all(owners.get(key) == sid for key in keys))
+            want(all(owners.get(key) == sid for key in keys))
             return scene
         except Exception:  # not a scene we wrote: from the files, as if there were no cache
             if not loaded:
@@ -133,8 +154,6 @@ class LazyScenes(dict[str, Scene]):
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
 
-    __hash__ = None
-
     def __repr__(self) -> str:
         return f"LazyScenes({len(self)} scenes, {dict.__len__(self)} decoded)"
 
@@ -179,8 +198,3 @@ def _owners_fit(owners: object, ranges: dict[str, list[int]]) -> bool:
     return type(owners) is dict and all(
         type(key) is str and type(sid) is str and sid in ranges for key, sid in owners.items()
     )
-
-
-def _want(ok: bool) -> None:
-    if not ok:
-        raise Bad("unsound")

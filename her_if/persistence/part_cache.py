@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, cast
@@ -37,8 +37,7 @@ from her_if.loading.parts import Built, FirstPart, SceneLink
 from her_if.persistence.atomic_file import replace_whole
 from her_if.persistence.cache_entry import dump
 from her_if.persistence.cache_trust import NO_FOLLOW, folder_problem, foreign, open_regular, sha
-from her_if.persistence.lazy_story import Reload, decode_entry
-from her_if.persistence.story_codec import STORY_CODEC, story_keys
+from her_if.persistence.lazy_story import Reload, decode_entry, lay_out, scene_json
 from her_if.persistence.typed_json import Bad, Codec
 
 MAGIC = b"her-if-part "
@@ -189,22 +188,19 @@ class PartCache:
     def story(self, outline: Story, scenes: Mapping[str, Scene | Built]) -> Story:
         """The story with its scenes decoded when first read (`lazy_story`), from the JSON of
         each: kept in its part, or made now of a scene built in this load."""
-        scenes_line = bytearray()  # grown in place: never a list of pieces and a copy of them
-        ranges: dict[str, list[int]] = {}
-        owners: dict[str, str] = {}
-        for sid, scene in scenes.items():
-            if isinstance(scene, Scene):
-                blob, keys = dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
-            else:
-                assert isinstance(scene.stored, Kept)
-                blob, keys = scene.stored.blobs[sid]
-            ranges[sid] = [len(scenes_line), len(scenes_line) + len(blob)]
-            scenes_line += blob
-            owners.update(dict.fromkeys(keys, sid))
-            self._made[sid] = keys
-        line = dump([STORY_CODEC.encode(outline), ranges, owners])
+
+        def pieces() -> Iterator[tuple[str, bytes, tuple[str, ...]]]:
+            for sid, scene in scenes.items():
+                if isinstance(scene, Scene):
+                    blob, keys = scene_json(scene)
+                else:
+                    assert isinstance(scene.stored, Kept)
+                    blob, keys = scene.stored.blobs[sid]
+                self._made[sid] = keys
+                yield sid, blob, keys
+
+        line, scenes_line, self._ranges = lay_out(outline, pieces())
         self.body = line, scenes_line  # apart: joining them would copy the scenes' megabytes
-        self._ranges = {sid: (start, end) for sid, (start, end) in ranges.items()}
         return decode_entry(self.body, self.reload)
 
     # -- keeping -----------------------------------------------------------------------------
@@ -236,7 +232,7 @@ class PartCache:
             keys = self._made.get(link.id)
             if keys is None or link.id in extended or self.body is None:
                 scene = part.scenes[link.id]
-                blob, keys = dump(STORY_CODEC.encode(scene, Scene)), tuple(story_keys(scene))
+                blob, keys = scene_json(scene)
             else:
                 start, end = self._ranges[link.id]
                 blob = bytes(self.body[1][start:end])

@@ -76,8 +76,6 @@ _DERIVED: Derived = {(Condition, "test"): _compile, (Expression, "evaluate"): _c
 _STORY = STORY_CODEC = Codec(Story, trusted=_TRUSTED, derived=_DERIVED)
 """Also a scene alone (`STORY_CODEC.decode(value, Scene)`), for `lazy_story`, which keeps
 each scene of an entry apart."""
-SCENE_CODEC = Codec(Scene, trusted=_TRUSTED, derived=_DERIVED)
-"""A scene as the root, for the part cache."""
 
 
 def story_keys(scene: Scene) -> list[str]:
@@ -99,31 +97,31 @@ def _sound(story: Story) -> None:
     sound_outline(story)
     keys: set[str] = set()
     for sid, scene in story.scenes.items():
-        _want(sid == scene.id)
+        want(sid == scene.id)
         sound_scene(scene, story, keys)
 
 
 def sound_outline(story: Story) -> None:
     """What is sound about a story apart from its scenes' contents (their ids are enough)."""
-    _want(story.start in story.scenes)
-    _want(all(name == var.name and fits(var, var.default) for name, var in story.variables.items()))
+    want(story.start in story.scenes)
+    want(all(name == var.name and fits(var, var.default) for name, var in story.variables.items()))
 
 
 def sound_scene(scene: Scene, story: Story, keys: set[str]) -> None:
     """Raise Bad unless `scene` is sound in `story`; the keys of its alternatives are added to
     `keys`, and must not be there already."""
     scenes = story.scenes
-    _want(scene.act in {act.id for act in story.acts})
-    _want(set(scene.beats) <= {beat.id for beat in story.beats})
-    _want(_way_on(scene.next, scene.calls, scene.then, scene.returns, scenes))
-    _want(not scene.calls or scene.then is not None)
+    want(scene.act in {act.id for act in story.acts})
+    want(set(scene.beats) <= {beat.id for beat in story.beats})
+    want(_way_on(scene.next, scene.calls, scene.then, scene.returns, scenes))
+    want(not scene.calls or scene.then is not None)
     _effects(scene.effects, story)
     for paragraph in scene.paragraphs:
         _template(paragraph.text, story, keys)
         _condition(paragraph.condition, story)
     for choice in scene.choices:
-        _want(_way_on(choice.target, choice.call, choice.then, choice.returns, scenes))
-        _want((choice.open_if is None) == (choice.closed is None))
+        want(_way_on(choice.target, choice.call, choice.then, choice.returns, scenes))
+        want((choice.open_if is None) == (choice.closed is None))
         for text in (choice.text, choice.closed, choice.echo):
             if text is not None:
                 _template(text, story, keys, alternatives=False)
@@ -142,7 +140,8 @@ def _way_on(
     return (target is None or target in scenes) and (then is None or (calls and then in scenes))
 
 
-def _want(ok: bool) -> None:
+def want(ok: bool) -> None:
+    """Raise Bad unless `ok`: what a check of an entry's soundness says when it fails."""
     if not ok:
         raise Bad("unsound")
 
@@ -153,25 +152,25 @@ def _template(template: Template, story: Story, keys: set[str], alternatives: bo
     variables = story.variables
     for part in every_part(template):
         if type(part) is Slot:
-            _want(part.name in variables)
+            want(part.name in variables)
         elif type(part) is Printed:
-            _want(condition_type(part.expression.tree, variables, story.scenes) is not None)
+            want(condition_type(part.expression.tree, variables, story.scenes) is not None)
         elif type(part) is Branch:
             _condition(part.condition, story)
         elif type(part) is Switch:
             var = variables.get(part.name)
-            _want(var is not None and all(fits(var, case.value) for case in part.cases))
+            want(var is not None and all(fits(var, case.value) for case in part.cases))
         elif type(part) is Alternatives:
-            _want(alternatives and part.key not in keys and bool(part.options))
+            want(alternatives and part.key not in keys and bool(part.options))
             keys.add(part.key)
         else:
-            _want(type(part) is str)
+            want(type(part) is str)
 
 
 def _effects(effects: tuple[Effect, ...], story: Story) -> None:
-    _want(all(effect_fits(effect, story.variables, story.scenes) for effect in effects))
+    want(all(effect_fits(effect, story.variables, story.scenes) for effect in effects))
 
 
 def _condition(condition: Condition | None, story: Story) -> None:
     if condition is not None:
-        _want(condition_type(condition.tree, story.variables, story.scenes) == CONDITION)
+        want(condition_type(condition.tree, story.variables, story.scenes) == CONDITION)
