@@ -76,6 +76,9 @@ WIDEST_LOAD = 1.0
 """Seconds a load of the longest save of the costliest story the limits allow may take
 (`bench/widest.py`); a wide scene's took over 6 s before issue 22."""
 WORKER = Path(__file__).resolve().parent / "worker.py"
+LSP = Path(__file__).resolve().parent / "lsp.py"
+"""The language server's measurement (`bench/lsp.py`), run as a child process."""
+LSP_SCENES = 5000
 ANCHORS = ("inkjs", "bink")
 
 PIPED = "piped"
@@ -741,6 +744,51 @@ def save_and_load(bench: Bench, size: int = GRAPH) -> list[Row]:
     ]
 
 
+def language_server(bench: Bench, size: int = LSP_SCENES) -> list[Row]:
+    """`her-if lsp` on the 5,000-scene graph (`bench/lsp.py`; `size` another graph): diagnostics after a one-line
+    edit within `DIAGNOSTICS` of it, the debounce included, and completion at a target within
+    `COMPLETION`; medians of several edits, or the run fails."""
+    if importlib.util.find_spec("pygls") is None:
+        return [Row("her-if lsp", "not measured: pip install 'her-if[lsp]'")]
+    from bench.lsp import COMPLETION, DIAGNOSTICS
+
+    bench.log(f"the language server, {size:,} scenes")
+    edits = str(max(3, bench.fast + 2))
+    story = str(bench.stories[size])
+    found = json.loads(
+        run([bench.python, str(LSP), "--json", "--story", story, "--edits", edits]).stdout
+    )
+    rows = []
+    for what, key, limit in (
+        (
+            "diagnostics after a one-line edit (the 100 ms debounce included)",
+            "edit_median",
+            DIAGNOSTICS,
+        ),
+        ("completion at a target, asked right after an edit", "completion_median", COMPLETION),
+    ):
+        seconds = found[key]
+        met = seconds <= limit
+        rows.append(
+            Row(
+                f"her-if lsp, {size:,} scenes: {what}",
+                ms(seconds),
+                target=f"<= {ms(limit)}: " + ("met" if met else "MISSED"),
+                data={"seconds": seconds, "runs": found[key.replace("_median", "s")]},
+            )
+        )
+        if not met:
+            bench.failures.append(f"LSP: {what} took {ms(seconds)}, over {ms(limit)}")
+    rows[0].ratio = (
+        f"first diagnostics (the whole story, cold) {ms(found['cold'])}; an edit that breaks a "
+        f"target {ms(found['error_median'])}"
+    )
+    rows[0].data.update(cold=found["cold"], errors=found["errors"])
+    rows[1].ratio = f"the first, as the first diagnostics arrive: {ms(found['first_completion'])}"
+    rows[1].data["first"] = found["first_completion"]
+    return rows
+
+
 def playtest_all(bench: Bench) -> list[Row]:
     """`her-if playtest` of the shipped story with every analysis it has, as a whole process,
     story cache warm: it must take under `PLAYTEST_ALL` seconds, or the run fails."""
@@ -878,6 +926,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = [
             *cold_start(bench, {"Her": None, f"{GRAPH}-scene graph": bench.stories[GRAPH]}),
             *check(bench),
+            *language_server(bench),
         ]
         explored = exploration(bench)
         rows += [

@@ -46,6 +46,7 @@ LAYERS = (
     "her_if.authoring",
     "her_if.play",
     "her_if.play.tui",
+    "her_if.lsp",
 )
 
 _HOMES = {

@@ -175,6 +175,12 @@ class WalkthroughFile(pytest.File):
 class _HerIfItem(pytest.Item):
     """Shows a `_Reported` failure as worded; anything else is a bug, shown as pytest would."""
 
+    funcargs: dict[str, object] = {}  # noqa: RUF012 (read, never written)
+    """A test function's fixtures, which these items have none of. pytest-lsp 1.0's
+    `pytest_runtest_call` wrapper returns without yielding, which pytest reports as an error,
+    for any item without this attribute: so with the language server's tests installed beside
+    ours, every walkthrough would fail to run."""
+
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: TracebackStyle | None = None
     ) -> str | TerminalRepr:

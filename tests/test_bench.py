@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from collections import deque
 from pathlib import Path
@@ -292,12 +293,15 @@ def test_the_harness_measures_her_if_alone(
     assert (every_fact.data["mode"], reduced.data["mode"]) == ("all", "reduced")
     assert "stopped at the cap" in every_fact.what and "µs a state" in every_fact.ratio
     assert reduced.data["complete"] and "the plain graph's time" in reduced.ratio
-    [failure] = bench.failures
+    # the planted cross-check fails the run; whether the shipped story's playtest meets its
+    # time is the bench's to say, not a test's (no timed tests)
+    [failure] = [f for f in bench.failures if not f.startswith("PLAYTEST:")]
     assert failure.startswith("CROSS-CHECK FAILED") and "1 / 2 / 3" in failure
     assert "choices/s" in next(r for r in rows if "random" in r.what).ours
     assert next(r for r in rows if r.what.startswith("save")).data["bytes"] > 0
     playtest = next(r for r in rows if r.what.startswith("playtest of Her"))
-    assert "5," in playtest.what and playtest.data["seconds"] > 0  # the shipped story's states
+    # the shipped story's states, in thousands: Her has more than a thousand
+    assert re.search(r"\(\d{1,3}(,\d{3})+ states;", playtest.what) and playtest.data["seconds"] > 0
     text = run.table(rows)
     assert text.count("\n") == len(rows) + 1
     assert "| her-if |" in text

@@ -200,8 +200,8 @@ def test_a_mistyped_command_is_suggested_and_the_commands_listed(
     assert lines[0].startswith("usage: her-if [-h]")
     assert lines[1:] == [
         "her-if: error: no command 'plya' (did you mean 'play'?)",
-        "  the commands are play, check, playtest, graph, saves, check-saves and",
-        "  new-scene;",
+        "  the commands are play, check, playtest, graph, saves, check-saves, new-scene",
+        "  and lsp;",
         "  'her-if --help' says what each one does",
     ]
     assert usage_error(["chek", "--json"], capsys)[1] == (
@@ -238,7 +238,7 @@ def test_every_option_and_command_has_help() -> None:
     top = _parser()
     commands = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction))
     parsers = {"her-if": top, **{f"her-if {n}": p for n, p in commands.choices.items()}}
-    assert len(parsers) == 8
+    assert len(parsers) == 9
     missing = [
         f"{name} {action.option_strings or action.dest}"
         for name, parser in parsers.items()

@@ -36,6 +36,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "saves": ("play_commands", "saves"),
     "check-saves": ("save_commands", "check_saves"),
     "new-scene": ("authoring_commands", "new_scene"),
+    "lsp": ("lsp_command", "lsp"),
 }
 """Each command's handler, as the module of `her_if.cli` it is in and its name: imported when
 the command runs, so that `play` never loads what `check` or `new-scene` need."""

@@ -17,7 +17,7 @@ from her_if.core.sanitize import clean
 from her_if.loading.diagnostics import did_you_mean
 from her_if.play.streams import terminal_columns
 
-COMMANDS = ("play", "check", "playtest", "graph", "saves", "check-saves", "new-scene")
+COMMANDS = ("play", "check", "playtest", "graph", "saves", "check-saves", "new-scene", "lsp")
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -196,6 +196,22 @@ def _new_scene(new_scene: argparse.ArgumentParser) -> None:
     )
 
 
+def _lsp(lsp: argparse.ArgumentParser) -> None:
+    lsp.add_argument(
+        "--story",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        help="the story folder (default: the one the editor's workspace holds); give it again "
+        "for each scene pack to layer on the story, in order",
+    )
+    lsp.add_argument(
+        "--stdio",
+        action="store_true",
+        help="talk over stdin and stdout (the only way; accepted because editors pass it)",
+    )
+
+
 def _story_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--story",
@@ -325,6 +341,10 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "new-scene": (
         "print a commented skeleton of a new scene, or add it to its act file",
         _new_scene,
+    ),
+    "lsp": (
+        "run the language server for editors, over stdio (needs: pip install 'her-if[lsp]')",
+        _lsp,
     ),
 }
 """Each command: its line in the list of commands, and what adds its options."""

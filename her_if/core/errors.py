@@ -18,6 +18,8 @@ Our exceptions, each with the module that raises it (under `her_if.`):
       NewSceneError     authoring.new_scene: the new scene cannot be made as asked
       StreamLost        play.streams: one of the command's own streams failed; an OSError
       CommandError      cli.errors: a command refused what it was given (usage, options)
+      Unanswerable      lsp.guard: nothing yet to answer an editor's request from; the empty answer
+      Refused           lsp.answers: a request the editor must show refused (a taken name); a JsonRpcException
 
 Not an error, so not in the tree (it derives from BaseException, as KeyboardInterrupt does, so
 that no `except Exception` on the way swallows it):

@@ -217,7 +217,7 @@ def test_the_real_story_and_the_benchmark_graph_are_far_inside_every_limit() -> 
     assert max(choices) * 10 < MAX_SCENE_CHOICES
     assert len(story.variables) * 10 < MAX_VARIABLES
     size = sum(path.stat().st_size for path in STORY.glob("*.yaml"))
-    assert size * 100 < MAX_STORY_BYTES
+    assert size * 50 < MAX_STORY_BYTES
 
 
 def test_a_story_within_every_limit_loads(write_story: WriteStory) -> None:
