@@ -197,14 +197,7 @@ def _new_scene(new_scene: argparse.ArgumentParser) -> None:
 
 
 def _lsp(lsp: argparse.ArgumentParser) -> None:
-    lsp.add_argument(
-        "--story",
-        metavar="DIR",
-        type=Path,
-        action="append",
-        help="the story folder (default: the one the editor's workspace holds); give it again "
-        "for each scene pack to layer on the story, in order",
-    )
+    _story_option(lsp, "the one the editor's workspace holds")
     lsp.add_argument(
         "--stdio",
         action="store_true",
@@ -212,13 +205,13 @@ def _lsp(lsp: argparse.ArgumentParser) -> None:
     )
 
 
-def _story_option(parser: argparse.ArgumentParser) -> None:
+def _story_option(parser: argparse.ArgumentParser, default: str = "the bundled story") -> None:
     parser.add_argument(
         "--story",
         metavar="DIR",
         type=Path,
         action="append",
-        help="the story folder (default: the bundled story); give it again for each scene "
+        help=f"the story folder (default: {default}); give it again for each scene "
         "pack to layer on the story, in order",
     )
 

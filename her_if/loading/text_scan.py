@@ -83,18 +83,7 @@ class Scanner:
 
     def colon(self, start: int, end: int) -> int | None:
         """The first `:` in raw[start:end] outside quotes and the forms inside it."""
-        quote, depth = "", 0
-        for found in _COLON.finditer(self.raw, start, end):
-            char = found.group()
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "\"'":
-                quote = char
-            elif char in "{}":
-                depth += 1 if char == "{" else -1
-            elif depth == 0:
-                return found.start()
-        return None
+        return first_colon(self.raw, start, end)
 
     def skip(self, start: int, end: int) -> int:
         """Past the spaces from `start`: the first other character, or `end`."""
@@ -104,3 +93,20 @@ class Scanner:
     def trim(self, start: int, end: int) -> tuple[int, int]:
         start = self.skip(start, end)
         return start, start + len(self.raw[start:end].rstrip())
+
+
+def first_colon(raw: str, start: int, end: int) -> int | None:
+    """The first `:` in raw[start:end] outside quotes and the forms inside it, which ends an
+    `{if}`'s condition (the language server finds it as the loader does)."""
+    quote, depth = "", 0
+    for found in _COLON.finditer(raw, start, end):
+        char = found.group()
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "{}":
+            depth += 1 if char == "{" else -1
+        elif depth == 0:
+            return found.start()
+    return None

@@ -21,7 +21,7 @@ from typing import Literal
 from her_if.core.frozen import frozen
 from her_if.core.model import ALTERNATIVE_KINDS
 from her_if.loading import conditions
-from her_if.loading.text_scan import matching_close
+from her_if.loading.text_scan import first_colon, matching_close
 
 SCENE_FUNCTIONS = ("visited", "visits")
 """The functions that take a scene id, as `loading.conditions` reads them."""
@@ -35,7 +35,6 @@ MAX_FORM_DEPTH = 16
 
 _BRACE = re.compile(r"[{}]")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_COLON = re.compile(r"""[:"'{}]""")
 _SEPARATOR = re.compile(r"[{}|]")
 
 
@@ -154,7 +153,7 @@ def _form(raw: str, start: int, end: int, depth: int, found: list[Mention]) -> N
     keyword_ = word.group() if word is not None else ""
     after = word.end() if word is not None else k
     if keyword_ == "if" and raw[after : after + 1].isspace():
-        colon = _colon(raw, after, end)
+        colon = first_colon(raw, after, end)
         found += condition_mentions(raw[after : end if colon is None else colon], after)
         if colon is not None:
             _text(raw, colon + 1, end, depth, found)
@@ -186,23 +185,6 @@ def _skip(raw: str, i: int, end: int) -> int:
     while i < end and raw[i].isspace():
         i += 1
     return i
-
-
-def _colon(raw: str, start: int, end: int) -> int | None:
-    """The first `:` outside quotes and inner forms, which ends an `{if}`'s condition (as
-    `loading.text_scan.Scanner.colon` finds it)."""
-    quote, depth = "", 0
-    for found in _COLON.finditer(raw, start, end):
-        char = found.group()
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "{}":
-            depth += 1 if char == "{" else -1
-        elif depth == 0:
-            return found.start()
-    return None
 
 
 def _bar(raw: str, start: int, end: int) -> int | None:
